@@ -1,0 +1,30 @@
+//! Environment handling that has to happen before argument parsing.
+
+/// Prefix of every variable this tool reads.
+const PREFIX: &str = "TESTRAIL_";
+
+/// Remove `TESTRAIL_*` variables whose value is empty, so clap sees them as unset.
+///
+/// GitHub composite actions pass every declared input, and an input the user did not set
+/// arrives as an empty string. clap would reject `TESTRAIL_TIMEOUT=""` as "cannot parse
+/// integer"; users expect it to mean "not set".
+///
+/// Must run first thing in `main`, while the process has one thread: changing the
+/// environment is only sound when no other thread can read it at the same time.
+#[allow(unsafe_code)]
+pub fn drop_empty_vars() {
+    let empty: Vec<_> = std::env::vars_os()
+        .filter(|(k, v)| v.is_empty() && k.to_string_lossy().starts_with(PREFIX))
+        .map(|(k, _)| k)
+        .collect();
+    for key in empty {
+        // SAFETY: called at the top of `main`, before the async runtime or any other thread
+        // exists, so nothing can read the environment concurrently.
+        unsafe { std::env::remove_var(key) };
+    }
+}
+
+/// A variable's value, treating empty as unset (for fallbacks clap cannot express).
+pub fn non_empty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}

@@ -1,0 +1,161 @@
+//! What a report says about each test, independent of the dialect it was written in.
+//! Compare quick-junit's model: report → suites → cases, with flaky and rerun records.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// The outcome of one testcase, by the rules in the README ("Outcome rules").
+///
+/// Declared from best to worst, so `max()` over several testcases gives the aggregate
+/// (error/failed > skipped > passed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Ran and passed (possibly after flaky retries).
+    Passed,
+    /// Did not run.
+    Skipped,
+    /// An assertion failed.
+    Failed,
+    /// The test could not complete (an exception outside an assertion, a crash).
+    Error,
+}
+
+impl Outcome {
+    /// The lower-case name used in JSON output and `--status` keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Skipped => "skipped",
+            Outcome::Failed => "failed",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+/// Text from a report, capped in size so huge logs cannot exhaust memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Text {
+    /// The kept text (the start of it when cut).
+    pub text: String,
+    /// Whether the original was longer than the cap and was cut.
+    pub truncated: bool,
+}
+
+/// Which result element a [`Record`] came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RecordKind {
+    /// `<failure>`
+    Failure,
+    /// `<error>`
+    Error,
+    /// `<skipped>`
+    Skipped,
+    /// `<rerunFailure>`: a failed attempt of a test that never passed.
+    RerunFailure,
+    /// `<rerunError>`
+    RerunError,
+    /// `<flakyFailure>`: a failed attempt of a test that passed in the end.
+    FlakyFailure,
+    /// `<flakyError>`
+    FlakyError,
+}
+
+/// One result element inside a testcase (failure, error, skipped, rerun or flaky record).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    /// The element it came from.
+    pub kind: RecordKind,
+    /// The `type` attribute (exception class), if any.
+    pub kind_name: Option<String>,
+    /// The `message` attribute, if any.
+    pub message: Option<String>,
+    /// The element's text (stack trace), capped.
+    pub body: Text,
+}
+
+/// A `<property>` on a testcase: `value=` attribute or element text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Property {
+    /// The property name.
+    pub name: String,
+    /// The value (attribute form wins over text form).
+    pub value: String,
+}
+
+/// One `<testcase>` element, read and classified.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestCase {
+    /// The report file it came from (shared by every test of the file).
+    pub file: Arc<Path>,
+    /// Names of the enclosing testsuites, outermost first (shared by the suite's tests).
+    pub suite: Arc<[String]>,
+    /// The `classname` attribute (empty when absent).
+    pub classname: String,
+    /// The `name` attribute (empty when absent).
+    pub name: String,
+    /// The classified outcome.
+    pub outcome: Outcome,
+    /// Duration in seconds; `None` when missing, negative, or not a number.
+    pub time: Option<f64>,
+    /// Result elements in document order (failure, error, skipped, rerun*, flaky*).
+    pub records: Vec<Record>,
+    /// `<system-out>` of the testcase, capped.
+    pub system_out: Option<Text>,
+    /// `<system-err>` of the testcase, capped.
+    pub system_err: Option<Text>,
+    /// Testcase properties in document order (names may repeat).
+    pub properties: Vec<Property>,
+    /// The source file the test lives in (`file=` / `filepath=`), if the report says.
+    pub source_file: Option<String>,
+    /// The source line (`line=` / `lineno=`), if the report says.
+    pub line: Option<u32>,
+    /// Failed attempts recorded as rerun/flaky elements.
+    pub retries: u32,
+}
+
+impl TestCase {
+    /// `classname.name`, or just `name` when there is no classname: the usual test identity.
+    pub fn full_name(&self) -> String {
+        if self.classname.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}.{}", self.classname, self.name)
+        }
+    }
+
+    /// Passed, but only after failed attempts.
+    pub fn is_flaky(&self) -> bool {
+        self.outcome == Outcome::Passed && self.retries > 0
+    }
+
+    /// The first failure or error record, which decides the result comment.
+    pub fn first_problem(&self) -> Option<&Record> {
+        self.records
+            .iter()
+            .find(|r| matches!(r.kind, RecordKind::Error | RecordKind::Failure))
+    }
+
+    /// Values of every property with this name, in document order.
+    pub fn property_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.properties
+            .iter()
+            .filter(move |p| p.name == name)
+            .map(|p| p.value.as_str())
+    }
+}
+
+/// One report file, read in full.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The file it was read from.
+    pub path: Arc<Path>,
+    /// Every testcase in document order.
+    pub tests: Vec<TestCase>,
+    /// Things a user should know that did not stop the read (a bad time value, a
+    /// suite-level error, text cut at the cap).
+    pub warnings: Vec<String>,
+}

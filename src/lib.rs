@@ -1,0 +1,20 @@
+//! testrail-report: read JUnit XML, map tests to TestRail cases, and report them as one run.
+//!
+//! Data flows one way: reports (`junit`) → test results → case results (`mapping`) → planned
+//! API calls (`submit`) → TestRail (`testrail`). `sandbox` is a TestRail-compatible server for
+//! tests, the demo, and trying pipelines; `ci` knows GitHub, GitLab and Jenkins.
+
+pub mod cli;
+pub mod config;
+pub mod env;
+pub mod error;
+pub mod exit;
+pub mod junit;
+pub mod secret;
+
+use cli::Cli;
+
+/// Run a parsed command line and return the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {}
+}

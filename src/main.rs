@@ -1,0 +1,16 @@
+//! The `testrail-report` binary: parse, run, map the outcome to an exit code.
+
+use clap::Parser;
+
+fn main() {
+    testrail_report::env::drop_empty_vars();
+    let cli = testrail_report::cli::Cli::parse();
+    let code = match testrail_report::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            testrail_report::exit::code_for(&err)
+        }
+    };
+    std::process::exit(code);
+}
