@@ -1,0 +1,70 @@
+//! The outcome of a `submit`, as every consumer sees it: the text summary, `--output json`,
+//! `--summary-json`, GitHub step outputs and the step summary all render this one value.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// What a `submit` did, in the shape of its `--output json` document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// The run results went to (`None` in a dry run that would create one).
+    pub run_id: Option<u64>,
+    /// The run's page in the TestRail web UI.
+    pub run_url: Option<String>,
+    /// Whether this was a `--dry-run` (nothing was written).
+    pub dry_run: bool,
+    /// Results accepted by TestRail (or, in a dry run, that would be posted).
+    pub results_posted: u64,
+    /// Results posted per TestRail status name, e.g. `{"passed": 10, "failed": 2}`.
+    pub statuses: BTreeMap<String, u64>,
+    /// Testcases read, by outcome in the report (`passed|failed|error|skipped`).
+    pub outcomes: BTreeMap<String, u64>,
+    /// Tests that mapped to no case ID.
+    pub unmapped: Vec<TestRef>,
+    /// Case IDs TestRail does not know, with the tests that named them.
+    pub unknown_case_ids: Vec<UnknownCase>,
+    /// Failed or errored tests, for the step summary (first ones first).
+    pub failed_tests: Vec<FailedTest>,
+    /// Whether the run was closed after posting.
+    pub closed: bool,
+    /// HTTP requests made to TestRail, retries included.
+    pub api_calls: u64,
+    /// Requests that were retried (429, 409, 5xx, timeouts).
+    pub retries: u64,
+    /// Where unsent results were saved, if any could not be posted.
+    pub resume_file: Option<String>,
+}
+
+/// A test, as named in messages and annotations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TestRef {
+    /// `classname.name`.
+    pub name: String,
+    /// The report file.
+    pub report: String,
+    /// The source file, when the report gives it (for annotations).
+    pub file: Option<String>,
+    /// The source line, when the report gives it.
+    pub line: Option<u32>,
+}
+
+/// A case ID TestRail rejected as unknown, and who asked for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UnknownCase {
+    /// The case ID (without the `C`).
+    pub case_id: u64,
+    /// The tests that mapped to it.
+    pub tests: Vec<TestRef>,
+}
+
+/// A test that failed, with its case and the start of its message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FailedTest {
+    /// The test.
+    pub test: TestRef,
+    /// The case it was reported against, if mapped.
+    pub case_id: Option<u64>,
+    /// The failure message (first line, short).
+    pub message: String,
+}
