@@ -11,6 +11,7 @@ pub mod error;
 pub mod exit;
 pub mod junit;
 pub mod secret;
+pub mod submit;
 pub mod summary;
 
 use cli::Cli;
