@@ -4,6 +4,7 @@
 //! API calls (`submit`) → TestRail (`testrail`). `sandbox` is a TestRail-compatible server for
 //! tests, the demo, and trying pipelines; `ci` knows GitHub, GitLab and Jenkins.
 
+pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod env;
