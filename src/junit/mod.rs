@@ -15,3 +15,8 @@ mod time;
 pub use error::{ReadError, ReadErrorKind};
 pub use model::{Outcome, Property, Record, RecordKind, Report, TestCase, Text};
 pub use read::{read_bytes, read_report};
+mod load;
+mod select;
+
+pub use load::{Loaded, load};
+pub use select::{ReportSelection, Selected, select};
