@@ -27,13 +27,18 @@ impl Loaded {
 /// and name every unreadable file, not just the first.
 pub fn load(selection: &ReportSelection) -> anyhow::Result<Loaded> {
     let selected = select(selection)?;
-    let mut loaded = Loaded { reports: Vec::new(), warnings: selected.warnings };
+    let mut loaded = Loaded {
+        reports: Vec::new(),
+        warnings: selected.warnings,
+    };
     let mut failures = Vec::new();
     for path in &selected.files {
         match read_report(path) {
             Ok(report) => loaded.reports.push(report),
             Err(err) if selection.skip_invalid => {
-                loaded.warnings.push(format!("skipped invalid report {err}"));
+                loaded
+                    .warnings
+                    .push(format!("skipped invalid report {err}"));
             }
             Err(err) => failures.push(err.to_string()),
         }
@@ -43,7 +48,11 @@ pub fn load(selection: &ReportSelection) -> anyhow::Result<Loaded> {
         let msg = if failures.len() == 1 {
             format!("{} ({hint})", failures[0])
         } else {
-            format!("{} reports cannot be read ({hint}):\n  {}", failures.len(), failures.join("\n  "))
+            format!(
+                "{} reports cannot be read ({hint}):\n  {}",
+                failures.len(),
+                failures.join("\n  ")
+            )
         };
         return Err(Error::Input(msg).into());
     }
@@ -59,8 +68,16 @@ mod tests {
 
     fn setup() -> (tempfile::TempDir, ReportSelection) {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("good.xml"), r#"<testsuite><testcase name="a"/></testsuite>"#).unwrap();
-        std::fs::write(dir.path().join("bad.xml"), "<testsuite><testcase name=\"b\">").unwrap();
+        std::fs::write(
+            dir.path().join("good.xml"),
+            r#"<testsuite><testcase name="a"/></testsuite>"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("bad.xml"),
+            "<testsuite><testcase name=\"b\">",
+        )
+        .unwrap();
         let sel = ReportSelection {
             patterns: vec![format!("{}/*.xml", dir.path().display())],
             ..Default::default()
@@ -82,7 +99,11 @@ mod tests {
         sel.skip_invalid = true;
         let loaded = load(&sel).unwrap();
         assert_eq!(loaded.test_count(), 1);
-        assert!(loaded.warnings.iter().any(|w| w.contains("bad.xml")), "{:?}", loaded.warnings);
+        assert!(
+            loaded.warnings.iter().any(|w| w.contains("bad.xml")),
+            "{:?}",
+            loaded.warnings
+        );
     }
 
     #[test]

@@ -19,7 +19,10 @@ pub struct ReportSelection {
 impl ReportSelection {
     /// Add patterns from a `--reports` value or `TESTRAIL_REPORTS`: one per line or comma.
     pub fn add_list(&mut self, list: &str) {
-        let parts = list.split(['\n', ',']).map(str::trim).filter(|p| !p.is_empty());
+        let parts = list
+            .split(['\n', ','])
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
         self.patterns.extend(parts.map(str::to_owned));
     }
 }
@@ -70,7 +73,10 @@ fn expand(pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
         return Ok(vec![normalize(literal)]);
     }
     if literal.is_dir() {
-        let below = format!("{}/**/*.xml", glob::Pattern::escape(pattern.trim_end_matches('/')));
+        let below = format!(
+            "{}/**/*.xml",
+            glob::Pattern::escape(pattern.trim_end_matches('/'))
+        );
         return glob_files(&below, pattern);
     }
     glob_files(pattern, pattern)
@@ -104,7 +110,9 @@ fn glob_files(pattern: &str, shown: &str) -> anyhow::Result<Vec<PathBuf>> {
 
 /// Drop `.` components so `./a.xml` and `a.xml` count as one file.
 fn normalize(path: &Path) -> PathBuf {
-    path.components().filter(|c| *c != Component::CurDir).collect()
+    path.components()
+        .filter(|c| *c != Component::CurDir)
+        .collect()
 }
 
 #[cfg(test)]
@@ -118,19 +126,30 @@ mod tests {
     }
 
     fn selection(patterns: &[String]) -> ReportSelection {
-        ReportSelection { patterns: patterns.to_vec(), ..Default::default() }
+        ReportSelection {
+            patterns: patterns.to_vec(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn globs_recurse_sort_and_deduplicate() {
         let dir = tempfile::tempdir().unwrap();
-        for rel in ["b/TEST-2.xml", "a/TEST-1.xml", "a/deep/er/TEST-3.xml", "a/notes.txt"] {
+        for rel in [
+            "b/TEST-2.xml",
+            "a/TEST-1.xml",
+            "a/deep/er/TEST-3.xml",
+            "a/notes.txt",
+        ] {
             touch(dir.path(), rel);
         }
         let d = dir.path().display();
         let patterns = [format!("{d}/**/TEST-*.xml"), format!("{d}/a/TEST-1.xml")];
         let got = select(&selection(&patterns)).unwrap().files;
-        let rel: Vec<_> = got.iter().map(|p| p.strip_prefix(dir.path()).unwrap()).collect();
+        let rel: Vec<_> = got
+            .iter()
+            .map(|p| p.strip_prefix(dir.path()).unwrap())
+            .collect();
         let want = ["a/TEST-1.xml", "a/deep/er/TEST-3.xml", "b/TEST-2.xml"];
         assert_eq!(rel, want.iter().map(Path::new).collect::<Vec<_>>());
     }
