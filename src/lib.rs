@@ -11,6 +11,7 @@ pub mod env;
 pub mod error;
 pub mod exit;
 pub mod junit;
+pub mod mapping;
 pub mod secret;
 pub mod submit;
 pub mod summary;
