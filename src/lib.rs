@@ -10,6 +10,7 @@ pub mod config;
 pub mod env;
 pub mod error;
 pub mod exit;
+pub mod inspect;
 pub mod junit;
 pub mod mapping;
 pub mod secret;
@@ -20,5 +21,7 @@ use cli::Cli;
 
 /// Run a parsed command line and return the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
-    match cli.command {}
+    match cli.command {
+        cli::Command::Inspect(args) => inspect::run(&args, cli.global.output),
+    }
 }

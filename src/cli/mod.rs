@@ -5,6 +5,10 @@
 //! precedence flag > environment > default comes from clap and shows in `--help`. An empty
 //! variable counts as unset (see `env::drop_empty_vars`).
 
+pub mod inspect;
+pub mod mapping;
+pub mod reports;
+
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::BoolishValueParser};
@@ -22,7 +26,10 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Read reports and show counts, case-ID mapping and warnings (no network).
+    Inspect(inspect::InspectArgs),
+}
 
 /// Options every command accepts.
 #[derive(Debug, Args)]

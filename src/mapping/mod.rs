@@ -96,21 +96,21 @@ impl Mapper {
     /// The case IDs of one test.
     pub fn case_ids(&self, test: &TestCase) -> Mapped {
         let found = |ids: Vec<u64>, source| (!ids.is_empty()).then_some(Mapped { ids, source });
-        self.from_properties(test)
+        self.by_property(test)
             .and_then(|ids| found(ids, Source::Property))
             .or_else(|| {
-                self.from_map(test)
+                self.by_case_map(test)
                     .and_then(|ids| found(ids, Source::CaseMap))
             })
-            .or_else(|| found(self.from_text(&test.name), Source::Name))
-            .or_else(|| found(self.from_text(&test.classname), Source::Classname))
+            .or_else(|| found(self.by_text(&test.name), Source::Name))
+            .or_else(|| found(self.by_text(&test.classname), Source::Classname))
             .unwrap_or(Mapped {
                 ids: Vec::new(),
                 source: Source::None,
             })
     }
 
-    fn from_properties(&self, test: &TestCase) -> Option<Vec<u64>> {
+    fn by_property(&self, test: &TestCase) -> Option<Vec<u64>> {
         if test.properties.is_empty() {
             return None;
         }
@@ -127,7 +127,7 @@ impl Mapper {
         })
     }
 
-    fn from_map(&self, test: &TestCase) -> Option<Vec<u64>> {
+    fn by_case_map(&self, test: &TestCase) -> Option<Vec<u64>> {
         if self.map.is_empty() {
             return None;
         }
@@ -137,7 +137,7 @@ impl Mapper {
             .cloned()
     }
 
-    fn from_text(&self, text: &str) -> Vec<u64> {
+    fn by_text(&self, text: &str) -> Vec<u64> {
         let mut ids = Vec::new();
         match &self.pattern {
             None => scan_tokens(text, &mut ids),
