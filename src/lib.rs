@@ -6,6 +6,7 @@
 
 pub mod ci;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod env;
 pub mod error;
@@ -16,6 +17,8 @@ pub mod mapping;
 pub mod secret;
 pub mod submit;
 pub mod summary;
+pub mod testrail;
+pub mod timestamp;
 
 use cli::Cli;
 
@@ -23,5 +26,6 @@ use cli::Cli;
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         cli::Command::Inspect(args) => inspect::run(&args, cli.global.output),
+        cli::Command::Run(cmd) => commands::run::execute(&cli.global, &cmd),
     }
 }
