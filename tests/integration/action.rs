@@ -402,6 +402,9 @@ const REPORT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 </testsuite></testsuites>
 "#;
 
+// Compiled out until the sandbox branch is merged (`testrail_report::sandbox` does not exist
+// on this branch yet); then ignored until `submit` is.
+#[cfg(any())]
 #[test]
 #[ignore = "needs submit"]
 fn action_reports_to_the_sandbox_and_sets_outputs_and_summary() {
