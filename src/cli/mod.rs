@@ -63,7 +63,13 @@ pub struct ConnectionArgs {
 
     /// TestRail API key or password (also read from TESTRAIL_PASSWORD). Prefer the environment
     /// variable: a flag can show up in process listings.
-    #[arg(long, global = true, env = "TESTRAIL_API_KEY", value_name = "KEY", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "TESTRAIL_API_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
     pub api_key: Option<String>,
 
     /// Seconds to wait for each HTTP request before treating it as failed.
@@ -81,6 +87,12 @@ pub struct ConnectionArgs {
 
     /// Proxy for all requests, e.g. http://proxy:3128 (HTTPS_PROXY and NO_PROXY are honoured
     /// when this is not set).
-    #[arg(long, global = true, env = "TESTRAIL_PROXY", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "TESTRAIL_PROXY",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub proxy: Option<String>,
 }
