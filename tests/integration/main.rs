@@ -1,2 +1,5 @@
 //! End-to-end tests: the real binaries against the project's TestRail sandbox.
 //! One module per area; shared set-up lives in `common`.
+
+mod common;
+mod runs;
