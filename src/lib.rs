@@ -14,6 +14,7 @@ pub mod exit;
 pub mod inspect;
 pub mod junit;
 pub mod mapping;
+pub mod sandbox;
 pub mod secret;
 pub mod submit;
 pub mod summary;

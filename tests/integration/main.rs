@@ -2,3 +2,6 @@
 //! One module per area; shared set-up lives in `common`.
 mod action;
 mod corpus;
+
+mod common;
+mod runs;
