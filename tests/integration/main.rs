@@ -6,3 +6,4 @@ mod corpus;
 mod common;
 mod runs;
 mod submit;
+mod sandbox;
