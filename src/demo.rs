@@ -5,9 +5,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use clap::Args;
 use serde_json::json;
 
+use crate::cli::demo::DemoArgs;
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::commands::block_on;
 use crate::config::ConnectionConfig;
@@ -32,18 +32,6 @@ const REPORTS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Options of `demo`.
-#[derive(Debug, Args, Clone)]
-pub struct DemoArgs {
-    /// Keep the sandbox running afterwards (until Ctrl-C), to explore it with `run` commands.
-    #[arg(long)]
-    pub keep: bool,
-
-    /// Port for the sandbox (0 = any free port).
-    #[arg(long, default_value_t = 0)]
-    pub port: u16,
-}
-
 /// Run the demo and answer the exit code.
 pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<i32> {
     let opts = SandboxOptions {
@@ -52,7 +40,10 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<i32> {
     };
     let sandbox = Sandbox::spawn(opts)
         .map_err(|e| anyhow::anyhow!("cannot start the sandbox on port {}: {e}", args.port))?;
-    eprintln!("Sandbox TestRail at {} (user {DEFAULT_USER})", sandbox.base_url());
+    eprintln!(
+        "Sandbox TestRail at {} (user {DEFAULT_USER})",
+        sandbox.base_url()
+    );
     let reports = reports()?;
     let (submitted, run) = block_on(demo_submit(&sandbox, &reports))??;
     print(global.output, &submitted, &run)?;

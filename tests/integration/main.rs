@@ -5,5 +5,5 @@ mod corpus;
 
 mod common;
 mod runs;
-mod submit;
 mod sandbox;
+mod submit;

@@ -735,3 +735,42 @@ fn a_dropped_connection_after_add_run_does_not_create_a_second_run() {
     assert_eq!(entities(&state, "runs").count(), 1);
     assert_eq!(run_tests(&sb, run_id(&s))[&1].1.len(), 1);
 }
+
+#[test]
+fn demo_submits_the_embedded_reports_from_any_directory_and_reads_the_run_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bare_cmd()
+        .current_dir(dir.path())
+        .args(["demo", "--output", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (summary, run) = (&doc["summary"], &doc["run"]);
+    assert_eq!(summary["run_id"], run["id"]);
+    assert_eq!(run["include_all"], false);
+    let posted = summary["results_posted"].as_u64().unwrap();
+    assert!(posted >= 5, "{summary}");
+    let counted: u64 = [
+        "passed_count",
+        "failed_count",
+        "retest_count",
+        "custom_status1_count",
+    ]
+    .iter()
+    .map(|k| run[*k].as_u64().unwrap_or(0))
+    .sum();
+    assert_eq!(
+        counted, posted,
+        "get_run reflects every posted result: {run}"
+    );
+    assert_eq!(
+        summary["api_calls"].as_u64(),
+        Some(3),
+        "get_statuses, add_run, one batch"
+    );
+}
