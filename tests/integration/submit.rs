@@ -80,7 +80,8 @@ fn writes(sb: &Sandbox) -> Vec<String> {
 
 fn submit(sb: &Sandbox) -> assert_cmd::Command {
     let mut c = cmd(sb);
-    c.arg("submit");
+    // A failing submit writes its resume file to the working directory, never the repo's.
+    c.current_dir(std::env::temp_dir()).arg("submit");
     c
 }
 
@@ -777,6 +778,8 @@ fn demo_submits_the_embedded_reports_from_any_directory_and_reads_the_run_back()
 
 /// Start `submit` processes at once, one per report, and wait for all of them.
 fn shards(sb: &Sandbox, run_id: u64, reports: &[PathBuf]) -> Vec<std::process::Output> {
+    // Resume files of failed shards land in the working directory: keep them out of the repo.
+    let cwd = reports[0].parent().unwrap();
     let children: Vec<_> = reports
         .iter()
         .map(|r| {
@@ -790,6 +793,7 @@ fn shards(sb: &Sandbox, run_id: u64, reports: &[PathBuf]) -> Vec<std::process::O
                     testrail_report::sandbox::DEFAULT_API_KEY,
                 )
                 .env("TESTRAIL_BACKOFF_MS", "20")
+                .current_dir(cwd)
                 .args(["submit", "--run-id", &run_id.to_string()])
                 .arg(r)
                 .stdout(std::process::Stdio::piped())
