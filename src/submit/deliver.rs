@@ -27,7 +27,7 @@ pub(crate) async fn write(
     opts: &SubmitOptions,
 ) -> anyhow::Result<Submitted> {
     let opened = open(client, &opts.target, case_ids).await?;
-    report_unknown(&mut summary, groups, &opened);
+    record_unknown(&mut summary, groups, &opened.unknown);
     plan.results
         .retain(|r| !opened.unknown.contains(&r.entry.case_id));
     let run_id = opened.run.id;
@@ -52,6 +52,12 @@ pub(crate) async fn write(
         posted.accepted.len(),
         results.len()
     );
+    let not_in_run: Vec<u64> = posted
+        .not_in_run
+        .iter()
+        .map(|&i| results[i].entry.case_id)
+        .collect();
+    record_unknown(&mut summary, groups, &not_in_run);
     count_posted(&mut summary, &results, &posted.accepted, policy);
     for w in &posted.warnings {
         eprintln!("warning: {w}");
@@ -184,13 +190,14 @@ pub(crate) async fn finish(
 }
 
 /// Record dropped case IDs with the tests that named them, and warn about each.
-pub(crate) fn report_unknown(summary: &mut Summary, groups: &[CaseGroup<'_>], opened: &OpenedRun) {
-    let unknown: BTreeSet<u64> = opened.unknown.iter().copied().collect();
+fn record_unknown(summary: &mut Summary, groups: &[CaseGroup<'_>], case_ids: &[u64]) {
+    let unknown: BTreeSet<u64> = case_ids.iter().copied().collect();
     for g in groups.iter().filter(|g| unknown.contains(&g.case_id)) {
         let tests: Vec<_> = g.tests.iter().map(|t| test_ref(t)).collect();
         let names: Vec<&str> = tests.iter().map(|t| t.name.as_str()).collect();
         eprintln!(
-            "warning: TestRail does not know case C{} (named by {}); its result is not posted",
+            "warning: case C{} (named by {}) is unknown to TestRail or not in the run; its \
+             result is not posted",
             g.case_id,
             names.join(", ")
         );

@@ -925,3 +925,27 @@ fn eight_shards_extending_the_selection_keep_every_case_or_say_so() {
     }
     assert!(all.keys().any(|c| tests.contains_key(c)));
 }
+
+#[test]
+fn a_case_outside_an_include_all_run_is_dropped_from_the_batch_not_the_whole_batch() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--include-all"]));
+    let id = run["id"].as_u64().unwrap();
+    let body = [
+        tc("a_C1", "pass", None),
+        tc("ghost_C999", "fail", None),
+        tc("b_C2", "fail", None),
+    ];
+    let r = report(dir.path(), "r.xml", &body.join("\n"));
+    let s = json_of(submit(&sb).args(["--run-id", &id.to_string()]).arg(&r));
+    assert_eq!(s["results_posted"], 2);
+    assert_eq!(s["unknown_case_ids"][0]["case_id"], 999);
+    let tests = run_tests(&sb, id);
+    assert_eq!((tests[&1].0, tests[&2].0), (1, 5));
+    assert_eq!(
+        calls(&sb, "add_results_for_cases"),
+        2,
+        "rejected once, then sent without C999"
+    );
+}
