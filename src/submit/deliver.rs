@@ -43,7 +43,18 @@ pub(crate) async fn write(
     eprintln!("{verb} run R{run_id}: {}", opened.run.name);
     let since = now() - 60;
     let results = Arc::new(plan.results);
-    let mut posted = post_all(client, run_id, results.clone(), &opts.post).await;
+    let mut posted = tokio::select! {
+        posted = post_all(client, run_id, results.clone(), &opts.post) => posted,
+        signal = interrupted() => {
+            // Batches in flight may or may not land; --resume checks which did.
+            eprintln!("{signal}: stopping; every result not yet confirmed goes to the resume file");
+            Posted {
+                unsent: (0..results.len()).collect(),
+                errors: vec![format!("interrupted by {signal} while posting")],
+                ..Posted::default()
+            }
+        }
+    };
     if opened.extended {
         repair(client, &opened, &results, &mut posted, since, opts).await;
     }
@@ -63,6 +74,29 @@ pub(crate) async fn write(
         eprintln!("warning: {w}");
     }
     finish(client, summary, &results, posted, since, opts).await
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what CI runners send on cancel), naming the signal.
+async fn interrupted() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = tokio::signal::ctrl_c() => "Ctrl-C",
+                _ = term.recv() => "SIGTERM",
+            },
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                "Ctrl-C"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }
 
 /// How often results removed by a concurrent writer are put back before giving up.

@@ -949,3 +949,82 @@ fn a_case_outside_an_include_all_run_is_dropped_from_the_batch_not_the_whole_bat
         "rejected once, then sent without C999"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn sigterm_while_posting_saves_the_results_and_resume_finishes_without_duplicates() {
+    let faults = Faults {
+        delays: vec![testrail_report::sandbox::DelayFault {
+            ms: 1500,
+            method: Some("add_results_for_cases".into()),
+        }],
+        ..Faults::default()
+    };
+    let sb = sandbox_with(SandboxOptions {
+        faults,
+        ..SandboxOptions::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let body: Vec<String> = (1..=6)
+        .map(|i| tc(&format!("t_C{i}"), "pass", None))
+        .collect();
+    let r = report(dir.path(), "r.xml", &body.join("\n"));
+    let unsent = dir.path().join("unsent.json");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_testrail-report"))
+        .env_clear()
+        .env("TESTRAIL_URL", sb.base_url())
+        .env("TESTRAIL_USER", testrail_report::sandbox::DEFAULT_USER)
+        .env(
+            "TESTRAIL_API_KEY",
+            testrail_report::sandbox::DEFAULT_API_KEY,
+        )
+        .current_dir(dir.path())
+        .args([
+            "submit",
+            "--project-id",
+            "1",
+            "--batch-size",
+            "2",
+            "--parallel-batches",
+            "1",
+            "--close-run",
+        ])
+        .arg("--unsent-file")
+        .arg(&unsent)
+        .arg(&r)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the run exists and the first batch is on its way, then cancel like CI does.
+    let started = std::time::Instant::now();
+    while calls(&sb, "add_run") == 0 && started.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(
+        stderr.contains("SIGTERM") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    assert_eq!(run_of(&sb, 1)["is_completed"], false);
+
+    sb.set_faults(Faults::default());
+    let s = json_of(submit(&sb).arg("--resume").arg(&unsent));
+    assert_eq!(s["closed"], true);
+    let tests = run_tests(&sb, 1);
+    assert_eq!(tests.len(), 6);
+    assert!(
+        tests
+            .values()
+            .all(|(status, results)| *status == 1 && results.len() == 1),
+        "{tests:?}"
+    );
+}
