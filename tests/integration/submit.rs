@@ -41,18 +41,24 @@ fn entities<'a>(state: &'a Value, kind: &str) -> impl Iterator<Item = &'a Value>
 /// case ID → (test status, results) of a run, from the sandbox's state.
 fn run_tests(sb: &Sandbox, run_id: u64) -> BTreeMap<u64, (u64, Vec<Value>)> {
     let state = sb.state();
-    let mut out = BTreeMap::new();
-    for t in entities(&state, "tests").filter(|t| t["run_id"] == run_id) {
-        let results: Vec<Value> = entities(&state, "results")
-            .filter(|r| r["test_id"] == t["id"])
-            .cloned()
-            .collect();
-        out.insert(
-            t["case_id"].as_u64().unwrap(),
-            (t["status_id"].as_u64().unwrap(), results),
-        );
+    let mut results: BTreeMap<u64, Vec<Value>> = BTreeMap::new();
+    for r in entities(&state, "results") {
+        results
+            .entry(r["test_id"].as_u64().unwrap())
+            .or_default()
+            .push(r.clone());
     }
-    out
+    entities(&state, "tests")
+        .filter(|t| t["run_id"] == run_id)
+        .map(|t| {
+            let id = t["id"].as_u64().unwrap();
+            let status = t["status_id"].as_u64().unwrap();
+            (
+                t["case_id"].as_u64().unwrap(),
+                (status, results.remove(&id).unwrap_or_default()),
+            )
+        })
+        .collect()
 }
 
 fn run_of(sb: &Sandbox, run_id: u64) -> Value {
@@ -1027,4 +1033,74 @@ fn sigterm_while_posting_saves_the_results_and_resume_finishes_without_duplicate
             .all(|(status, results)| *status == 1 && results.len() == 1),
         "{tests:?}"
     );
+}
+
+#[test]
+fn many_results_under_429s_503s_and_a_dropped_write_land_exactly_once() {
+    // The client's own tests push 5,000 results through these faults; here the whole submit
+    // path, kept smaller because the sandbox's cost per batch grows with its store.
+    const N: u64 = 1500;
+    let mut seed = Seed::empty();
+    seed.project("Big", 1)
+        .suite("Main")
+        .section("All")
+        .cases(N as usize, "t");
+    let faults = Faults {
+        errors: vec![
+            ErrorFault {
+                status: 429,
+                every: Some(3),
+                retry_after: Some(0),
+                ..ErrorFault::default()
+            },
+            ErrorFault {
+                status: 503,
+                every: Some(4),
+                method: Some("add_results_for_cases".into()),
+                ..ErrorFault::default()
+            },
+        ],
+        drops: vec![DropFault {
+            method: Some("add_results_for_cases".into()),
+            next: 1,
+        }],
+        ..Faults::default()
+    };
+    let sb = sandbox_with(SandboxOptions {
+        seed,
+        faults,
+        ..SandboxOptions::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let body: Vec<String> = (1..=N)
+        .map(|i| {
+            tc(
+                &format!("t{i}_C{i}"),
+                if i % 10 == 0 { "fail" } else { "pass" },
+                Some(0.01),
+            )
+        })
+        .collect();
+    let r = report(dir.path(), "r.xml", &body.join("\n"));
+    let started = std::time::Instant::now();
+    let s = json_of(
+        submit(&sb)
+            .args(["--project-id", "1", "--close-run"])
+            .arg(&r),
+    );
+    eprintln!(
+        "{N} results: {} API calls, {} retries, {:.1}s",
+        s["api_calls"],
+        s["retries"],
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(s["results_posted"], N);
+    assert!(s["retries"].as_u64().unwrap() > 0);
+    let tests = run_tests(&sb, run_id(&s));
+    assert_eq!(tests.len(), N as usize);
+    for (case, (status, results)) in &tests {
+        assert_eq!(results.len(), 1, "C{case}");
+        assert_eq!(*status, if case % 10 == 0 { 5 } else { 1 }, "C{case}");
+    }
+    assert_eq!(run_of(&sb, run_id(&s))["is_completed"], true);
 }
