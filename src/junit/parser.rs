@@ -362,9 +362,9 @@ impl Parser {
             retries: 0,
         };
         let (mut skip_attr, mut status_outcome) = (false, None);
-        let mut time_raw: Option<String> = None;
+        let (mut time_attr, mut duration_attr) = (None, None);
         let mut class_attr: Option<String> = None;
-        for attr in e.attributes() {
+        for attr in e.attributes().with_checks(false).with_checks(false) {
             let attr =
                 attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
             let raw = &*attr.value;
@@ -374,8 +374,9 @@ impl Parser {
                 b"name" => test.name = self.value(raw).into_owned(),
                 b"classname" => test.classname = self.value(raw).into_owned(),
                 b"class" => class_attr = Some(self.value(raw).into_owned()),
-                b"time" => time_raw = Some(self.value(raw).into_owned()),
-                b"duration" if time_raw.is_none() => time_raw = Some(self.value(raw).into_owned()),
+                // Parsed after the loop, once `name` is known for the warning.
+                b"time" => time_attr = Some(attr.value.clone()),
+                b"duration" => duration_attr = Some(attr.value.clone()),
                 b"file" | b"filepath" if test.source_file.is_none() => {
                     test.source_file = Some(self.value(raw).into_owned());
                 }
@@ -406,8 +407,9 @@ impl Parser {
         if test.classname.is_empty() {
             test.classname = class_attr.unwrap_or_default();
         }
-        if let Some(raw) = time_raw {
-            test.time = self.parse_time(&raw, &test);
+        if let Some(raw) = time_attr.or(duration_attr) {
+            let value = self.value(&raw);
+            test.time = self.parse_time(&value, &test);
         }
         self.case = Some(Pending {
             test,
@@ -464,7 +466,7 @@ impl Parser {
             body: Default::default(),
         };
         let (mut file, mut line) = (None, None);
-        for attr in e.attributes() {
+        for attr in e.attributes().with_checks(false).with_checks(false) {
             let attr =
                 attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
             let raw = &*attr.value;
@@ -537,7 +539,7 @@ impl Parser {
 
     /// One attribute's decoded value, if present.
     fn attr(&mut self, e: &BytesStart, key: &[u8], offset: u64) -> Result<Option<String>, Fail> {
-        for attr in e.attributes() {
+        for attr in e.attributes().with_checks(false).with_checks(false) {
             let attr =
                 attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
             if attr.key.as_ref() == key {
