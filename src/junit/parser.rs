@@ -170,17 +170,11 @@ impl Parser {
             return Ok(());
         };
         // Decode only what can be kept: a 50 MB log costs no more than 64 KiB of work.
-        let take = raw.len().min(buf.remaining() + 16);
-        let mut text = self.enc.decode(&raw[..take], &mut self.notes.invalid_utf8);
+        let take = keepable_prefix(raw, buf.remaining() + 16, escaped);
         if take < raw.len() {
-            // The cut may split a UTF-8 sequence; drop the partial character.
-            if let Cow::Owned(s) = &mut text {
-                while s.ends_with('\u{FFFD}') {
-                    s.pop();
-                }
-            }
             buf.mark_truncated();
         }
+        let mut text = self.enc.decode(&raw[..take], &mut self.notes.invalid_utf8);
         if escaped {
             text = text::unescape(text, &mut self.notes.unknown_entity);
         }
@@ -571,6 +565,27 @@ fn check_attr(raw: &[u8], offset: u64) -> Result<(), Fail> {
         ));
     }
     Ok(())
+}
+
+/// How many bytes of `raw` to decode when at most about `room` can be kept: never cutting
+/// a UTF-8 sequence or an entity reference in two (either would look like bad input).
+fn keepable_prefix(raw: &[u8], room: usize, escaped: bool) -> usize {
+    if raw.len() <= room {
+        return raw.len();
+    }
+    let mut take = room;
+    while take > 0 && (raw[take] & 0xC0) == 0x80 {
+        take -= 1;
+    }
+    if escaped {
+        let tail = &raw[take.saturating_sub(12)..take];
+        if let Some(amp) = tail.iter().rposition(|&b| b == b'&') {
+            if !tail[amp..].contains(&b';') {
+                take = take.saturating_sub(12) + amp;
+            }
+        }
+    }
+    take
 }
 
 fn capped(s: Cow<'_, str>) -> String {

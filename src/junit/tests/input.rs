@@ -183,3 +183,21 @@ fn a_missing_file_is_an_io_error_naming_it() {
         "{e}"
     );
 }
+
+#[test]
+fn cutting_long_text_never_splits_a_character_or_an_entity() {
+    for shift in 0..6 {
+        let body = format!("{}{}", "a".repeat(shift), "é&amp;".repeat(TEXT_CAP / 3));
+        let xml = format!(
+            "<testsuite><testcase name=\"t\"><failure>{body}</failure></testcase></testsuite>"
+        );
+        let r = read_bytes(Path::new("cut.xml"), xml.as_bytes()).unwrap();
+        let text = &r.tests[0].records[0].body;
+        assert!(text.truncated && !text.text.contains('\u{FFFD}') && !text.text.contains("&amp"));
+        let unexpected = r
+            .warnings
+            .iter()
+            .find(|w| w.contains("UTF-8") || w.contains("literal"));
+        assert!(unexpected.is_none(), "shift {shift}: {unexpected:?}");
+    }
+}
