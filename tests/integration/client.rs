@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Map, json};
 use testrail_report::config::ConnectionConfig;
 use testrail_report::sandbox::{
-    DEFAULT_API_KEY, DEFAULT_USER, DelayFault, DropFault, ErrorFault, Faults, Sandbox,
+    DEFAULT_API_KEY, DEFAULT_USER, DelayFault, DropFault, ErrorFault, Faults, RetryFormat, Sandbox,
     SandboxOptions, Seed,
 };
 use testrail_report::secret::Secret;
@@ -274,4 +274,77 @@ fn stats_count_requests_and_retries_across_clones() {
     assert_eq!(stats.requests as usize, calls(&sb, "get_project"));
     assert_eq!(stats.requests - stats.retries, 9);
     assert!(stats.retries >= 4, "{stats:?}");
+}
+
+#[test]
+fn five_thousand_results_through_429s_503s_and_409s_arrive_exactly_once() {
+    let mut seed = Seed::demo();
+    seed.projects[0].suites[0].sections[0].cases(4988, "bulk");
+    let sb = sandbox_with(SandboxOptions {
+        seed,
+        ..SandboxOptions::default()
+    });
+    let c = client(&sb, Duration::from_secs(10));
+    let run = rt()
+        .block_on(c.add_run(
+            1,
+            &NewRun {
+                include_all: true,
+                ..NewRun::default()
+            },
+        ))
+        .unwrap();
+    sb.set_faults(Faults {
+        errors: vec![
+            ErrorFault {
+                status: 429,
+                every: Some(3),
+                retry_after: Some(0),
+                ..ErrorFault::default()
+            },
+            ErrorFault {
+                status: 429,
+                every: Some(5),
+                retry_format: RetryFormat::Missing,
+                ..ErrorFault::default()
+            },
+            ErrorFault {
+                status: 503,
+                every: Some(7),
+                ..ErrorFault::default()
+            },
+            ErrorFault {
+                status: 409,
+                every: Some(11),
+                ..ErrorFault::default()
+            },
+        ],
+        ..Faults::default()
+    });
+    let before = c.stats();
+    let results: Vec<_> = (1..=5000)
+        .map(|id| result(id, if id % 2 == 0 { 1 } else { 5 }))
+        .collect();
+    let started = std::time::Instant::now();
+    rt().block_on(async {
+        for batch in results.chunks(250) {
+            c.add_results_for_cases(run.id, batch).await.unwrap();
+        }
+    });
+    let stats = c.stats();
+    eprintln!(
+        "5000 results: {} requests, {} retries, {:?}",
+        stats.requests - before.requests,
+        stats.retries - before.retries,
+        started.elapsed()
+    );
+    assert!(stats.retries - before.retries >= 10, "{stats:?}");
+    sb.set_faults(Faults::default());
+    let stored = rt().block_on(c.get_results_for_run(run.id)).unwrap();
+    assert_eq!(stored.len(), 5000);
+    let run = rt().block_on(c.get_run(run.id)).unwrap();
+    assert_eq!(
+        (run.passed_count, run.failed_count, run.untested_count),
+        (2500, 2500, 0)
+    );
 }

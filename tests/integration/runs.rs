@@ -857,3 +857,140 @@ pub fn client_for(sb: &Sandbox) -> testrail_report::testrail::Client {
     };
     testrail_report::testrail::Client::new(&cfg, &Default::default()).unwrap()
 }
+
+// ---- connection settings that need no TestRail ----
+
+/// A fake server answering every request with one JSON document.
+fn json_server(status: &str, body: &str) -> FakeServer {
+    FakeServer::start(format!(
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ))
+}
+
+fn fake_cmd(url: &str) -> assert_cmd::Command {
+    let mut c = bare_cmd();
+    c.env("TESTRAIL_URL", url)
+        .env("TESTRAIL_USER", "u")
+        .env("TESTRAIL_API_KEY", "k3y-for-fakes");
+    c
+}
+
+#[test]
+fn an_unknown_api_method_points_at_the_url() {
+    let server = json_server("404 Not Found", r#"{"error":"Unknown method 'get_run'"}"#);
+    let out = fake_cmd(&server.url)
+        .args(["run", "get", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("(HTTP 404): Unknown method 'get_run'") && err.contains("unknown API method"),
+        "{err}"
+    );
+    assert!(err.contains("TESTRAIL_URL"), "{err}");
+}
+
+#[test]
+fn an_explicit_proxy_carries_the_requests() {
+    let proxy = json_server("200 OK", r#"{"id": 7, "name": "via proxy"}"#);
+    let run = json_of(
+        fake_cmd("http://testrail.invalid/")
+            .env("TESTRAIL_PROXY", proxy.url.trim_end_matches('/'))
+            .args(["run", "get", "7"]),
+    );
+    assert_eq!(run["name"], "via proxy");
+    let request = proxy.first_request();
+    assert!(
+        request.starts_with("GET http://testrail.invalid/index.php?/api/v2/get_run/7 "),
+        "{request}"
+    );
+    assert!(
+        request.contains("user-agent: testrail-report/")
+            || request.contains("User-Agent: testrail-report/"),
+        "{request}"
+    );
+}
+
+#[test]
+fn insecure_and_plain_http_settings_warn_loudly() {
+    let sb = sandbox();
+    let out = cmd(&sb)
+        .env("TESTRAIL_INSECURE", "true")
+        .args(["run", "list", "--project-id", "1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        stderr_of(&out).contains("TLS certificates are NOT verified"),
+        "{}",
+        stderr_of(&out)
+    );
+    // The sandbox is on loopback: no plain-http warning there.
+    assert!(!stderr_of(&out).contains("unencrypted"));
+
+    // A non-loopback plain-http address warns before anything is sent.
+    let out = fake_cmd("http://testrail.invalid/")
+        .args(["--retries", "0", "run", "get", "1"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr_of(&out).contains("plain http:// to testrail.invalid"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", stderr_of(&out));
+}
+
+#[test]
+fn unusable_connection_files_are_usage_errors_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let pem = dir.path().join("ca.pem");
+    std::fs::write(&pem, "not a certificate").unwrap();
+    for (var, value) in [
+        ("TESTRAIL_CA_CERT", pem.display().to_string()),
+        ("TESTRAIL_CA_CERT", "/no/such/ca.pem".into()),
+    ] {
+        let out = fake_cmd("https://testrail.invalid/")
+            .env(var, &value)
+            .args(["run", "get", "1"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr_of(&out).contains("--ca-cert / TESTRAIL_CA_CERT"),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+    let out = fake_cmd("ftp://testrail.invalid/")
+        .args(["run", "get", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("TESTRAIL_URL"));
+}
+
+#[test]
+fn verbose_traces_method_url_status_and_timing() {
+    let sb = sandbox();
+    let out = cmd(&sb)
+        .args(["--verbose", "run", "list", "--project-id", "1"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    let line = err
+        .lines()
+        .find(|l| l.contains("get_runs"))
+        .expect("a trace line");
+    assert!(
+        line.starts_with(&format!(
+            "testrail: GET {}index.php?/api/v2/get_runs/1 -> 200 (",
+            sb.base_url()
+        )),
+        "{line}"
+    );
+    assert!(line.ends_with(" ms)"), "{line}");
+    assert!(!err.to_ascii_lowercase().contains("authorization"), "{err}");
+}
