@@ -23,7 +23,7 @@ pub enum ApiError {
     },
     /// A transient failure (429, 409, 5xx, network) that outlasted the retry budget.
     #[error(
-        "TestRail could not be reached for {verb} {endpoint} after {attempts} attempt(s): {reason} (raise --retries / TESTRAIL_RETRIES or --deadline / TESTRAIL_DEADLINE, or check --url / TESTRAIL_URL, --proxy and the network)"
+        "TestRail could not be reached for {verb} {endpoint} after {attempts} attempt(s): {reason} (check --url / TESTRAIL_URL, --proxy and the network; --retries / TESTRAIL_RETRIES and --deadline / TESTRAIL_DEADLINE set how long to keep trying)"
     )]
     Unreachable {
         /// `GET` or `POST`.

@@ -54,6 +54,13 @@ pub enum Body {
     },
 }
 
+/// One API call being made: what the trace and the errors name.
+struct Call<'a> {
+    verb: Verb,
+    endpoint: &'a str,
+    url: &'a str,
+}
+
 /// Everything about the connection that clones share.
 pub struct Transport {
     http: reqwest::Client,
@@ -138,6 +145,11 @@ impl Transport {
         url: &str,
         body: &Body,
     ) -> Result<Value, ApiError> {
+        let call = Call {
+            verb,
+            endpoint,
+            url,
+        };
         let started = Instant::now();
         let mut progress = Progress::default();
         let mut attempts = 0;
@@ -145,89 +157,109 @@ impl Transport {
             self.limiter.acquire().await;
             attempts += 1;
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let sent_at = Instant::now();
-            let outcome = self.attempt(verb, url, body).await;
-            let failure = match outcome {
-                Ok((status, header, bytes)) => {
-                    self.trace(verb, url, &format!("{status}"), sent_at);
-                    if (200..300).contains(&status) {
-                        return decode(verb, endpoint, status, &bytes);
-                    }
-                    if (300..400).contains(&status) {
-                        let location = header.unwrap_or_default();
-                        return Err(ApiError::Redirect {
-                            verb: verb.as_str(),
-                            endpoint: endpoint.into(),
-                            status,
-                            location,
-                        });
-                    }
-                    if !is_transient(status) {
-                        let message = error_text(&bytes);
-                        return Err(ApiError::Status {
-                            verb: verb.as_str(),
-                            endpoint: endpoint.into(),
-                            status,
-                            message,
-                        });
-                    }
-                    (
-                        Failure::Status {
-                            status,
-                            retry_after: header,
-                        },
-                        error_text(&bytes),
-                    )
-                }
-                Err((failure, detail)) => {
-                    self.trace(verb, url, &format!("failed: {detail}"), sent_at);
-                    (failure, detail)
-                }
+            let (failure, detail) = match self.exchange(&call, body).await {
+                Ok(answer) => return answer,
+                Err(failed) => failed,
             };
-            let (failure, detail) = failure;
             progress.elapsed = started.elapsed();
-            match self.policy.decide(verb, &failure, progress) {
-                Decision::Retry {
-                    delay,
+            let decision = self.policy.decide(verb, &failure, progress);
+            self.act_on(&call, decision, &detail, attempts, &mut progress)
+                .await?;
+        }
+    }
+
+    /// One attempt: `Ok` with the final answer (success or a definite error), or `Err` with a
+    /// failure the retry policy should judge.
+    async fn exchange(
+        &self,
+        call: &Call<'_>,
+        body: &Body,
+    ) -> Result<Result<Value, ApiError>, (Failure, String)> {
+        let sent_at = Instant::now();
+        let (status, header, bytes) = match self.attempt(call.verb, call.url, body).await {
+            Ok(answer) => answer,
+            Err((failure, detail)) => {
+                self.trace(call, &format!("failed: {detail}"), sent_at);
+                return Err((failure, detail));
+            }
+        };
+        self.trace(call, &status.to_string(), sent_at);
+        let (verb, endpoint) = (call.verb.as_str(), call.endpoint.to_string());
+        Ok(match status {
+            200..=299 => decode(call.verb, call.endpoint, status, &bytes),
+            300..=399 => Err(ApiError::Redirect {
+                verb,
+                endpoint,
+                status,
+                location: header.unwrap_or_default(),
+            }),
+            _ if is_transient(status) => {
+                let failure = Failure::Status {
+                    status,
+                    retry_after: header,
+                };
+                return Err((failure, error_text(&bytes)));
+            }
+            _ => Err(ApiError::Status {
+                verb,
+                endpoint,
+                status,
+                message: error_text(&bytes),
+            }),
+        })
+    }
+
+    /// Carry out a retry decision: wait (alone or, for 429s, together with every request),
+    /// or turn it into the error the caller sees.
+    async fn act_on(
+        &self,
+        call: &Call<'_>,
+        decision: Decision,
+        detail: &str,
+        attempts: u32,
+        progress: &mut Progress,
+    ) -> Result<(), ApiError> {
+        let (verb, endpoint, url) = (call.verb.as_str(), call.endpoint.to_string(), call.url);
+        match decision {
+            Decision::Retry {
+                delay,
+                reason,
+                everyone,
+            } => {
+                self.retries.fetch_add(1, Ordering::Relaxed);
+                self.note(&format!(
+                    "retrying {verb} {url} in {}: {reason}",
+                    secs(delay)
+                ));
+                if everyone {
+                    progress.rate_limited += 1;
+                    self.limiter.pause(delay);
+                } else {
+                    progress.retries += 1;
+                    tokio::time::sleep(delay).await;
+                }
+                Ok(())
+            }
+            Decision::GiveUp { reason } => {
+                self.note(&format!("giving up on {verb} {url}: {reason}"));
+                let reason = self.redact(&format!("{reason}; last error: {detail}"));
+                Err(ApiError::Unreachable {
+                    verb,
+                    endpoint,
+                    attempts,
                     reason,
-                    everyone,
-                } => {
-                    self.retries.fetch_add(1, Ordering::Relaxed);
-                    self.note(&format!(
-                        "retrying {} {url} in {}: {reason}",
-                        verb.as_str(),
-                        secs(delay)
-                    ));
-                    if everyone {
-                        progress.rate_limited += 1;
-                        self.limiter.pause(delay);
-                    } else {
-                        progress.retries += 1;
-                        tokio::time::sleep(delay).await;
-                    }
-                }
-                Decision::GiveUp { reason } => {
-                    self.note(&format!("giving up on {} {url}: {reason}", verb.as_str()));
-                    let reason = self.redact(&format!("{reason}; last error: {detail}"));
-                    return Err(ApiError::Unreachable {
-                        verb: verb.as_str(),
-                        endpoint: endpoint.into(),
-                        attempts,
-                        reason,
-                    });
-                }
-                Decision::OutcomeUnknown { reason } => {
-                    self.note(&format!(
-                        "not re-sending {} {url}: outcome unknown ({reason})",
-                        verb.as_str()
-                    ));
-                    let reason = self.redact(&format!("{reason}: {detail}"));
-                    return Err(ApiError::OutcomeUnknown {
-                        verb: verb.as_str(),
-                        endpoint: endpoint.into(),
-                        reason,
-                    });
-                }
+                })
+            }
+            Decision::OutcomeUnknown { reason } => {
+                self.note(&format!(
+                    "not re-sending {verb} {url}: outcome unknown ({reason})"
+                ));
+                let reason = self.redact(&format!("{reason}: {detail}"));
+                Err(ApiError::OutcomeUnknown {
+                    verb,
+                    endpoint,
+                    reason,
+                })
             }
         }
     }
@@ -291,7 +323,13 @@ impl Transport {
     /// Decide whether a transport error happened before anything was sent.
     fn classify(&self, err: &reqwest::Error) -> (Failure, String) {
         let detail = self.redact(&chain(err));
-        if err.is_connect() {
+        if is_certificate_problem(&detail) {
+            let why = format!(
+                "the server's TLS certificate is not trusted ({detail}); pass your CA with \
+                 --ca-cert FILE / TESTRAIL_CA_CERT"
+            );
+            (Failure::Fatal(why), detail)
+        } else if err.is_connect() {
             (
                 Failure::NotSent(format!("cannot connect: {detail}")),
                 detail,
@@ -315,9 +353,10 @@ impl Transport {
             .fold(text.to_string(), |t, s| t.replace(s.expose(), "[redacted]"))
     }
 
-    fn trace(&self, verb: Verb, url: &str, outcome: &str, since: Instant) {
+    fn trace(&self, call: &Call<'_>, outcome: &str, since: Instant) {
         let ms = since.elapsed().as_millis();
-        self.note(&format!("{} {url} -> {outcome} ({ms} ms)", verb.as_str()));
+        let (verb, url) = (call.verb.as_str(), call.url);
+        self.note(&format!("{verb} {url} -> {outcome} ({ms} ms)"));
     }
 
     fn note(&self, line: &str) {
@@ -325,6 +364,12 @@ impl Transport {
             eprintln!("testrail: {line}");
         }
     }
+}
+
+/// Whether a connection failed on certificate verification (retrying cannot help).
+fn is_certificate_problem(detail: &str) -> bool {
+    let lower = detail.to_ascii_lowercase();
+    lower.contains("certificate") && !lower.contains("client certificate")
 }
 
 /// Turn a 2xx body into JSON; `delete_run` answers an empty 200, which is success.
@@ -409,6 +454,16 @@ fn warn_about_security(base: &BaseUrl, cfg: &ConnectionConfig) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn certificate_failures_are_recognised() {
+        assert!(is_certificate_problem(
+            "error sending request: client error (Connect): invalid peer certificate: UnknownIssuer"
+        ));
+        assert!(!is_certificate_problem(
+            "tcp connect error: Connection refused (os error 111)"
+        ));
+    }
 
     #[test]
     fn empty_and_legacy_bodies_decode() {
