@@ -685,7 +685,7 @@ fn maintenance_and_server_errors_are_retried_with_backoff() {
 }
 
 #[test]
-fn a_post_refused_with_503_is_resent_but_one_with_500_is_not() {
+fn a_post_refused_with_503_is_resent_but_one_with_500_is_checked_first() {
     let sb = sandbox();
     sb.set_faults(fault(503, 1, RetryFormat::Seconds, Some("add_run")));
     let run = json_of(cmd(&sb).args([
@@ -701,31 +701,77 @@ fn a_post_refused_with_503_is_resent_but_one_with_500_is_not() {
     assert_eq!(calls(&sb, "add_run"), 2);
     assert!(stored_run(&sb, id_of(&run)).is_some());
 
+    // A 500 may come after the server acted: the run is read before close_run is sent again.
     sb.set_faults(fault(500, 1, RetryFormat::Seconds, Some("close_run")));
     sb.clear_requests();
     let out = cmd(&sb)
         .args(["run", "close", &id_of(&run).to_string()])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(5));
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
     assert!(
-        stderr_of(&out).contains("outcome of POST close_run"),
-        "{}",
-        stderr_of(&out)
+        err.contains("outcome of POST close_run/") && err.contains("checking the run"),
+        "{err}"
     );
-    assert_eq!(calls(&sb, "close_run"), 1, "never re-sent blindly");
+    let order: Vec<_> = sb
+        .requests()
+        .iter()
+        .filter_map(|r| r.api_method.clone())
+        .collect();
+    assert_eq!(order, ["close_run", "get_run", "close_run"]);
+    assert_eq!(stored_run(&sb, id_of(&run)).unwrap()["is_completed"], true);
+}
+
+fn drop_next(method: &str) -> Faults {
+    Faults {
+        drops: vec![DropFault {
+            method: Some(method.into()),
+            next: 1,
+        }],
+        ..Faults::default()
+    }
+}
+
+#[test]
+fn dropped_answers_to_close_update_and_delete_are_checked_not_repeated_blindly() {
+    let sb = sandbox();
+    let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--case-ids", "1"]));
+    let id = id_of(&run).to_string();
+
+    // update_run is idempotent: sent once more.
+    sb.set_faults(drop_next("update_run"));
+    let out = cmd(&sb)
+        .args(["run", "update", &id, "--name", "renamed"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(calls(&sb, "update_run"), 2);
+    assert_eq!(stored_run(&sb, id_of(&run)).unwrap()["name"], "renamed");
+
+    // close_run was applied: found closed, not sent again.
+    sb.set_faults(drop_next("close_run"));
+    let out = cmd(&sb).args(["run", "close", &id]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("closed after all"));
+    assert_eq!(calls(&sb, "close_run"), 1);
+
+    // delete_run was applied: the run is gone, no second delete.
+    sb.set_faults(drop_next("delete_run"));
+    let out = cmd(&sb)
+        .args(["run", "delete", &id, "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("deleted after all"));
+    assert_eq!(calls(&sb, "delete_run"), 1);
+    assert!(stored_run(&sb, id_of(&run)).is_none());
 }
 
 #[test]
 fn add_run_with_a_dropped_answer_is_found_not_created_twice() {
     let sb = sandbox();
-    sb.set_faults(Faults {
-        drops: vec![DropFault {
-            method: Some("add_run".into()),
-            next: 1,
-        }],
-        ..Faults::default()
-    });
+    sb.set_faults(drop_next("add_run"));
     let out = cmd(&sb)
         .args([
             "run",

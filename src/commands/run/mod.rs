@@ -9,6 +9,7 @@ mod create;
 mod delete;
 mod show;
 mod update;
+mod verify;
 
 use crate::cli::run::{ListArgs, RunAction, RunCommand};
 use crate::cli::{GlobalArgs, OutputFormat};
