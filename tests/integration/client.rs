@@ -77,6 +77,9 @@ fn every_typed_method_reads_the_servers_objects() {
         );
         c.get_result_fields().await.unwrap();
         assert_eq!(c.get_milestones(1).await.unwrap().len(), 1);
+        let groups = c.get_configs(1).await.unwrap();
+        assert_eq!(groups[0].name, "Browsers");
+        assert_eq!(groups[0].configs.len(), 2);
 
         let section = c.add_section(1, Some(1), "New area", None).await.unwrap();
         assert!(

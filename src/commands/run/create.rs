@@ -18,7 +18,7 @@ pub(super) async fn execute(
     let case_ids = match &a.case_ids_file {
         Some(path) => Some(read_case_ids(path)?),
         None if a.include_all => None,
-        None => Some(a.case_ids.clone()),
+        None => Some(sorted_unique(a.case_ids.clone())),
     };
     let new = NewRun {
         suite_id: a.suite_id,
@@ -68,9 +68,13 @@ fn read_case_ids(path: &Path) -> anyhow::Result<Vec<u64>> {
             ids.push(id);
         }
     }
+    Ok(sorted_unique(ids))
+}
+
+fn sorted_unique(mut ids: Vec<u64>) -> Vec<u64> {
     ids.sort_unstable();
     ids.dedup();
-    Ok(ids)
+    ids
 }
 
 /// Under GitHub Actions, expose `run-id` and `run-url` as step outputs.
