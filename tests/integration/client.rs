@@ -361,3 +361,53 @@ fn five_thousand_results_through_429s_503s_and_409s_arrive_exactly_once() {
         (2500, 2500, 0)
     );
 }
+
+#[test]
+fn a_per_minute_limit_keeps_parallel_requests_under_the_servers_window() {
+    // The server allows 10 requests a second; the client is told to send at most 8.
+    let faults = Faults {
+        rate_limit: Some(testrail_report::sandbox::RateLimit {
+            requests: 10,
+            window_secs: Some(1),
+        }),
+        ..Faults::default()
+    };
+    let sb = sandbox_with(SandboxOptions {
+        faults,
+        ..SandboxOptions::default()
+    });
+    let cfg = ConnectionConfig {
+        url: sb.base_url(),
+        user: DEFAULT_USER.into(),
+        api_key: Secret::new(DEFAULT_API_KEY),
+        timeout: Duration::from_secs(10),
+        ca_cert: None,
+        insecure: false,
+        proxy: None,
+    };
+    let opts = ClientOptions {
+        max_requests_per_minute: Some(480),
+        ..ClientOptions::default()
+    };
+    let c = Client::new(&cfg, &opts).unwrap();
+    let started = std::time::Instant::now();
+    rt().block_on(async {
+        let tasks: Vec<_> = (0..14)
+            .map(|_| {
+                let c = c.clone();
+                tokio::spawn(async move { c.get_project(1).await.map(|p| p.id) })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap().unwrap(), 1);
+        }
+    });
+    // 14 starts 125 ms apart: 1.625 s, and not one 429.
+    assert!(
+        started.elapsed() >= Duration::from_millis(1600),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(c.stats().retries, 0, "{:?}", c.stats());
+    assert_eq!(calls(&sb, "get_project"), 14);
+}
