@@ -242,7 +242,11 @@ impl Transport {
             }
             Decision::GiveUp { reason } => {
                 self.note(&format!("giving up on {verb} {url}: {reason}"));
-                let reason = self.redact(&format!("{reason}; last error: {detail}"));
+                let reason = if reason.contains(detail) {
+                    self.redact(&reason)
+                } else {
+                    self.redact(&format!("{reason}; last error: {detail}"))
+                };
                 Err(ApiError::Unreachable {
                     verb,
                     endpoint,
@@ -392,10 +396,15 @@ fn trim_legacy_prefix(bytes: &[u8]) -> &[u8] {
         .unwrap_or(bytes)
 }
 
-/// An error and its causes on one line.
+/// An error's causes on one line. reqwest's own top line only repeats the URL, which every
+/// message already names.
 fn chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
+    let (mut text, mut source) = match err.source() {
+        Some(first) if err.to_string().starts_with("error sending request") => {
+            (first.to_string(), first.source())
+        }
+        _ => (err.to_string(), err.source()),
+    };
     while let Some(s) = source {
         text.push_str(": ");
         text.push_str(&s.to_string());

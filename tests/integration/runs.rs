@@ -127,6 +127,7 @@ fn create_with_unknown_cases_shows_testrail_message_and_exit_4() {
         err.contains("POST add_run/1 (HTTP 400): Field :case_ids contains unrecognized case IDs."),
         "{err}"
     );
+    assert!(err.contains("check --case-ids"), "{err}");
     assert!(entities(&sb.state(), "runs").next().is_none());
 }
 
@@ -170,6 +171,7 @@ fn get_unknown_run_is_testrails_400_with_exit_4() {
         "{err}"
     );
     assert!(err.contains("unknown or invalid ID"), "{err}");
+    assert!(err.contains("check RUN_ID (or TESTRAIL_RUN_ID)"), "{err}");
 }
 
 #[test]
