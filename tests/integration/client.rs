@@ -5,35 +5,14 @@
 use std::time::Duration;
 
 use serde_json::{Map, json};
-use testrail_report::config::ConnectionConfig;
 use testrail_report::sandbox::{
-    DEFAULT_API_KEY, DEFAULT_USER, DelayFault, DropFault, ErrorFault, Faults, RetryFormat, Sandbox,
-    SandboxOptions, Seed,
+    DEFAULT_USER, DelayFault, DropFault, ErrorFault, Faults, RetryFormat, SandboxOptions, Seed,
 };
-use testrail_report::secret::Secret;
 use testrail_report::testrail::{
     ApiError, Client, ClientOptions, NewPlanEntry, NewRun, ResultForCase,
 };
 
-use crate::common::{calls, sandbox, sandbox_with};
-
-fn client(sb: &Sandbox, timeout: Duration) -> Client {
-    let cfg = ConnectionConfig {
-        url: sb.base_url(),
-        user: DEFAULT_USER.into(),
-        api_key: Secret::new(DEFAULT_API_KEY),
-        timeout,
-        ca_cert: None,
-        insecure: false,
-        proxy: None,
-    };
-    let opts = ClientOptions {
-        backoff_base: Duration::from_millis(10),
-        verbose: std::env::var_os("DBG").is_some(),
-        ..ClientOptions::default()
-    };
-    Client::new(&cfg, &opts).unwrap()
-}
+use crate::common::{calls, client, connection, sandbox, sandbox_with};
 
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Runtime::new().unwrap()
@@ -376,15 +355,7 @@ fn a_per_minute_limit_keeps_parallel_requests_under_the_servers_window() {
         faults,
         ..SandboxOptions::default()
     });
-    let cfg = ConnectionConfig {
-        url: sb.base_url(),
-        user: DEFAULT_USER.into(),
-        api_key: Secret::new(DEFAULT_API_KEY),
-        timeout: Duration::from_secs(10),
-        ca_cert: None,
-        insecure: false,
-        proxy: None,
-    };
+    let cfg = connection(&sb, Duration::from_secs(10));
     let opts = ClientOptions {
         max_requests_per_minute: Some(480),
         ..ClientOptions::default()

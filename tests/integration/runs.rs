@@ -232,7 +232,7 @@ fn close_prune_untested_keeps_only_cases_with_results() {
     let sb = sandbox();
     let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--include-all"]));
     let id = id_of(&run);
-    let client = crate::runs::client_for(&sb);
+    let client = crate::common::client(&sb, std::time::Duration::from_secs(10));
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let results: Vec<_> = [(3, 1), (8, 5)]
@@ -890,20 +890,6 @@ fn the_api_key_never_appears_in_any_output() {
         );
         assert!(!all.is_empty(), "output {i} is empty");
     }
-}
-
-/// A library client connected to the sandbox, for setting up state the CLI does not write.
-pub fn client_for(sb: &Sandbox) -> testrail_report::testrail::Client {
-    let cfg = testrail_report::config::ConnectionConfig {
-        url: sb.base_url(),
-        user: DEFAULT_USER.into(),
-        api_key: testrail_report::secret::Secret::new(testrail_report::sandbox::DEFAULT_API_KEY),
-        timeout: std::time::Duration::from_secs(10),
-        ca_cert: None,
-        insecure: false,
-        proxy: None,
-    };
-    testrail_report::testrail::Client::new(&cfg, &Default::default()).unwrap()
 }
 
 // ---- connection settings that need no TestRail ----
