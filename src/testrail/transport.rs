@@ -1,27 +1,25 @@
-//! Sending one API request: the HTTP client, credentials, the retry loop and the trace.
+//! Sending one API request: the attempt, the retry loop around it, and the trace.
 //!
-//! One `reqwest::Client` (one connection pool) serves the whole process; `Client` clones share
-//! it with the limiter and the counters. Redirects are never followed: an http→https redirect
-//! turns a POST into a GET and the write is silently lost, so any 3xx becomes an error that
-//! names the address to use. The `--verbose` trace shows method, URL, status, timing and every
-//! retry decision; it never shows headers, so credentials cannot leak through it.
+//! `Client` clones share one `Transport`: one connection pool (built in `http`), one limiter
+//! and one pair of counters. Any 3xx becomes an error that names the address to use (see
+//! `http::client` for why redirects are never followed). The `--verbose` trace shows method,
+//! URL, status, timing and every retry decision; it never shows headers, so credentials
+//! cannot leak through it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use anyhow::Context as _;
-use base64::Engine as _;
 use reqwest::header::{self, HeaderValue};
 use serde_json::Value;
 
 use super::error::{ApiError, error_text, excerpt, is_transient};
+use super::http;
 use super::limiter::Limiter;
 use super::options::ClientOptions;
 use super::retry::{Decision, Failure, Progress, RetryPolicy, Verb, secs};
 use super::url::BaseUrl;
 use crate::config::ConnectionConfig;
-use crate::error::usage;
 use crate::secret::Secret;
 
 /// Some old servers put this line before the JSON.
@@ -89,32 +87,14 @@ impl Transport {
     /// Build the HTTP client from validated settings; warns about insecure set-ups on stderr.
     pub fn new(cfg: &ConnectionConfig, opts: &ClientOptions) -> anyhow::Result<Transport> {
         let base = BaseUrl::parse(&cfg.url)?;
-        warn_about_security(&base, cfg);
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("testrail-report/", env!("CARGO_PKG_VERSION")))
-            .timeout(cfg.timeout)
-            .connect_timeout(cfg.timeout.min(Duration::from_secs(30)))
-            .redirect(reqwest::redirect::Policy::none())
-            .danger_accept_invalid_certs(cfg.insecure);
-        if let Some(path) = &cfg.ca_cert {
-            for cert in read_certificates(path)? {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        if let Some(proxy) = &cfg.proxy {
-            // reqwest's own error would quote the proxy URL, credentials and all.
-            let proxy = reqwest::Proxy::all(proxy.expose()).map_err(|_| {
-                usage("--proxy / TESTRAIL_PROXY is not a valid proxy URL (e.g. http://proxy:3128)")
-            })?;
-            builder = builder.proxy(proxy);
-        }
-        let http = builder.build().context("cannot set up the HTTP client")?;
+        http::warn_about_security(&base, cfg);
+        let http = http::client(cfg)?;
         let mut secrets = vec![cfg.api_key.clone()];
         secrets.extend(cfg.proxy.clone());
         Ok(Transport {
             http,
             base,
-            auth: basic_auth(&cfg.user, &cfg.api_key)?,
+            auth: http::basic_auth(&cfg.user, &cfg.api_key)?,
             secrets,
             policy: opts.retry_policy(),
             limiter: Limiter::new(opts.max_requests_per_minute),
@@ -413,56 +393,10 @@ fn chain(err: &dyn std::error::Error) -> String {
     text
 }
 
-fn basic_auth(user: &str, key: &Secret) -> anyhow::Result<HeaderValue> {
-    let token =
-        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", key.expose()));
-    let mut value = HeaderValue::from_str(&format!("Basic {token}"))
-        .map_err(|_| usage("TESTRAIL_USER contains characters that cannot be sent"))?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-fn read_certificates(path: &std::path::Path) -> anyhow::Result<Vec<reqwest::Certificate>> {
-    let pem = std::fs::read(path).map_err(|e| {
-        usage(format!(
-            "cannot read --ca-cert / TESTRAIL_CA_CERT file {}: {e}",
-            path.display()
-        ))
-    })?;
-    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| {
-        usage(format!(
-            "--ca-cert / TESTRAIL_CA_CERT file {} is not a PEM certificate bundle",
-            path.display()
-        ))
-    })?;
-    if certs.is_empty() {
-        return Err(usage(format!(
-            "--ca-cert / TESTRAIL_CA_CERT file {} holds no certificate",
-            path.display()
-        )));
-    }
-    Ok(certs)
-}
-
-fn warn_about_security(base: &BaseUrl, cfg: &ConnectionConfig) {
-    if cfg.insecure {
-        eprintln!(
-            "warning: --insecure / TESTRAIL_INSECURE is set: TLS certificates are NOT verified, so anyone \
-             on the network path can read your API key and results. Use --ca-cert FILE instead."
-        );
-    }
-    if base.is_plain_http() && !base.is_loopback() {
-        eprintln!(
-            "warning: --url / TESTRAIL_URL uses plain http:// to {}: your API key travels unencrypted. \
-             Use the https:// address.",
-            base.host()
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn certificate_failures_are_recognised() {
@@ -505,7 +439,7 @@ mod tests {
 
     #[test]
     fn the_auth_header_is_marked_sensitive_and_debug_hides_the_key() {
-        let header = basic_auth("me@example.com", &Secret::new("k3y-VALUE")).unwrap();
+        let header = http::basic_auth("me@example.com", &Secret::new("k3y-VALUE")).unwrap();
         assert!(header.is_sensitive());
         assert!(!format!("{header:?}").contains("azN5"));
         let cfg = ConnectionConfig {
