@@ -186,3 +186,23 @@ fn requests_are_spread_under_a_per_minute_limit() {
     // Two pages at 600/min: the second starts at least 100 ms after the first.
     assert!(started.elapsed() >= std::time::Duration::from_millis(100));
 }
+
+#[test]
+fn the_deadline_ends_retrying_before_the_retries_run_out() {
+    let sb = sandbox();
+    sb.set_faults(fault(503, 50, RetryFormat::Seconds, Some("get_run")));
+    let out = cmd(&sb)
+        .env("TESTRAIL_BACKOFF_MS", "300")
+        .args(["--deadline", "1", "--retries", "20", "run", "get", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let err = stderr_of(&out);
+    assert!(err.contains("would pass the 1 s deadline"), "{err}");
+    // 300 ms, then 600 ms: a third wait (1.2 s) would cross the deadline.
+    assert!(
+        (2..=3).contains(&calls(&sb, "get_run")),
+        "{}",
+        calls(&sb, "get_run")
+    );
+}
