@@ -255,3 +255,51 @@ fn delete_soft_deletes_nothing_and_real_delete_needs_yes_without_a_terminal() {
     assert_eq!(gone, json!({"run_id": id, "deleted": true}));
     assert!(stored_run(&sb, id).is_none());
 }
+
+#[test]
+fn the_sharding_recipe_loses_nothing_with_eight_parallel_shards() {
+    // create with every case → 8 shards post results at once (under 429s) → prune and close.
+    let sb = sandbox();
+    let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--include-all"]));
+    let id = id_of(&run);
+    sb.set_faults(Faults {
+        errors: vec![ErrorFault {
+            status: 429,
+            every: Some(3),
+            retry_after: Some(0),
+            ..ErrorFault::default()
+        }],
+        ..Faults::default()
+    });
+    let shards: Vec<_> = (1..=8u64)
+        .map(|case_id| {
+            let client = crate::common::client(&sb, std::time::Duration::from_secs(10));
+            std::thread::spawn(move || {
+                let result = testrail_report::testrail::ResultForCase {
+                    case_id,
+                    status_id: Some(if case_id % 2 == 0 { 1 } else { 5 }),
+                    ..Default::default()
+                };
+                tokio::runtime::Runtime::new()
+                    .unwrap()
+                    .block_on(client.add_results_for_cases(id, &[result]))
+                    .map(|r| r.len())
+            })
+        })
+        .collect();
+    for shard in shards {
+        assert_eq!(shard.join().unwrap().unwrap(), 1);
+    }
+    sb.set_faults(Faults::default());
+    let closed = json_of(cmd(&sb).args(["run", "close", &id.to_string(), "--prune-untested"]));
+    assert_eq!(closed["is_completed"], true);
+    assert_eq!(cases_in(&sb, id), (1..=8).collect::<BTreeSet<u64>>());
+    assert_eq!(
+        (
+            closed["passed_count"].as_u64(),
+            closed["failed_count"].as_u64()
+        ),
+        (Some(4), Some(4))
+    );
+    assert_eq!(closed["untested_count"], 0);
+}
