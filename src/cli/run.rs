@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::BoolishValueParser;
 use clap::{ArgAction, ArgGroup, Args, Subcommand};
 
 /// Manage TestRail test runs.
@@ -51,8 +52,8 @@ pub struct ListArgs {
     /// Only runs created by these user IDs (comma-separated).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub created_by: Vec<u64>,
-    /// Only completed (true) or active (false) runs.
-    #[arg(long, value_name = "BOOL")]
+    /// Only completed (true, 1) or active (false, 0) runs.
+    #[arg(long, value_name = "BOOL", value_parser = BoolishValueParser::new())]
     pub is_completed: Option<bool>,
     /// Only runs in these milestones (comma-separated IDs).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]

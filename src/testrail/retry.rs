@@ -88,6 +88,8 @@ pub enum Failure {
     NotSent(String),
     /// Timeout or dropped connection after (part of) the request went out.
     MaybeSent(String),
+    /// A failure no retry can fix (e.g. an untrusted TLS certificate).
+    Fatal(String),
 }
 
 /// What to do after a failed attempt.
@@ -141,6 +143,7 @@ impl RetryPolicy {
                     _ => return give_up(reason),
                 }
             }
+            Failure::Fatal(why) => return give_up(why.clone()),
             Failure::NotSent(why) => (why.clone(), false),
             Failure::MaybeSent(why) if verb == Verb::Get => (why.clone(), false),
             Failure::MaybeSent(why) => {
@@ -229,7 +232,7 @@ pub fn secs(d: Duration) -> String {
 }
 
 /// A number in [0, 1) from a process-wide xorshift generator; jitter needs spread, not security.
-fn random_unit() -> f64 {
+pub(crate) fn random_unit() -> f64 {
     static STATE: AtomicU64 = AtomicU64::new(0);
     let mut x = STATE.load(Ordering::Relaxed);
     if x == 0 {
@@ -360,6 +363,11 @@ mod tests {
             let d = p.decide(Verb::Post, &status(code, None), Progress::default());
             assert!(matches!(d, Decision::OutcomeUnknown { .. }), "{code}");
         }
+        let fatal = Failure::Fatal("bad certificate".into());
+        assert!(matches!(
+            p.decide(Verb::Get, &fatal, Progress::default()),
+            Decision::GiveUp { .. }
+        ));
         // Refused before acting: safe to repeat.
         for failure in [
             status(409, None),

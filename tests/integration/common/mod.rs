@@ -236,3 +236,32 @@ pub fn api(sandbox: &Sandbox, call: &str, body: Option<Value>) -> Answer {
     };
     result.unwrap_or_else(|e| panic!("{call}: no answer: {e}"))
 }
+
+/// Connection settings for a library client talking to `sandbox`.
+pub fn connection(
+    sandbox: &Sandbox,
+    timeout: std::time::Duration,
+) -> testrail_report::config::ConnectionConfig {
+    testrail_report::config::ConnectionConfig {
+        url: sandbox.base_url(),
+        user: DEFAULT_USER.into(),
+        api_key: testrail_report::secret::Secret::new(DEFAULT_API_KEY),
+        timeout,
+        ca_cert: None,
+        insecure: false,
+        proxy: None,
+    }
+}
+
+/// A library client for `sandbox` with fast backoff (set DBG=1 to trace its requests).
+pub fn client(
+    sandbox: &Sandbox,
+    timeout: std::time::Duration,
+) -> testrail_report::testrail::Client {
+    let opts = testrail_report::testrail::ClientOptions {
+        backoff_base: std::time::Duration::from_millis(10),
+        verbose: std::env::var_os("DBG").is_some(),
+        ..Default::default()
+    };
+    testrail_report::testrail::Client::new(&connection(sandbox, timeout), &opts).unwrap()
+}
