@@ -3,8 +3,8 @@
 #
 # Installs a pinned trcli into a throwaway virtualenv, starts testrail-sandbox on a free port
 # seeded with fixtures/trcli/seed.json, uploads fixtures/trcli/results.xml with
-# `trcli parse_junit` four ways (name matcher: new run with --close-run, an existing run, a
-# plan; then the automation-ID matcher), then checks through the sandbox's control endpoint
+# `trcli parse_junit` five ways (name matcher: new run with --close-run, an existing run, a
+# plan; the automation-ID matcher; under injected 429s), then checks through the sandbox's control endpoint
 # that each run holds exactly the expected cases and statuses, and that the new run is
 # closed. If this fails, fix the sandbox's fidelity, not this script.
 #
@@ -84,6 +84,12 @@ trcli "plan entry (--plan-id 1)" --case-matcher name --plan-id 1 --title "$TITLE
 # 4. The automation-ID matcher: trcli reads get_case_fields and get_cases and matches
 #    `classname.name` against custom_automation_id (the seed's cases carry those IDs).
 trcli "automation-ID matcher" --case-matcher auto --title "$TITLE by automation ID"
+# 5. Rate limited: every 3rd call answers 429 with Retry-After: 1; trcli waits and retries.
+python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(
+    sys.argv[1] + "__sandbox/faults", method="POST",
+    data=b"{\"errors\": [{\"status\": 429, \"every\": 3, \"retry_after\": 1}]}"))' "$URL" ||
+    fail "cannot set faults through the control endpoint"
+trcli "under 429 rate limiting" --case-matcher name --title "$TITLE rate limited" --close-run
 
 echo "==> checking the sandbox state"
 python3 - "$URL" "$TITLE" <<'PY' || fail "the sandbox does not hold what trcli reported"
@@ -138,10 +144,16 @@ check(len(state["cases"]) == 6, "trcli created cases although all were matched")
 # trcli adds a section named after the report's suite, then deletes it when it stays empty.
 check(len(state["sections"]) == 2, f"sections left behind: {list(state['sections'])}")
 
-errors = [f'{e["status"]} {e["path"]}' for e in log if e["status"] >= 400]
+limited = run_named(f"{title} rate limited")
+check(tests_of(limited) == reported and limited["is_completed"],
+      f"rate-limited run {tests_of(limited)} incomplete or not closed")
+injected = [e for e in log if e["injected"]]
+check(injected and all(e["status"] == 429 for e in injected), "no 429 was injected")
+
+errors = [f'{e["status"]} {e["path"]}' for e in log if e["status"] >= 400 and not e["injected"]]
 check(not errors, f"trcli hit errors: {errors}")
 calls = sorted({e["api_method"] for e in log})
-print(f"    {len(log)} calls, all answered 2xx: {' '.join(calls)}")
+print(f"    {len(log)} calls ({len(injected)} answered 429 on purpose): {' '.join(calls)}")
 PY
 
-echo "PASS: trcli $TRCLI_VERSION against testrail-sandbox (new closed run, existing run, plan entry, automation-ID matcher)"
+echo "PASS: trcli $TRCLI_VERSION against testrail-sandbox (new closed run, existing run, plan entry, automation-ID matcher, 429s)"
