@@ -4,9 +4,9 @@
 # Installs a pinned trcli into a throwaway virtualenv, starts testrail-sandbox on a free port
 # seeded with fixtures/trcli/seed.json, uploads fixtures/trcli/results.xml with
 # `trcli parse_junit` five ways (name matcher: new run with --close-run, an existing run, a
-# plan; the automation-ID matcher; under injected 429s), then checks through the sandbox's control endpoint
-# that each run holds exactly the expected cases and statuses, and that the new run is
-# closed. If this fails, fix the sandbox's fidelity, not this script.
+# plan; the automation-ID matcher; under injected 429s), then checks through the sandbox's
+# control endpoint that each run holds exactly the expected cases and statuses, and that the
+# closing runs are closed. If this fails, fix the sandbox's fidelity, not this script.
 #
 # Usage: scripts/trcli-conformance.sh   (from anywhere; safe to re-run)
 # Env:   TRCLI_VENV=DIR reuses (or creates) a virtualenv there instead of a temporary one.
