@@ -11,6 +11,7 @@ pub mod env;
 pub mod error;
 pub mod exit;
 pub mod junit;
+pub mod sandbox;
 pub mod secret;
 pub mod summary;
 
