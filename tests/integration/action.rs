@@ -135,7 +135,6 @@ impl Job {
         self.dir.path().join(name)
     }
 
-    #[allow(dead_code)] // Until the sandbox test is compiled in.
     fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.path(name)).unwrap_or_default()
     }
@@ -390,9 +389,6 @@ fn the_api_key_is_masked_before_anything_else_is_printed() {
     assert!(err.starts_with("::add-mask::k%25y%0Az\n"), "{err}");
 }
 
-// Compiled out until the sandbox branch is merged (`testrail_report::sandbox` does not exist
-// on this branch yet); then ignored until `submit` is.
-#[cfg(any())]
 #[test]
 #[ignore = "needs submit"]
 fn action_reports_to_the_sandbox_and_sets_outputs_and_summary() {
@@ -437,6 +433,7 @@ fn action_reports_to_the_sandbox_and_sets_outputs_and_summary() {
     let runs = state["runs"].as_object().unwrap();
     assert_eq!(runs.len(), 1, "{runs:?}");
     let (run_id, run) = runs.iter().next().unwrap();
+    let run_id: u64 = run_id.parse().unwrap();
     assert_eq!(run["name"], "Tests #12 (main)");
     assert!(
         run["description"]
@@ -449,7 +446,7 @@ fn action_reports_to_the_sandbox_and_sets_outputs_and_summary() {
         .as_object()
         .unwrap()
         .values()
-        .filter(|t| t["run_id"].to_string() == *run_id)
+        .filter(|t| t["run_id"] == run_id)
         .map(|t| t["case_id"].as_u64().unwrap())
         .collect();
     cases.sort();
