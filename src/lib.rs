@@ -6,18 +6,27 @@
 
 pub mod ci;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod env;
 pub mod error;
 pub mod exit;
+pub mod inspect;
 pub mod junit;
+pub mod mapping;
 pub mod sandbox;
 pub mod secret;
+pub mod submit;
 pub mod summary;
+pub mod testrail;
+pub mod timestamp;
 
 use cli::Cli;
 
 /// Run a parsed command line and return the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
-    match cli.command {}
+    match cli.command {
+        cli::Command::Inspect(args) => inspect::run(&args, cli.global.output),
+        cli::Command::Run(cmd) => commands::run::execute(&cli.global, &cmd),
+    }
 }

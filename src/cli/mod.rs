@@ -5,9 +5,16 @@
 //! precedence flag > environment > default comes from clap and shows in `--help`. An empty
 //! variable counts as unset (see `env::drop_empty_vars`).
 
+pub mod inspect;
+pub mod mapping;
+pub mod reports;
+
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::BoolishValueParser};
+
+pub mod run;
+pub mod transport;
 
 /// Report JUnit XML results to TestRail, and manage TestRail runs from CI.
 #[derive(Debug, Parser)]
@@ -22,13 +29,21 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Read reports and show counts, case-ID mapping and warnings (no network).
+    Inspect(inspect::InspectArgs),
+    /// Manage TestRail test runs: get, list, create, update, close, delete.
+    Run(run::RunCommand),
+}
 
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub transport: transport::TransportArgs,
 
     /// Output format: readable text, or one JSON document on stdout for scripts.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text, env = "TESTRAIL_OUTPUT")]

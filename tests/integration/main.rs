@@ -1,3 +1,4 @@
 //! End-to-end tests: the real binaries against the project's TestRail sandbox.
 //! One module per area; shared set-up lives in `common`.
+mod corpus;
 mod action;
