@@ -28,5 +28,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         cli::Command::Inspect(args) => inspect::run(&args, cli.global.output),
         cli::Command::Run(cmd) => commands::run::execute(&cli.global, &cmd),
+        cli::Command::Submit(args) => submit::command::run(&cli.global, &args),
     }
 }

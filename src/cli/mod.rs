@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::BoolishValueParser};
 
 pub mod run;
+pub mod submit;
 pub mod transport;
 
 /// Report JUnit XML results to TestRail, and manage TestRail runs from CI.
@@ -34,6 +35,8 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     /// Manage TestRail test runs: get, list, create, update, close, delete.
     Run(run::RunCommand),
+    /// Report JUnit XML results to TestRail: a run with exactly the executed cases, every result.
+    Submit(Box<submit::SubmitArgs>),
 }
 
 /// Options every command accepts.

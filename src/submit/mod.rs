@@ -4,12 +4,20 @@
 
 pub mod aggregate;
 pub mod attachments;
+pub mod automation;
 pub mod batch;
+pub mod command;
 pub mod comment;
 pub mod elapsed;
+pub mod execute;
 pub mod fields;
+pub mod options;
+pub mod post;
+pub mod render;
 pub mod results;
 pub mod status;
+pub mod target;
+pub mod unsent;
 
 use crate::junit::TestCase;
 use crate::summary::TestRef;

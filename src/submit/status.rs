@@ -189,6 +189,25 @@ fn resolve_choice(
     Ok(Some(found.id))
 }
 
+/// TestRail's five system statuses, for a dry run that cannot ask the server.
+pub fn system_statuses() -> Vec<StatusInfo> {
+    [
+        (PASSED, "passed"),
+        (BLOCKED, "blocked"),
+        (UNTESTED, "untested"),
+        (RETEST, "retest"),
+        (FAILED, "failed"),
+    ]
+    .into_iter()
+    .map(|(id, name)| StatusInfo {
+        id,
+        name: name.into(),
+        label: format!("{}{}", name[..1].to_uppercase(), &name[1..]),
+        is_untested: id == UNTESTED,
+    })
+    .collect()
+}
+
 /// Resolved status IDs per outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusPolicy {
