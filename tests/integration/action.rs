@@ -390,7 +390,6 @@ fn the_api_key_is_masked_before_anything_else_is_printed() {
 }
 
 #[test]
-#[ignore = "needs submit"]
 fn action_reports_to_the_sandbox_and_sets_outputs_and_summary() {
     use testrail_report::sandbox::{DEFAULT_API_KEY, DEFAULT_USER, Sandbox, SandboxOptions};
 
