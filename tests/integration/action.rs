@@ -393,23 +393,14 @@ fn the_api_key_is_masked_before_anything_else_is_printed() {
 fn action_reports_to_the_sandbox_and_sets_outputs_and_summary() {
     use testrail_report::sandbox::{DEFAULT_API_KEY, DEFAULT_USER, Sandbox, SandboxOptions};
 
-    /// One pytest-style report against the sandbox's demo cases (automation IDs
-    /// `tests.test_auth.*`), plus one test TestRail has no case for.
-    const REPORT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
-    <testsuites><testsuite name="pytest" tests="4" failures="1" skipped="1">
-      <testcase classname="tests.test_auth" name="test_login_valid" time="0.40"/>
-      <testcase classname="tests.test_auth" name="test_login_wrong_password" time="0.20">
-        <failure message="expected 401, got 200">assert 200 == 401</failure>
-      </testcase>
-      <testcase classname="tests.test_auth" name="test_logout" time="0.01"><skipped message="flaky"/></testcase>
-      <testcase classname="tests.test_auth" name="test_not_in_testrail" file="tests/test_auth.py" line="40" time="0.1"/>
-    </testsuite></testsuites>
-    "#;
-
     let sandbox = Sandbox::spawn(SandboxOptions::default()).unwrap();
     let job = Job::new();
     std::fs::create_dir(job.path("workspace/reports")).unwrap();
-    std::fs::write(job.path("workspace/reports/junit.xml"), REPORT).unwrap();
+    std::fs::write(
+        job.path("workspace/reports/junit.xml"),
+        crate::ci::AUTH_REPORT,
+    )
+    .unwrap();
     let url = sandbox.base_url();
     let out = job.run(
         &[

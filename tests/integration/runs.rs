@@ -22,7 +22,9 @@ fn cases_in(sb: &Sandbox, run_id: u64) -> BTreeSet<u64> {
 /// A run as the sandbox stores it, if it exists.
 fn stored_run(sb: &Sandbox, run_id: u64) -> Option<Value> {
     let state = sb.state();
-    entities(&state, "runs").find(|r| r["id"] == run_id).cloned()
+    entities(&state, "runs")
+        .find(|r| r["id"] == run_id)
+        .cloned()
 }
 
 /// The objects of one kind in a state dump (stored as an ID-keyed map).
@@ -48,7 +50,16 @@ fn create_with_case_ids_holds_exactly_those_cases_and_tells_ci() {
     let gh_out = dir.path().join("github_output");
     let run = json_of(
         cmd(&sb)
-            .args(["run", "create", "--project-id", "1", "--name", "Nightly", "--case-ids", "1,C2,3"])
+            .args([
+                "run",
+                "create",
+                "--project-id",
+                "1",
+                "--name",
+                "Nightly",
+                "--case-ids",
+                "1,C2,3",
+            ])
             .arg("--dotenv")
             .arg(&dotenv)
             .env("GITHUB_ACTIONS", "true")
@@ -58,10 +69,19 @@ fn create_with_case_ids_holds_exactly_those_cases_and_tells_ci() {
     assert_eq!(run["name"], "Nightly");
     assert_eq!(cases_in(&sb, id), BTreeSet::from([1, 2, 3]));
     assert_eq!(stored_run(&sb, id).unwrap()["include_all"], false);
-    assert_eq!(std::fs::read_to_string(&dotenv).unwrap(), format!("TESTRAIL_RUN_ID={id}\n"));
+    assert_eq!(
+        std::fs::read_to_string(&dotenv).unwrap(),
+        format!("TESTRAIL_RUN_ID={id}\n")
+    );
     let outputs = std::fs::read_to_string(&gh_out).unwrap();
     assert!(outputs.contains(&format!("run-id={id}\n")), "{outputs}");
-    assert!(outputs.contains(&format!("run-url={}index.php?/runs/view/{id}\n", sb.base_url())), "{outputs}");
+    assert!(
+        outputs.contains(&format!(
+            "run-url={}index.php?/runs/view/{id}\n",
+            sb.base_url()
+        )),
+        "{outputs}"
+    );
 }
 
 #[test]
@@ -70,15 +90,26 @@ fn create_from_a_file_or_with_every_case() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ids.txt");
     std::fs::write(&file, "# smoke\nC4\n5, 6\n").unwrap();
-    let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--case-ids-file"]).arg(&file));
+    let run = json_of(
+        cmd(&sb)
+            .args(["run", "create", "--project-id", "1", "--case-ids-file"])
+            .arg(&file),
+    );
     assert_eq!(cases_in(&sb, id_of(&run)), BTreeSet::from([4, 5, 6]));
 
-    let all = json_of(cmd(&sb).args(["run", "create", "--include-all"]).env("TESTRAIL_PROJECT_ID", "1"));
+    let all = json_of(
+        cmd(&sb)
+            .args(["run", "create", "--include-all"])
+            .env("TESTRAIL_PROJECT_ID", "1"),
+    );
     assert_eq!(cases_in(&sb, id_of(&all)).len(), 12);
     assert_eq!(all["include_all"], true);
 
     // Without a selection TestRail would silently include everything: we refuse.
-    let out = cmd(&sb).args(["run", "create", "--project-id", "1"]).output().unwrap();
+    let out = cmd(&sb)
+        .args(["run", "create", "--project-id", "1"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(calls(&sb, "add_run"), 2);
 }
@@ -86,24 +117,46 @@ fn create_from_a_file_or_with_every_case() {
 #[test]
 fn create_with_unknown_cases_shows_testrail_message_and_exit_4() {
     let sb = sandbox();
-    let out = cmd(&sb).args(["run", "create", "--project-id", "1", "--case-ids", "1,999"]).output().unwrap();
+    let out = cmd(&sb)
+        .args(["run", "create", "--project-id", "1", "--case-ids", "1,999"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(4));
     let err = stderr_of(&out);
-    assert!(err.contains("POST add_run/1 (HTTP 400): Field :case_ids contains unrecognized case IDs."), "{err}");
+    assert!(
+        err.contains("POST add_run/1 (HTTP 400): Field :case_ids contains unrecognized case IDs."),
+        "{err}"
+    );
     assert!(entities(&sb.state(), "runs").next().is_none());
 }
 
 #[test]
 fn get_prints_a_summary_or_the_api_object() {
     let sb = sandbox();
-    let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--name", "G", "--case-ids", "1,2"]));
+    let run = json_of(cmd(&sb).args([
+        "run",
+        "create",
+        "--project-id",
+        "1",
+        "--name",
+        "G",
+        "--case-ids",
+        "1,2",
+    ]));
     let id = id_of(&run).to_string();
     let got = json_of(cmd(&sb).args(["run", "get", &id]));
     assert_eq!(got, run);
-    let text = cmd(&sb).args(["run", "get"]).env("TESTRAIL_RUN_ID", &id).output().unwrap();
+    let text = cmd(&sb)
+        .args(["run", "get"])
+        .env("TESTRAIL_RUN_ID", &id)
+        .output()
+        .unwrap();
     assert!(text.status.success());
     let stdout = String::from_utf8_lossy(&text.stdout);
-    assert!(stdout.contains(&format!("Run {id}: G")) && stdout.contains("untested 2"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("Run {id}: G")) && stdout.contains("untested 2"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -112,7 +165,10 @@ fn get_unknown_run_is_testrails_400_with_exit_4() {
     let out = cmd(&sb).args(["run", "get", "4242"]).output().unwrap();
     assert_eq!(out.status.code(), Some(4));
     let err = stderr_of(&out);
-    assert!(err.contains("GET get_run/4242 (HTTP 400): Field :run is not a valid test run."), "{err}");
+    assert!(
+        err.contains("GET get_run/4242 (HTTP 400): Field :run is not a valid test run."),
+        "{err}"
+    );
     assert!(err.contains("unknown or invalid ID"), "{err}");
 }
 
@@ -121,7 +177,15 @@ fn update_add_case_ids_keeps_old_cases_and_case_ids_replaces() {
     let sb = sandbox();
     let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--case-ids", "1,2"]));
     let id = id_of(&run).to_string();
-    let updated = json_of(cmd(&sb).args(["run", "update", &id, "--add-case-ids", "2,3,C7", "--name", "Extended"]));
+    let updated = json_of(cmd(&sb).args([
+        "run",
+        "update",
+        &id,
+        "--add-case-ids",
+        "2,3,C7",
+        "--name",
+        "Extended",
+    ]));
     assert_eq!(updated["name"], "Extended");
     assert_eq!(cases_in(&sb, id_of(&run)), BTreeSet::from([1, 2, 3, 7]));
 
@@ -130,7 +194,11 @@ fn update_add_case_ids_keeps_old_cases_and_case_ids_replaces() {
     assert_eq!(stored_run(&sb, id_of(&run)).unwrap()["refs"], "JIRA-9");
 
     let out = cmd(&sb).args(["run", "update", &id]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "nothing to change is a usage error");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "nothing to change is a usage error"
+    );
 }
 
 #[test]
@@ -145,7 +213,12 @@ fn close_completes_the_run_and_a_second_close_is_refused() {
     let out = cmd(&sb).args(["run", "close", &id]).output().unwrap();
     assert_eq!(out.status.code(), Some(4));
     let err = stderr_of(&out);
-    assert!(err.contains("(HTTP 403): This operation is not allowed. The test run is already completed."), "{err}");
+    assert!(
+        err.contains(
+            "(HTTP 403): This operation is not allowed. The test run is already completed."
+        ),
+        "{err}"
+    );
     assert!(err.contains("permission"), "{err}");
 }
 
@@ -159,11 +232,13 @@ fn close_prune_untested_keeps_only_cases_with_results() {
     rt.block_on(async {
         let results: Vec<_> = [(3, 1), (8, 5)]
             .into_iter()
-            .map(|(case_id, status)| testrail_report::testrail::ResultForCase {
-                case_id,
-                status_id: Some(status),
-                ..Default::default()
-            })
+            .map(
+                |(case_id, status)| testrail_report::testrail::ResultForCase {
+                    case_id,
+                    status_id: Some(status),
+                    ..Default::default()
+                },
+            )
             .collect();
         client.add_results_for_cases(id, &results).await.unwrap();
     });
@@ -176,7 +251,10 @@ fn close_prune_untested_keeps_only_cases_with_results() {
 fn prune_refuses_to_empty_a_run_without_results() {
     let sb = sandbox();
     let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--case-ids", "1,2"]));
-    let out = cmd(&sb).args(["run", "close", &id_of(&run).to_string(), "--prune-untested"]).output().unwrap();
+    let out = cmd(&sb)
+        .args(["run", "close", &id_of(&run).to_string(), "--prune-untested"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("no results"));
     assert_eq!(stored_run(&sb, id_of(&run)).unwrap()["is_completed"], false);
@@ -188,14 +266,20 @@ fn delete_soft_deletes_nothing_and_real_delete_needs_yes_without_a_terminal() {
     let sb = sandbox();
     let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--case-ids", "1,2"]));
     let id = id_of(&run);
-    let soft = cmd(&sb).args(["run", "delete", &id.to_string(), "--soft"]).output().unwrap();
+    let soft = cmd(&sb)
+        .args(["run", "delete", &id.to_string(), "--soft"])
+        .output()
+        .unwrap();
     assert!(soft.status.success(), "{}", stderr_of(&soft));
     assert!(String::from_utf8_lossy(&soft.stdout).contains("nothing was deleted"));
     assert!(stored_run(&sb, id).is_some());
     assert!(paths(&sb, "delete_run")[0].ends_with(&format!("delete_run/{id}&soft=1")));
 
     // assert_cmd gives the child a pipe, not a terminal, for stdin.
-    let out = cmd(&sb).args(["run", "delete", &id.to_string()]).output().unwrap();
+    let out = cmd(&sb)
+        .args(["run", "delete", &id.to_string()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("--yes"));
     assert!(stored_run(&sb, id).is_some());
@@ -213,7 +297,10 @@ fn many_runs(n: usize) -> SandboxOptions {
     for i in 1..=n {
         project.run(json!({"name": format!("R{i}"), "include_all": false, "case_ids": [1]}));
     }
-    SandboxOptions { seed, ..SandboxOptions::default() }
+    SandboxOptions {
+        seed,
+        ..SandboxOptions::default()
+    }
 }
 
 #[test]
@@ -227,7 +314,10 @@ fn list_follows_every_page_beyond_250_runs() {
     assert_eq!(pages.len(), 2, "{pages:?}");
     assert!(pages[1].contains("offset=250"), "{pages:?}");
 
-    let text = cmd(&sb).args(["run", "list", "--project-id", "1"]).output().unwrap();
+    let text = cmd(&sb)
+        .args(["run", "list", "--project-id", "1"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&text.stdout).contains("260 run(s)"));
 }
 
@@ -244,7 +334,10 @@ fn list_limit_and_offset() {
 
 #[test]
 fn list_reads_bare_arrays_from_old_servers() {
-    let sb = sandbox_with(SandboxOptions { legacy_arrays: true, ..many_runs(3) });
+    let sb = sandbox_with(SandboxOptions {
+        legacy_arrays: true,
+        ..many_runs(3)
+    });
     let runs = json_of(cmd(&sb).args(["run", "list", "--project-id", "1"]));
     assert_eq!(runs.as_array().unwrap().len(), 3);
 }
@@ -257,20 +350,48 @@ fn filter_fixture() -> (Sandbox, Value) {
     for name in ["A", "B"] {
         multi.suite(name).section("S").cases(2, name);
     }
-    let sb = sandbox_with(SandboxOptions { seed, ..SandboxOptions::default() });
+    let sb = sandbox_with(SandboxOptions {
+        seed,
+        ..SandboxOptions::default()
+    });
     let state = sb.state();
     let find = |kind: &str, name: &str| {
-        entities(&state, kind).find(|v| v["name"] == name).map(id_of).expect("seeded")
+        entities(&state, kind)
+            .find(|v| v["name"] == name)
+            .map(id_of)
+            .expect("seeded")
     };
-    let (project, a, b, m2) = (find("projects", "Multi"), find("suites", "A"), find("suites", "B"), find("milestones", "M2"));
+    let (project, a, b, m2) = (
+        find("projects", "Multi"),
+        find("suites", "A"),
+        find("suites", "B"),
+        find("milestones", "M2"),
+    );
     let p = project.to_string();
     let create = |args: &[&str]| {
         let mut c = cmd(&sb);
-        c.args(["run", "create", "--project-id", &p, "--include-all"]).args(args);
+        c.args(["run", "create", "--project-id", &p, "--include-all"])
+            .args(args);
         json_of(&mut c)
     };
-    create(&["--suite-id", &a.to_string(), "--name", "a-open", "--milestone-id", &m2.to_string(), "--refs", "JIRA-1"]);
-    create(&["--suite-id", &b.to_string(), "--name", "b-open", "--refs", "JIRA-2"]);
+    create(&[
+        "--suite-id",
+        &a.to_string(),
+        "--name",
+        "a-open",
+        "--milestone-id",
+        &m2.to_string(),
+        "--refs",
+        "JIRA-1",
+    ]);
+    create(&[
+        "--suite-id",
+        &b.to_string(),
+        "--name",
+        "b-open",
+        "--refs",
+        "JIRA-2",
+    ]);
     let closed = create(&["--suite-id", &a.to_string(), "--name", "a-closed"]);
     json_of(cmd(&sb).args(["run", "close", &id_of(&closed).to_string()]));
     (sb, json!({"project": project, "a": a, "b": b, "m2": m2}))
@@ -284,32 +405,69 @@ fn list_applies_every_filter_of_get_runs() {
         let mut c = cmd(&sb);
         c.args(["run", "list", "--project-id", &p]).args(extra);
         let runs = json_of(&mut c);
-        runs.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect()
+        runs.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_string())
+            .collect()
     };
     let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
-    let (a, b, m2) = (ids["a"].to_string(), ids["b"].to_string(), ids["m2"].to_string());
+    let (a, b, m2) = (
+        ids["a"].to_string(),
+        ids["b"].to_string(),
+        ids["m2"].to_string(),
+    );
 
     assert_eq!(names(&[]), set(&["a-open", "b-open", "a-closed"]));
     assert_eq!(names(&["--suite-id", &a]), set(&["a-open", "a-closed"]));
-    assert_eq!(names(&["--suite-id", &format!("{a},{b}")]), set(&["a-open", "b-open", "a-closed"]));
+    assert_eq!(
+        names(&["--suite-id", &format!("{a},{b}")]),
+        set(&["a-open", "b-open", "a-closed"])
+    );
     assert_eq!(names(&["--milestone-id", &m2]), set(&["a-open"]));
     assert_eq!(names(&["--refs-filter", "JIRA-2"]), set(&["b-open"]));
     assert_eq!(names(&["--is-completed", "true"]), set(&["a-closed"]));
-    assert_eq!(names(&["--is-completed", "false"]), set(&["a-open", "b-open"]));
+    assert_eq!(
+        names(&["--is-completed", "false"]),
+        set(&["a-open", "b-open"])
+    );
     assert_eq!(names(&["--created-by", "1"]).len(), 3);
     assert!(names(&["--created-by", "77,78"]).is_empty());
-    assert_eq!(names(&["--created-after", "0", "--created-before", "4102444800"]).len(), 3);
+    assert_eq!(
+        names(&["--created-after", "0", "--created-before", "4102444800"]).len(),
+        3
+    );
     assert!(names(&["--created-after", "2100-01-01T00:00:00Z"]).is_empty());
     assert!(names(&["--created-before", "2000-01-01"]).is_empty());
 
     // The filters travel with `&`, lists comma-separated, booleans as 0/1, one `?` only.
     let sent = paths(&sb, "get_runs");
-    assert!(sent.iter().any(|p| p.ends_with(&format!("get_runs/{}&suite_id={a},{b}", ids["project"]))), "{sent:?}");
-    assert!(sent.iter().any(|p| p.contains("&is_completed=1")), "{sent:?}");
-    assert!(sent.iter().any(|p| p.contains("&created_after=4102444800")), "{sent:?}");
+    assert!(
+        sent.iter()
+            .any(|p| p.ends_with(&format!("get_runs/{}&suite_id={a},{b}", ids["project"]))),
+        "{sent:?}"
+    );
+    assert!(
+        sent.iter().any(|p| p.contains("&is_completed=1")),
+        "{sent:?}"
+    );
+    assert!(
+        sent.iter().any(|p| p.contains("&created_after=4102444800")),
+        "{sent:?}"
+    );
     assert!(sent.iter().all(|p| p.matches('?').count() == 1), "{sent:?}");
 
-    let bad = cmd(&sb).args(["run", "list", "--project-id", &p, "--created-after", "last week"]).output().unwrap();
+    let bad = cmd(&sb)
+        .args([
+            "run",
+            "list",
+            "--project-id",
+            &p,
+            "--created-after",
+            "last week",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr_of(&bad).contains("--created-after"));
 }
@@ -330,16 +488,30 @@ fn every_form_of_the_base_url_reaches_the_api() {
         format!("{root}/index.php?/api/v2/"),
     ];
     for form in &forms {
-        let user = json_of(cmd(&sb).env("TESTRAIL_URL", form).args(["run", "list", "--project-id", "1"]));
+        let user =
+            json_of(
+                cmd(&sb)
+                    .env("TESTRAIL_URL", form)
+                    .args(["run", "list", "--project-id", "1"]),
+            );
         assert!(user.is_array(), "{form}");
     }
     for path in paths(&sb, "get_runs") {
         assert_eq!(path, "/index.php?/api/v2/get_runs/1");
     }
     // A sub-path install keeps its prefix.
-    let out = cmd(&sb).env("TESTRAIL_URL", format!("{root}/testrail/")).args(["run", "list", "--project-id", "1"]).output().unwrap();
+    let out = cmd(&sb)
+        .env("TESTRAIL_URL", format!("{root}/testrail/"))
+        .args(["run", "list", "--project-id", "1"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
-    assert!(paths(&sb, "get_runs").last().unwrap().starts_with("/testrail/index.php?/api/v2/"));
+    assert!(
+        paths(&sb, "get_runs")
+            .last()
+            .unwrap()
+            .starts_with("/testrail/index.php?/api/v2/")
+    );
 }
 
 #[test]
@@ -358,7 +530,10 @@ fn an_html_page_instead_of_json_says_the_base_url_is_wrong() {
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
     let err = stderr_of(&out);
-    assert!(err.contains("base URL is probably wrong") && err.contains("TESTRAIL_URL"), "{err}");
+    assert!(
+        err.contains("base URL is probably wrong") && err.contains("TESTRAIL_URL"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -377,7 +552,10 @@ fn a_redirected_post_is_refused_not_followed() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr_of(&out);
-    assert!(err.contains("redirected POST add_run/1") && err.contains("https://"), "{err}");
+    assert!(
+        err.contains("redirected POST add_run/1") && err.contains("https://"),
+        "{err}"
+    );
     assert!(err.contains("TESTRAIL_URL"), "{err}");
     assert_eq!(server.hits(), 1, "the redirect must not be followed");
     assert!(server.first_request().starts_with("POST "));
@@ -388,22 +566,45 @@ fn a_redirected_post_is_refused_not_followed() {
 #[test]
 fn wrong_credentials_name_the_variables_to_check() {
     let sb = sandbox();
-    let out = cmd(&sb).env("TESTRAIL_API_KEY", "wrong").args(["run", "get", "1"]).output().unwrap();
+    let out = cmd(&sb)
+        .env("TESTRAIL_API_KEY", "wrong")
+        .args(["run", "get", "1"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(4));
     let err = stderr_of(&out);
     assert!(err.contains("(HTTP 401): Authentication failed"), "{err}");
-    assert!(err.contains("TESTRAIL_USER") && err.contains("TESTRAIL_API_KEY"), "{err}");
+    assert!(
+        err.contains("TESTRAIL_USER") && err.contains("TESTRAIL_API_KEY"),
+        "{err}"
+    );
 }
 
 #[test]
 fn empty_environment_variables_count_as_unset() {
     let sb = sandbox();
     let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--case-ids", "1"]));
-    for var in ["TESTRAIL_TIMEOUT", "TESTRAIL_SUITE_ID", "TESTRAIL_RETRIES", "TESTRAIL_RPM", "TESTRAIL_PROXY", "TESTRAIL_INSECURE", "TESTRAIL_DEADLINE"] {
-        let got = json_of(cmd(&sb).env(var, "").args(["run", "get", &id_of(&run).to_string()]));
+    for var in [
+        "TESTRAIL_TIMEOUT",
+        "TESTRAIL_SUITE_ID",
+        "TESTRAIL_RETRIES",
+        "TESTRAIL_RPM",
+        "TESTRAIL_PROXY",
+        "TESTRAIL_INSECURE",
+        "TESTRAIL_DEADLINE",
+    ] {
+        let got = json_of(
+            cmd(&sb)
+                .env(var, "")
+                .args(["run", "get", &id_of(&run).to_string()]),
+        );
         assert_eq!(got["id"], run["id"], "{var}");
     }
-    let out = cmd(&sb).env("TESTRAIL_API_KEY", "").args(["run", "get", "1"]).output().unwrap();
+    let out = cmd(&sb)
+        .env("TESTRAIL_API_KEY", "")
+        .args(["run", "get", "1"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("TESTRAIL_API_KEY"));
 }
@@ -427,10 +628,17 @@ fn fault(status: u16, next: u64, format: RetryFormat, method: Option<&str>) -> F
 #[test]
 fn rate_limits_are_waited_out_in_every_retry_after_form() {
     let sb = sandbox();
-    for format in [RetryFormat::Seconds, RetryFormat::HttpDate, RetryFormat::Missing] {
+    for format in [
+        RetryFormat::Seconds,
+        RetryFormat::HttpDate,
+        RetryFormat::Missing,
+    ] {
         sb.set_faults(fault(429, 2, format, Some("get_runs")));
         sb.clear_requests();
-        let out = cmd(&sb).args(["--verbose", "run", "list", "--project-id", "1"]).output().unwrap();
+        let out = cmd(&sb)
+            .args(["--verbose", "run", "list", "--project-id", "1"])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{format:?}: {}", stderr_of(&out));
         assert_eq!(calls(&sb, "get_runs"), 3, "{format:?}");
         let err = stderr_of(&out);
@@ -449,16 +657,25 @@ fn maintenance_and_server_errors_are_retried_with_backoff() {
     for status in [409, 500, 502, 503, 504] {
         sb.set_faults(fault(status, 2, RetryFormat::Seconds, Some("get_run")));
         sb.clear_requests();
-        let out = cmd(&sb).args(["--verbose", "run", "get", "1"]).output().unwrap();
+        let out = cmd(&sb)
+            .args(["--verbose", "run", "get", "1"])
+            .output()
+            .unwrap();
         // Run 1 does not exist: after the retries TestRail's own 400 comes through.
         assert_eq!(out.status.code(), Some(4), "{status}: {}", stderr_of(&out));
         assert_eq!(calls(&sb, "get_run"), 3, "{status}");
-        assert!(stderr_of(&out).contains(&format!("HTTP {status}")), "{status}");
+        assert!(
+            stderr_of(&out).contains(&format!("HTTP {status}")),
+            "{status}"
+        );
     }
     // Out of retries: exit 5 and a message naming the settings.
     sb.set_faults(fault(503, 10, RetryFormat::Seconds, Some("get_run")));
     sb.clear_requests();
-    let out = cmd(&sb).args(["--retries", "2", "run", "get", "1"]).output().unwrap();
+    let out = cmd(&sb)
+        .args(["--retries", "2", "run", "get", "1"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(5));
     assert_eq!(calls(&sb, "get_run"), 3);
     assert!(stderr_of(&out).contains("--retries"), "{}", stderr_of(&out));
@@ -468,15 +685,31 @@ fn maintenance_and_server_errors_are_retried_with_backoff() {
 fn a_post_refused_with_503_is_resent_but_one_with_500_is_not() {
     let sb = sandbox();
     sb.set_faults(fault(503, 1, RetryFormat::Seconds, Some("add_run")));
-    let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--name", "once", "--case-ids", "1"]));
+    let run = json_of(cmd(&sb).args([
+        "run",
+        "create",
+        "--project-id",
+        "1",
+        "--name",
+        "once",
+        "--case-ids",
+        "1",
+    ]));
     assert_eq!(calls(&sb, "add_run"), 2);
     assert!(stored_run(&sb, id_of(&run)).is_some());
 
     sb.set_faults(fault(500, 1, RetryFormat::Seconds, Some("close_run")));
     sb.clear_requests();
-    let out = cmd(&sb).args(["run", "close", &id_of(&run).to_string()]).output().unwrap();
+    let out = cmd(&sb)
+        .args(["run", "close", &id_of(&run).to_string()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(5));
-    assert!(stderr_of(&out).contains("outcome of POST close_run"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("outcome of POST close_run"),
+        "{}",
+        stderr_of(&out)
+    );
     assert_eq!(calls(&sb, "close_run"), 1, "never re-sent blindly");
 }
 
@@ -484,13 +717,31 @@ fn a_post_refused_with_503_is_resent_but_one_with_500_is_not() {
 fn add_run_with_a_dropped_answer_is_found_not_created_twice() {
     let sb = sandbox();
     sb.set_faults(Faults {
-        drops: vec![DropFault { method: Some("add_run".into()), next: 1 }],
+        drops: vec![DropFault {
+            method: Some("add_run".into()),
+            next: 1,
+        }],
         ..Faults::default()
     });
-    let out = cmd(&sb).args(["run", "create", "--project-id", "1", "--name", "dropped", "--case-ids", "1,2"]).output().unwrap();
+    let out = cmd(&sb)
+        .args([
+            "run",
+            "create",
+            "--project-id",
+            "1",
+            "--name",
+            "dropped",
+            "--case-ids",
+            "1,2",
+        ])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_eq!(calls(&sb, "add_run"), 1);
-    let named: Vec<_> = entities(&sb.state(), "runs").filter(|r| r["name"] == "dropped").cloned().collect();
+    let named: Vec<_> = entities(&sb.state(), "runs")
+        .filter(|r| r["name"] == "dropped")
+        .cloned()
+        .collect();
     assert_eq!(named.len(), 1, "exactly one run");
     assert!(stderr_of(&out).contains("created after all"));
 }
@@ -499,7 +750,14 @@ fn add_run_with_a_dropped_answer_is_found_not_created_twice() {
 fn requests_are_spread_under_a_per_minute_limit() {
     let sb = sandbox_with(many_runs(260));
     let started = std::time::Instant::now();
-    json_of(cmd(&sb).args(["--max-requests-per-minute", "600", "run", "list", "--project-id", "1"]));
+    json_of(cmd(&sb).args([
+        "--max-requests-per-minute",
+        "600",
+        "run",
+        "list",
+        "--project-id",
+        "1",
+    ]));
     // Two pages at 600/min: the second starts at least 100 ms after the first.
     assert!(started.elapsed() >= std::time::Duration::from_millis(100));
 }
@@ -509,7 +767,10 @@ fn requests_are_spread_under_a_per_minute_limit() {
 #[test]
 fn the_api_key_never_appears_in_any_output() {
     const KEY: &str = "Zx9-distinctive-KEY-4q7";
-    let sb = sandbox_with(SandboxOptions { api_key: KEY.into(), ..SandboxOptions::default() });
+    let sb = sandbox_with(SandboxOptions {
+        api_key: KEY.into(),
+        ..SandboxOptions::default()
+    });
     let b64 = {
         use base64::Engine as _;
         base64::engine::general_purpose::STANDARD.encode(format!("{DEFAULT_USER}:{KEY}"))
@@ -517,20 +778,65 @@ fn the_api_key_never_appears_in_any_output() {
     sb.set_faults(fault(503, 2, RetryFormat::Seconds, None));
     let runs: Vec<std::process::Output> = vec![
         // verbose, succeeding after retries
-        cmd(&sb).env("TESTRAIL_API_KEY", KEY).args(["-v", "run", "create", "--project-id", "1", "--case-ids", "1"]).output().unwrap(),
+        cmd(&sb)
+            .env("TESTRAIL_API_KEY", KEY)
+            .args([
+                "-v",
+                "run",
+                "create",
+                "--project-id",
+                "1",
+                "--case-ids",
+                "1",
+            ])
+            .output()
+            .unwrap(),
         // verbose, failing with TestRail's 400
-        cmd(&sb).env("TESTRAIL_API_KEY", KEY).args(["-v", "--output", "json", "run", "get", "999"]).output().unwrap(),
+        cmd(&sb)
+            .env("TESTRAIL_API_KEY", KEY)
+            .args(["-v", "--output", "json", "run", "get", "999"])
+            .output()
+            .unwrap(),
         // key passed as a flag and rejected
-        cmd(&sb).env_remove("TESTRAIL_API_KEY").args(["-v", "--api-key", &format!("{KEY}x"), "run", "list", "--project-id", "1"]).output().unwrap(),
+        cmd(&sb)
+            .env_remove("TESTRAIL_API_KEY")
+            .args([
+                "-v",
+                "--api-key",
+                &format!("{KEY}x"),
+                "run",
+                "list",
+                "--project-id",
+                "1",
+            ])
+            .output()
+            .unwrap(),
         // unreachable server
-        cmd(&sb).env("TESTRAIL_API_KEY", KEY).env("TESTRAIL_URL", "http://127.0.0.1:9/").args(["-v", "--retries", "1", "run", "get", "1"]).output().unwrap(),
+        cmd(&sb)
+            .env("TESTRAIL_API_KEY", KEY)
+            .env("TESTRAIL_URL", "http://127.0.0.1:9/")
+            .args(["-v", "--retries", "1", "run", "get", "1"])
+            .output()
+            .unwrap(),
         // bad proxy with the key in it
-        cmd(&sb).env("TESTRAIL_API_KEY", KEY).env("TESTRAIL_PROXY", format!("ht!tp://u:{KEY}@")).args(["-v", "run", "get", "1"]).output().unwrap(),
+        cmd(&sb)
+            .env("TESTRAIL_API_KEY", KEY)
+            .env("TESTRAIL_PROXY", format!("ht!tp://u:{KEY}@"))
+            .args(["-v", "run", "get", "1"])
+            .output()
+            .unwrap(),
     ];
     assert!(runs[0].status.success() && !runs[1].status.success() && !runs[2].status.success());
     for (i, out) in runs.iter().enumerate() {
-        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(!all.contains(KEY) && !all.contains(&b64), "output {i} leaks the key:\n{all}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !all.contains(KEY) && !all.contains(&b64),
+            "output {i} leaks the key:\n{all}"
+        );
         assert!(!all.is_empty(), "output {i} is empty");
     }
 }

@@ -27,8 +27,12 @@ pub fn bare_cmd() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_testrail-report"));
     for (key, _) in std::env::vars_os() {
         let k = key.to_string_lossy();
-        if k.starts_with("TESTRAIL_") || k.starts_with("GITHUB_") || k.starts_with("GITLAB_")
-            || k.to_ascii_lowercase().ends_with("_proxy") || k == "CI" || k == "JENKINS_URL"
+        if k.starts_with("TESTRAIL_")
+            || k.starts_with("GITHUB_")
+            || k.starts_with("GITLAB_")
+            || k.to_ascii_lowercase().ends_with("_proxy")
+            || k == "CI"
+            || k == "JENKINS_URL"
         {
             cmd.env_remove(&key);
         }
@@ -106,7 +110,11 @@ impl FakeServer {
                 let _ = stream.write_all(response.as_bytes());
             }
         });
-        FakeServer { url, hits, first_request }
+        FakeServer {
+            url,
+            hits,
+            first_request,
+        }
     }
 
     /// How many requests arrived.

@@ -1,0 +1,176 @@
+//! CI integration through the real binary: run names and links per CI system, `--dotenv`,
+//! `--summary-json`, and GitHub's files and workflow commands next to `--output json`.
+
+use std::path::Path;
+
+use serde_json::Value;
+use testrail_report::sandbox::Sandbox;
+
+use crate::common::{cmd, json_of, sandbox};
+
+/// One pytest-style report against the sandbox's demo cases (automation IDs
+/// `tests.test_auth.*`), plus one test TestRail has no case for.
+pub const AUTH_REPORT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<testsuites><testsuite name="pytest" tests="4" failures="1" skipped="1">
+  <testcase classname="tests.test_auth" name="test_login_valid" time="0.40"/>
+  <testcase classname="tests.test_auth" name="test_login_wrong_password" time="0.20">
+    <failure message="expected 401, got 200">assert 200 == 401</failure>
+  </testcase>
+  <testcase classname="tests.test_auth" name="test_logout" time="0.01"><skipped message="flaky"/></testcase>
+  <testcase classname="tests.test_auth" name="test_not_in_testrail" file="tests/test_auth.py" line="40" time="0.1"/>
+</testsuite></testsuites>
+"#;
+
+fn write_report(dir: &Path) -> String {
+    let path = dir.join("junit.xml");
+    std::fs::write(&path, AUTH_REPORT).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// The only run on the server.
+fn only_run(sandbox: &Sandbox) -> Value {
+    let state = sandbox.state();
+    let runs = state["runs"].as_object().unwrap();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    runs.values().next().unwrap().clone()
+}
+
+#[test]
+fn github_json_stays_on_stdout_while_workflow_commands_go_to_stderr() {
+    let sandbox = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let report = write_report(dir.path());
+    let (output, summary) = (dir.path().join("output"), dir.path().join("summary.md"));
+    let out = cmd(&sandbox)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["--output", "json", "submit", "--project-id", "1"])
+        .args(["--case-matcher", "automation-id", &report])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+    let run_id = doc["run_id"].as_u64().unwrap();
+    assert!(stderr.contains("::warning file=tests/test_auth.py,line=40,title=Unmapped test::"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("::warning"));
+    let outputs = std::fs::read_to_string(output).unwrap();
+    assert!(
+        outputs.starts_with(&format!("run-id={run_id}\n")),
+        "{outputs}"
+    );
+    let summary = std::fs::read_to_string(summary).unwrap();
+    assert!(
+        summary.contains(&format!("## TestRail: run [R{run_id}]")),
+        "{summary}"
+    );
+}
+
+#[test]
+fn gitlab_names_the_run_after_the_pipeline_and_writes_dotenv_and_summary_json() {
+    let sandbox = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let report = write_report(dir.path());
+    let (dotenv, summary_json) = (dir.path().join("testrail.env"), dir.path().join("s.json"));
+    let doc = json_of(
+        cmd(&sandbox)
+            .env("CI", "true")
+            .env("GITLAB_CI", "true")
+            .env("CI_PROJECT_NAME", "shop")
+            .env("CI_PIPELINE_IID", "7")
+            .env("CI_PIPELINE_ID", "900001")
+            .env("CI_COMMIT_REF_NAME", "develop")
+            .env(
+                "CI_JOB_URL",
+                "https://gitlab.example.com/acme/shop/-/jobs/55",
+            )
+            .args([
+                "submit",
+                "--project-id",
+                "1",
+                "--case-matcher",
+                "automation-id",
+            ])
+            .arg("--dotenv")
+            .arg(&dotenv)
+            .arg("--summary-json")
+            .arg(&summary_json)
+            .arg(&report),
+    );
+    let run = only_run(&sandbox);
+    assert_eq!(run["name"], "shop pipeline #7 (develop)");
+    let description = run["description"].as_str().unwrap();
+    assert!(
+        description.contains("[GitLab CI](https://gitlab.example.com/acme/shop/-/jobs/55)"),
+        "{description}"
+    );
+    let run_id = run["id"].as_u64().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dotenv).unwrap(),
+        format!(
+            "TESTRAIL_RUN_ID={run_id}\nTESTRAIL_RUN_URL={}index.php?/runs/view/{run_id}\n",
+            sandbox.base_url()
+        )
+    );
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(summary_json).unwrap()).unwrap();
+    assert_eq!(
+        written, doc,
+        "--summary-json holds the --output json document"
+    );
+}
+
+#[test]
+fn jenkins_names_the_run_after_the_build() {
+    let sandbox = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let report = write_report(dir.path());
+    json_of(
+        cmd(&sandbox)
+            .env("JENKINS_URL", "https://ci.example.com/")
+            .env("JOB_NAME", "shop/main")
+            .env("BUILD_NUMBER", "311")
+            .env("BUILD_URL", "https://ci.example.com/job/shop/job/main/311/")
+            .args([
+                "submit",
+                "--project-id",
+                "1",
+                "--case-matcher",
+                "automation-id",
+                &report,
+            ]),
+    );
+    let run = only_run(&sandbox);
+    assert_eq!(run["name"], "shop/main #311");
+    assert!(
+        run["description"]
+            .as_str()
+            .unwrap()
+            .contains("(https://ci.example.com/job/shop/job/main/311/)")
+    );
+}
+
+#[test]
+fn outside_ci_the_run_is_named_after_the_date_and_has_no_link() {
+    let sandbox = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let report = write_report(dir.path());
+    json_of(cmd(&sandbox).args([
+        "submit",
+        "--project-id",
+        "1",
+        "--case-matcher",
+        "automation-id",
+        &report,
+    ]));
+    let run = only_run(&sandbox);
+    let name = run["name"].as_str().unwrap();
+    let date =
+        regex::Regex::new(r"^Automated test run \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$").unwrap();
+    assert!(date.is_match(name), "{name}");
+    assert!(
+        run["description"].is_null() || run["description"] == "",
+        "{run}"
+    );
+}
