@@ -35,7 +35,9 @@ if [[ -n "${TESTRAIL_API_KEY:-}" ]]; then mask "$TESTRAIL_API_KEY"; fi
 action_ref=${ACTION_REF:-}
 action_repo=${ACTION_REPOSITORY:-}
 if [[ -z "$action_ref" || -z "$action_repo" ]]; then
-    IFS=/ read -r -a parts <<<"${GITHUB_ACTION_PATH:-$action_dir}"
+    checkout=${GITHUB_ACTION_PATH:-$action_dir}
+    checkout=${checkout//\\//}  # Windows runners use backslashes
+    IFS=/ read -r -a parts <<<"$checkout"
     n=${#parts[@]}
     if (( n >= 4 )) && [[ "${parts[n-4]}" == _actions ]]; then
         action_repo=${action_repo:-${parts[n-3]}/${parts[n-2]}}

@@ -30,7 +30,6 @@ fn repo_root() -> PathBuf {
 
 fn action_yml() -> ActionYml {
     let text = std::fs::read_to_string(repo_root().join("action.yml")).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
     let mut yml = ActionYml {
         inputs: BTreeMap::new(),
         env: Vec::new(),
@@ -38,10 +37,7 @@ fn action_yml() -> ActionYml {
         outputs: BTreeMap::new(),
     };
     let (mut section, mut current) = ("", String::new());
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        i += 1;
+    for line in text.lines() {
         if !line.starts_with(' ') && line.ends_with(':') {
             section = line.trim_end_matches(':');
             continue;
@@ -54,18 +50,12 @@ fn action_yml() -> ActionYml {
                     yml.inputs.insert(current.clone(), String::new());
                 }
             } else if let Some(value) = trimmed.strip_prefix("default: ") {
-                let value = if value == "|" {
-                    let mut block = String::new();
-                    while i < lines.len() && lines[i].starts_with("      ") {
-                        block.push_str(lines[i].trim_start());
-                        block.push('\n');
-                        i += 1;
-                    }
-                    block
-                } else {
-                    value.trim_matches('"').to_string()
-                };
-                yml.inputs.insert(current.clone(), value);
+                assert!(
+                    !value.starts_with(['|', '>']),
+                    "{current}: block defaults unsupported"
+                );
+                yml.inputs
+                    .insert(current.clone(), value.trim_matches('"').to_string());
             } else if let Some(value) = trimmed.strip_prefix("value: ") {
                 yml.outputs.insert(current.clone(), value.to_string());
             }
@@ -263,6 +253,7 @@ fn download_verifies_the_checksum_then_runs_submit_in_the_working_directory() {
             ("version", "v1.2.0"),
             ("url", url),
             ("working-directory", "sub"),
+            ("reports", "reports/*.xml\nmore reports/TEST-*.xml\n"),
         ],
         &[
             ("GITHUB_SERVER_URL", &server),
@@ -276,7 +267,7 @@ fn download_verifies_the_checksum_then_runs_submit_in_the_working_directory() {
     assert_eq!(
         got,
         format!(
-            "args=submit\ncwd={}\nurl={url}\nreports=**/TEST-*.xml\n**/junit*.xml\n\n",
+            "args=submit\ncwd={}\nurl={url}\nreports=reports/*.xml\nmore reports/TEST-*.xml\n\n",
             sub.display()
         )
     );
@@ -476,4 +467,24 @@ fn action_reports_to_the_sandbox_and_sets_outputs_and_summary() {
     // The key shows up once: in the mask command that hides it from the rest of the log.
     assert_eq!(err.matches(DEFAULT_API_KEY).count(), 1, "{err}");
     assert!(err.starts_with(&format!("::add-mask::{DEFAULT_API_KEY}\n")));
+}
+
+#[test]
+fn a_windows_style_action_path_names_the_release_too() {
+    let job = Job::new();
+    let server = fake_release(&job, "v3.1.0", None);
+    let record = job.path("record");
+    let out = job.run(
+        &[],
+        &[
+            ("GITHUB_SERVER_URL", &server),
+            (
+                "GITHUB_ACTION_PATH",
+                r"D:\a\_actions\acme\testrail-report\v3.1.0",
+            ),
+            ("RECORD", record.to_str().unwrap()),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(v3.1.0) from acme/testrail-report"));
 }
