@@ -174,3 +174,41 @@ fn outside_ci_the_run_is_named_after_the_date_and_has_no_link() {
         "{run}"
     );
 }
+
+#[test]
+fn github_annotates_unknown_case_ids_and_lists_them_in_the_summary() {
+    let sandbox = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("ids.xml");
+    std::fs::write(
+        &report,
+        r#"<testsuite name="ids" tests="2">
+  <testcase classname="shop" name="C1 logs in" file="spec/login_spec.rb" line="3"/>
+  <testcase classname="shop" name="C999 does not exist" file="spec/ghost_spec.rb" line="7"/>
+</testsuite>"#,
+    )
+    .unwrap();
+    let summary = dir.path().join("summary.md");
+    let out = cmd(&sandbox)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["submit", "--project-id", "1", "--case-matcher", "name"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "::warning file=spec/ghost_spec.rb,line=7,title=Unknown TestRail case::\
+             shop.C999 does not exist"
+        ),
+        "{stderr}"
+    );
+    let summary = std::fs::read_to_string(summary).unwrap();
+    assert!(summary.contains("### Unknown case IDs (1)"), "{summary}");
+    assert!(
+        summary.contains("- C999: shop.C999 does not exist"),
+        "{summary}"
+    );
+}
