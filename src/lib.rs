@@ -8,6 +8,7 @@ pub mod ci;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod demo;
 pub mod env;
 pub mod error;
 pub mod exit;
@@ -29,5 +30,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         cli::Command::Inspect(args) => inspect::run(&args, cli.global.output),
         cli::Command::Run(cmd) => commands::run::execute(&cli.global, &cmd),
         cli::Command::Submit(args) => submit::command::run(&cli.global, &args),
+        cli::Command::Demo(args) => demo::run(&cli.global, &args),
     }
 }

@@ -110,8 +110,12 @@ fn run(args: Args) -> anyhow::Result<()> {
         let sandbox = Sandbox::start(opts)
             .await
             .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
+        // One line on stdout, for scripts to parse; the rest goes to stderr.
         println!("testrail-sandbox listening on {}", sandbox.base_url());
-        println!("user: {}  (API key given with --api-key)", args.user);
+        eprintln!(
+            "testrail-sandbox: log in as {} with the key given by --api-key; Ctrl-C stops",
+            args.user
+        );
         wait_for_signal().await;
         sandbox.shutdown().await;
         Ok(())

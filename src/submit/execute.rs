@@ -69,6 +69,27 @@ pub struct SubmitOptions {
     pub unsent_file: Option<PathBuf>,
 }
 
+impl SubmitOptions {
+    /// The defaults of `submit` for this target (what the command does without options).
+    pub fn new(target: TargetSpec) -> SubmitOptions {
+        SubmitOptions {
+            target,
+            project_id: None,
+            suite_id: None,
+            matching: Matching::Ids,
+            status: StatusOverrides::default(),
+            comment: CommentOptions::default(),
+            elapsed_ms: false,
+            fields: Vec::new(),
+            post: PostOptions::default(),
+            close_run: false,
+            strict: false,
+            dry_run: false,
+            unsent_file: None,
+        }
+    }
+}
+
 /// What a submit did, for printing and exit codes.
 #[derive(Debug)]
 pub struct Submitted {

@@ -6,3 +6,5 @@ mod corpus;
 
 mod common;
 mod runs;
+mod sandbox;
+mod submit;
