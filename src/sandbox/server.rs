@@ -35,6 +35,8 @@ pub struct SandboxOptions {
     pub faults: Faults,
     /// Answer bulk GETs with bare arrays, like servers before 6.7.
     pub legacy_arrays: bool,
+    /// Prefix API answers with `USER AUTHENTICATION SUCCESSFUL!\n`, as some old servers did.
+    pub auth_banner: bool,
 }
 
 impl Default for SandboxOptions {
@@ -47,6 +49,7 @@ impl Default for SandboxOptions {
             state_file: None,
             faults: Faults::default(),
             legacy_arrays: false,
+            auth_banner: false,
         }
     }
 }
@@ -63,6 +66,7 @@ pub struct Shared {
     pub user_id: u64,
     pub base_url: String,
     pub legacy_arrays: bool,
+    pub auth_banner: bool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -189,6 +193,7 @@ impl Sandbox {
             user_id,
             base_url: format!("http://{addr}/"),
             legacy_arrays: opts.legacy_arrays,
+            auth_banner: opts.auth_banner,
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, shared.clone(), stopped));

@@ -299,3 +299,36 @@ fn add_case_and_add_section_extend_the_suite_and_include_all_runs() {
     let unknown = api(&sb, "add_case/99", Some(json!({"title": "t"})));
     assert_error(&unknown, 400, "Field :section_id is not a valid section.");
 }
+
+#[test]
+fn bodies_escape_slashes_like_php_and_the_legacy_banner_is_optional() {
+    let sb = sandbox();
+    let raw = api(&sb, "get_project/1", None);
+    let port = sb.addr().port();
+    let escaped =
+        format!(r#""url":"http:\/\/127.0.0.1:{port}\/index.php?\/projects\/overview\/1""#);
+    assert!(raw.body.contains(&escaped), "{}", raw.body);
+    assert_eq!(
+        raw.json()["url"],
+        format!("{}index.php?/projects/overview/1", sb.base_url())
+    );
+
+    let old = sandbox_with(SandboxOptions {
+        auth_banner: true,
+        ..SandboxOptions::default()
+    });
+    let answer = api(&old, "get_project/1", None);
+    let json = answer
+        .body
+        .strip_prefix("USER AUTHENTICATION SUCCESSFUL!\n")
+        .expect("the banner comes first");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(json).unwrap()["id"],
+        1
+    );
+    let error = api(&old, "get_project/9", None);
+    assert!(
+        error.body.starts_with("{\"error\""),
+        "errors carry no banner"
+    );
+}
