@@ -212,3 +212,77 @@ fn github_annotates_unknown_case_ids_and_lists_them_in_the_summary() {
         "{summary}"
     );
 }
+
+/// A shard's report: the given demo auth tests, all passing.
+fn shard_report(dir: &Path, shard: usize, tests: &[&str]) -> String {
+    let cases: String = tests
+        .iter()
+        .map(|t| format!(r#"<testcase classname="tests.test_auth" name="{t}"/>"#))
+        .collect();
+    let path = dir.join(format!("shard-{shard}.xml"));
+    std::fs::write(
+        &path,
+        format!("<testsuite name=\"s{shard}\">{cases}</testsuite>"),
+    )
+    .unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn the_sharded_recipe_ends_with_one_closed_run_of_exactly_the_executed_cases() {
+    // examples/github-sharded.yml: create with every case, shards report into it, close and
+    // prune the cases nobody reported.
+    let sandbox = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("create-output");
+    let out = cmd(&sandbox)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_OUTPUT", &output)
+        .env("TESTRAIL_RUN_NAME", "Tests #3 (main)")
+        .args(["run", "create", "--project-id", "1", "--include-all"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let outputs = std::fs::read_to_string(output).unwrap();
+    let run_id = outputs
+        .lines()
+        .find_map(|l| l.strip_prefix("run-id="))
+        .expect("run create sets the run-id output")
+        .to_string();
+
+    let shards: [&[&str]; 2] = [
+        &["test_login_valid", "test_logout"],
+        &["test_login_wrong_password"],
+    ];
+    for (n, tests) in shards.iter().enumerate() {
+        let report = shard_report(dir.path(), n, tests);
+        json_of(cmd(&sandbox).args(["submit", "--run-id", &run_id]).args([
+            "--case-matcher",
+            "automation-id",
+            "--project-id",
+            "1",
+            "--suite-id",
+            "1",
+            &report,
+        ]));
+    }
+    json_of(cmd(&sandbox).args(["run", "close", &run_id, "--prune-untested"]));
+
+    let run = only_run(&sandbox);
+    assert_eq!(run["is_completed"], true);
+    let state = sandbox.state();
+    let mut cases: Vec<u64> = state["tests"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|t| t["run_id"].to_string() == run_id)
+        .map(|t| t["case_id"].as_u64().unwrap())
+        .collect();
+    cases.sort();
+    assert_eq!(cases, [1, 2, 3]);
+    assert_eq!(state["results"].as_object().unwrap().len(), 3);
+}
