@@ -253,6 +253,7 @@ fn the_sharded_recipe_ends_with_one_closed_run_of_exactly_the_executed_cases() {
         .find_map(|l| l.strip_prefix("run-id="))
         .expect("run create sets the run-id output")
         .to_string();
+    let run_number: u64 = run_id.parse().unwrap();
 
     let shards: [&[&str]; 2] = [
         &["test_login_valid", "test_logout"],
@@ -279,7 +280,7 @@ fn the_sharded_recipe_ends_with_one_closed_run_of_exactly_the_executed_cases() {
         .as_object()
         .unwrap()
         .values()
-        .filter(|t| t["run_id"].to_string() == run_id)
+        .filter(|t| t["run_id"] == run_number)
         .map(|t| t["case_id"].as_u64().unwrap())
         .collect();
     cases.sort();
