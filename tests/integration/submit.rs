@@ -774,3 +774,150 @@ fn demo_submits_the_embedded_reports_from_any_directory_and_reads_the_run_back()
         "get_statuses, add_run, one batch"
     );
 }
+
+/// Start `submit` processes at once, one per report, and wait for all of them.
+fn shards(sb: &Sandbox, run_id: u64, reports: &[PathBuf]) -> Vec<std::process::Output> {
+    let children: Vec<_> = reports
+        .iter()
+        .map(|r| {
+            // A plain process (assert_cmd waits for each one), with a clean environment.
+            std::process::Command::new(env!("CARGO_BIN_EXE_testrail-report"))
+                .env_clear()
+                .env("TESTRAIL_URL", sb.base_url())
+                .env("TESTRAIL_USER", testrail_report::sandbox::DEFAULT_USER)
+                .env(
+                    "TESTRAIL_API_KEY",
+                    testrail_report::sandbox::DEFAULT_API_KEY,
+                )
+                .env("TESTRAIL_BACKOFF_MS", "20")
+                .args(["submit", "--run-id", &run_id.to_string()])
+                .arg(r)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect()
+}
+
+/// Eight shard reports over cases 1..=12 (overlapping, as retried shards do).
+fn shard_reports(dir: &Path) -> (Vec<PathBuf>, BTreeMap<u64, usize>) {
+    let mut all = BTreeMap::new();
+    let reports = (0..8u64)
+        .map(|s| {
+            let cases: Vec<u64> = vec![s + 1, (s + 4) % 12 + 1];
+            for c in &cases {
+                *all.entry(*c).or_insert(0) += 1;
+            }
+            let body: Vec<String> = cases
+                .iter()
+                .map(|c| tc(&format!("shard{s}_C{c}"), "pass", None))
+                .collect();
+            report(dir, &format!("shard{s}.xml"), &body.join("\n"))
+        })
+        .collect();
+    (reports, all)
+}
+
+#[test]
+fn eight_shards_following_the_recipe_lose_nothing() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let run = json_of(cmd(&sb).args([
+        "run",
+        "create",
+        "--project-id",
+        "1",
+        "--include-all",
+        "--name",
+        "Shards",
+    ]));
+    let id = run["id"].as_u64().unwrap();
+    let (reports, all) = shard_reports(dir.path());
+    for out in shards(&sb, id, &reports) {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        calls(&sb, "update_run"),
+        0,
+        "nothing to add to an include-all run"
+    );
+    cmd(&sb)
+        .args(["run", "close", &id.to_string(), "--prune-untested"])
+        .assert()
+        .success();
+    let tests = run_tests(&sb, id);
+    assert_eq!(
+        tests.keys().collect::<Vec<_>>(),
+        all.keys().collect::<Vec<_>>()
+    );
+    for (case, (status, results)) in &tests {
+        assert_eq!(*status, 1, "C{case}");
+        assert_eq!(
+            results.len(),
+            all[case],
+            "C{case}: one result per shard that ran it"
+        );
+    }
+    assert_eq!(run_of(&sb, id)["is_completed"], true);
+}
+
+#[test]
+fn eight_shards_extending_the_selection_keep_every_case_or_say_so() {
+    // Slow reads widen the read-union-write window, so shards overwrite each other's selection.
+    let faults = Faults {
+        delays: vec![testrail_report::sandbox::DelayFault {
+            ms: 150,
+            method: Some("get_tests".into()),
+        }],
+        ..Faults::default()
+    };
+    let mut seed = Seed::demo();
+    seed.projects[0]
+        .run(json!({"suite_id": 1, "name": "Shards", "include_all": false, "case_ids": [12]}));
+    let sb = sandbox_with(SandboxOptions {
+        seed,
+        faults,
+        ..SandboxOptions::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (reports, all) = shard_reports(dir.path());
+    let outs = shards(&sb, 1, &reports);
+    let tests = run_tests(&sb, 1);
+    let codes: Vec<Option<i32>> = outs.iter().map(|o| o.status.code()).collect();
+    eprintln!(
+        "shard exit codes: {codes:?}; update_run calls: {}",
+        calls(&sb, "update_run")
+    );
+    // A shard either succeeded, or failed saying which cases it could not keep.
+    let mut unreported: BTreeSet<u64> = BTreeSet::new();
+    for (s, out) in outs.iter().enumerate() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => {
+                let cases = [s as u64 + 1, (s as u64 + 4) % 12 + 1];
+                unreported.extend(cases);
+            }
+            Some(4 | 6) => assert!(stderr.contains("another job"), "{stderr}"),
+            other => panic!("exit {other:?}: {stderr}"),
+        }
+    }
+    for case in &unreported {
+        let (_, results) = tests
+            .get(case)
+            .unwrap_or_else(|| panic!("C{case} silently lost"));
+        assert!(
+            !results.is_empty(),
+            "C{case} has no result and nobody said so"
+        );
+    }
+    assert!(all.keys().any(|c| tests.contains_key(c)));
+}
