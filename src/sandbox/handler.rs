@@ -130,10 +130,16 @@ async fn answer(
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     let mut store = shared.store();
+    // Looked up per request: a reset or a loaded state file may number users differently.
+    let user_id = store
+        .users
+        .values()
+        .find(|u| u.email == shared.user)
+        .map_or(0, |u| u.id);
     let mut ctx = Ctx {
         store: &mut store,
         base_url: &shared.base_url,
-        user_id: shared.user_id,
+        user_id,
         now,
         legacy_arrays: shared.legacy_arrays,
     };

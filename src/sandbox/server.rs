@@ -63,7 +63,6 @@ pub struct Shared {
     state_file: Option<PathBuf>,
     pub user: String,
     pub api_key: String,
-    pub user_id: u64,
     pub base_url: String,
     pub legacy_arrays: bool,
     pub auth_banner: bool,
@@ -177,7 +176,7 @@ impl Sandbox {
     /// Start serving on the current tokio runtime.
     pub async fn start(opts: SandboxOptions) -> io::Result<Sandbox> {
         let mut store = initial_store(&opts)?;
-        let user_id = ensure_user(&mut store, &opts.user);
+        ensure_user(&mut store, &opts.user);
         let listener = TcpListener::bind(opts.bind).await?;
         let addr = listener.local_addr()?;
         let mut faults = FaultState::default();
@@ -190,7 +189,6 @@ impl Sandbox {
             state_file: opts.state_file,
             user: opts.user,
             api_key: opts.api_key,
-            user_id,
             base_url: format!("http://{addr}/"),
             legacy_arrays: opts.legacy_arrays,
             auth_banner: opts.auth_banner,

@@ -3,6 +3,7 @@
 
 mod cases;
 mod params;
+mod plan_entries;
 mod plans;
 mod projects;
 mod results;
@@ -148,6 +149,7 @@ fn route(method: &str) -> Option<Handler> {
         "get_plans" => plans::get_plans,
         "add_plan" => plans::add_plan,
         "add_plan_entry" => plans::add_plan_entry,
+        "update_plan_entry" => plan_entries::update_plan_entry,
         "close_plan" => plans::close_plan,
         _ => return None,
     };

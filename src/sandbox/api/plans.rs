@@ -23,7 +23,7 @@ pub struct EntrySpec {
     runs: Vec<RunSpec>,
 }
 
-fn plan_of(store: &Store, plan_id: u64) -> Result<&Plan, ApiError> {
+pub fn plan_of(store: &Store, plan_id: u64) -> Result<&Plan, ApiError> {
     store
         .plans
         .get(&plan_id)
@@ -231,17 +231,22 @@ pub fn add_plan_entry(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let project = project(ctx.store, plan.project_id)?.clone();
     let spec = parse_entry(ctx.store, &project, object(body)?)?;
     let entry_id = add_entry(ctx.store, ctx.user_id, ctx.now, plan_id, spec);
+    Ok(Reply::Json(rendered_entry(ctx, plan_id, &entry_id)))
+}
+
+/// One entry of a plan in add_plan_entry format (with its runs).
+pub fn rendered_entry(ctx: &Ctx, plan_id: u64, entry_id: &str) -> Value {
     let rendered = render::plan(ctx.store, ctx.base_url, &ctx.store.plans[&plan_id]);
-    let entry = rendered["entries"]
+    rendered["entries"]
         .as_array()
-        .and_then(|entries| entries.iter().find(|e| e["id"] == entry_id.as_str()))
+        .and_then(|entries| entries.iter().find(|e| e["id"] == entry_id))
         .cloned()
-        .unwrap_or(Value::Null);
-    Ok(Reply::Json(entry))
+        .unwrap_or(Value::Null)
 }
 
 /// Wording inferred from the run message (`runs_denied_completed`).
-const PLAN_COMPLETED: &str = "This operation is not allowed. The test plan is already completed.";
+pub const PLAN_COMPLETED: &str =
+    "This operation is not allowed. The test plan is already completed.";
 
 pub fn close_plan(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let plan_id = arg_id(call, 0, "plan_id")?;

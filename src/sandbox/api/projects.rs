@@ -105,7 +105,11 @@ pub fn get_user_by_email(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
 
 /// The caller; the docs print `get_current_user/{user_id}`, so an argument is tolerated.
 pub fn get_current_user(ctx: &mut Ctx, _: &ApiCall, _: &Body) -> Outcome {
-    let user = &ctx.store.users[&ctx.user_id];
+    let user = ctx
+        .store
+        .users
+        .get(&ctx.user_id)
+        .ok_or_else(|| ApiError::bad("Field :user_id is not a valid user."))?;
     Ok(Reply::Json(render::user(user)))
 }
 

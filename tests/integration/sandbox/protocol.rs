@@ -332,3 +332,26 @@ fn bodies_escape_slashes_like_php_and_the_legacy_banner_is_optional() {
         "errors carry no banner"
     );
 }
+
+#[tokio::test]
+async fn starts_inside_a_runtime_and_serves_an_ordinary_http_client() {
+    let sb = testrail_report::sandbox::Sandbox::start(SandboxOptions::default())
+        .await
+        .unwrap();
+    let url = format!("{}index.php?/api/v2/add_run/1", sb.base_url());
+    let response = reqwest::Client::new()
+        .post(&url)
+        .basic_auth(DEFAULT_USER, Some(DEFAULT_API_KEY))
+        .json(&json!({"include_all": false, "case_ids": [1, 2]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let run: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(run["untested_count"], 2);
+    assert_eq!(
+        run["url"],
+        format!("{}index.php?/runs/view/1", sb.base_url())
+    );
+    sb.shutdown().await;
+}
