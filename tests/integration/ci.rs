@@ -69,12 +69,15 @@ fn github_json_stays_on_stdout_while_workflow_commands_go_to_stderr() {
 
 #[test]
 fn gitlab_names_the_run_after_the_pipeline_and_writes_dotenv_and_summary_json() {
+    // As examples/.gitlab-ci.yml runs it: settings and the report glob in variables, files
+    // relative to the project directory.
     let sandbox = sandbox();
     let dir = tempfile::tempdir().unwrap();
-    let report = write_report(dir.path());
-    let (dotenv, summary_json) = (dir.path().join("testrail.env"), dir.path().join("s.json"));
+    std::fs::create_dir(dir.path().join("reports")).unwrap();
+    write_report(&dir.path().join("reports"));
     let doc = json_of(
         cmd(&sandbox)
+            .current_dir(dir.path())
             .env("CI", "true")
             .env("GITLAB_CI", "true")
             .env("CI_PROJECT_NAME", "shop")
@@ -85,18 +88,15 @@ fn gitlab_names_the_run_after_the_pipeline_and_writes_dotenv_and_summary_json() 
                 "CI_JOB_URL",
                 "https://gitlab.example.com/acme/shop/-/jobs/55",
             )
-            .args([
-                "submit",
-                "--project-id",
-                "1",
-                "--case-matcher",
-                "automation-id",
-            ])
-            .arg("--dotenv")
-            .arg(&dotenv)
-            .arg("--summary-json")
-            .arg(&summary_json)
-            .arg(&report),
+            .env("TESTRAIL_PROJECT_ID", "1")
+            .env("TESTRAIL_CASE_MATCHER", "automation-id")
+            .env("TESTRAIL_REPORTS", "reports/*.xml")
+            .args(["submit", "--dotenv", "testrail.env"])
+            .args(["--summary-json", "testrail-summary.json"]),
+    );
+    let (dotenv, summary_json) = (
+        dir.path().join("testrail.env"),
+        dir.path().join("testrail-summary.json"),
     );
     let run = only_run(&sandbox);
     assert_eq!(run["name"], "shop pipeline #7 (develop)");
