@@ -27,7 +27,7 @@ pub(crate) async fn write(
     opts: &SubmitOptions,
 ) -> anyhow::Result<Submitted> {
     let opened = open(client, &opts.target, case_ids).await?;
-    report_unknown(&mut summary, groups, &opened);
+    record_unknown(&mut summary, groups, &opened.unknown);
     plan.results
         .retain(|r| !opened.unknown.contains(&r.entry.case_id));
     let run_id = opened.run.id;
@@ -43,7 +43,18 @@ pub(crate) async fn write(
     eprintln!("{verb} run R{run_id}: {}", opened.run.name);
     let since = now() - 60;
     let results = Arc::new(plan.results);
-    let mut posted = post_all(client, run_id, results.clone(), &opts.post).await;
+    let mut posted = tokio::select! {
+        posted = post_all(client, run_id, results.clone(), &opts.post) => posted,
+        signal = interrupted() => {
+            // Batches in flight may or may not land; --resume checks which did.
+            eprintln!("{signal}: stopping; every result not yet confirmed goes to the resume file");
+            Posted {
+                unsent: (0..results.len()).collect(),
+                errors: vec![format!("interrupted by {signal} while posting")],
+                ..Posted::default()
+            }
+        }
+    };
     if opened.extended {
         repair(client, &opened, &results, &mut posted, since, opts).await;
     }
@@ -52,11 +63,40 @@ pub(crate) async fn write(
         posted.accepted.len(),
         results.len()
     );
+    let not_in_run: Vec<u64> = posted
+        .not_in_run
+        .iter()
+        .map(|&i| results[i].entry.case_id)
+        .collect();
+    record_unknown(&mut summary, groups, &not_in_run);
     count_posted(&mut summary, &results, &posted.accepted, policy);
     for w in &posted.warnings {
         eprintln!("warning: {w}");
     }
     finish(client, summary, &results, posted, since, opts).await
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what CI runners send on cancel), naming the signal.
+async fn interrupted() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = tokio::signal::ctrl_c() => "Ctrl-C",
+                _ = term.recv() => "SIGTERM",
+            },
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                "Ctrl-C"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }
 
 /// How often results removed by a concurrent writer are put back before giving up.
@@ -184,13 +224,14 @@ pub(crate) async fn finish(
 }
 
 /// Record dropped case IDs with the tests that named them, and warn about each.
-pub(crate) fn report_unknown(summary: &mut Summary, groups: &[CaseGroup<'_>], opened: &OpenedRun) {
-    let unknown: BTreeSet<u64> = opened.unknown.iter().copied().collect();
+fn record_unknown(summary: &mut Summary, groups: &[CaseGroup<'_>], case_ids: &[u64]) {
+    let unknown: BTreeSet<u64> = case_ids.iter().copied().collect();
     for g in groups.iter().filter(|g| unknown.contains(&g.case_id)) {
         let tests: Vec<_> = g.tests.iter().map(|t| test_ref(t)).collect();
         let names: Vec<&str> = tests.iter().map(|t| t.name.as_str()).collect();
         eprintln!(
-            "warning: TestRail does not know case C{} (named by {}); its result is not posted",
+            "warning: case C{} (named by {}) is unknown to TestRail or not in the run; its \
+             result is not posted",
             g.case_id,
             names.join(", ")
         );

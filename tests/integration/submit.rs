@@ -80,7 +80,8 @@ fn writes(sb: &Sandbox) -> Vec<String> {
 
 fn submit(sb: &Sandbox) -> assert_cmd::Command {
     let mut c = cmd(sb);
-    c.arg("submit");
+    // A failing submit writes its resume file to the working directory, never the repo's.
+    c.current_dir(std::env::temp_dir()).arg("submit");
     c
 }
 
@@ -777,6 +778,8 @@ fn demo_submits_the_embedded_reports_from_any_directory_and_reads_the_run_back()
 
 /// Start `submit` processes at once, one per report, and wait for all of them.
 fn shards(sb: &Sandbox, run_id: u64, reports: &[PathBuf]) -> Vec<std::process::Output> {
+    // Resume files of failed shards land in the working directory: keep them out of the repo.
+    let cwd = reports[0].parent().unwrap();
     let children: Vec<_> = reports
         .iter()
         .map(|r| {
@@ -790,6 +793,7 @@ fn shards(sb: &Sandbox, run_id: u64, reports: &[PathBuf]) -> Vec<std::process::O
                     testrail_report::sandbox::DEFAULT_API_KEY,
                 )
                 .env("TESTRAIL_BACKOFF_MS", "20")
+                .current_dir(cwd)
                 .args(["submit", "--run-id", &run_id.to_string()])
                 .arg(r)
                 .stdout(std::process::Stdio::piped())
@@ -920,4 +924,107 @@ fn eight_shards_extending_the_selection_keep_every_case_or_say_so() {
         );
     }
     assert!(all.keys().any(|c| tests.contains_key(c)));
+}
+
+#[test]
+fn a_case_outside_an_include_all_run_is_dropped_from_the_batch_not_the_whole_batch() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--include-all"]));
+    let id = run["id"].as_u64().unwrap();
+    let body = [
+        tc("a_C1", "pass", None),
+        tc("ghost_C999", "fail", None),
+        tc("b_C2", "fail", None),
+    ];
+    let r = report(dir.path(), "r.xml", &body.join("\n"));
+    let s = json_of(submit(&sb).args(["--run-id", &id.to_string()]).arg(&r));
+    assert_eq!(s["results_posted"], 2);
+    assert_eq!(s["unknown_case_ids"][0]["case_id"], 999);
+    let tests = run_tests(&sb, id);
+    assert_eq!((tests[&1].0, tests[&2].0), (1, 5));
+    assert_eq!(
+        calls(&sb, "add_results_for_cases"),
+        2,
+        "rejected once, then sent without C999"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_while_posting_saves_the_results_and_resume_finishes_without_duplicates() {
+    let faults = Faults {
+        delays: vec![testrail_report::sandbox::DelayFault {
+            ms: 1500,
+            method: Some("add_results_for_cases".into()),
+        }],
+        ..Faults::default()
+    };
+    let sb = sandbox_with(SandboxOptions {
+        faults,
+        ..SandboxOptions::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let body: Vec<String> = (1..=6)
+        .map(|i| tc(&format!("t_C{i}"), "pass", None))
+        .collect();
+    let r = report(dir.path(), "r.xml", &body.join("\n"));
+    let unsent = dir.path().join("unsent.json");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_testrail-report"))
+        .env_clear()
+        .env("TESTRAIL_URL", sb.base_url())
+        .env("TESTRAIL_USER", testrail_report::sandbox::DEFAULT_USER)
+        .env(
+            "TESTRAIL_API_KEY",
+            testrail_report::sandbox::DEFAULT_API_KEY,
+        )
+        .current_dir(dir.path())
+        .args([
+            "submit",
+            "--project-id",
+            "1",
+            "--batch-size",
+            "2",
+            "--parallel-batches",
+            "1",
+            "--close-run",
+        ])
+        .arg("--unsent-file")
+        .arg(&unsent)
+        .arg(&r)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the run exists and the first batch is on its way, then cancel like CI does.
+    let started = std::time::Instant::now();
+    while calls(&sb, "add_run") == 0 && started.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(
+        stderr.contains("SIGTERM") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    assert_eq!(run_of(&sb, 1)["is_completed"], false);
+
+    sb.set_faults(Faults::default());
+    let s = json_of(submit(&sb).arg("--resume").arg(&unsent));
+    assert_eq!(s["closed"], true);
+    let tests = run_tests(&sb, 1);
+    assert_eq!(tests.len(), 6);
+    assert!(
+        tests
+            .values()
+            .all(|(status, results)| *status == 1 && results.len() == 1),
+        "{tests:?}"
+    );
 }
