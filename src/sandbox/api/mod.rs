@@ -2,6 +2,7 @@
 //! request is atomic. Errors carry TestRail's status code and its exact `error` text.
 
 mod cases;
+mod deletes;
 mod params;
 mod plan_entries;
 mod plans;
@@ -128,6 +129,8 @@ fn route(method: &str) -> Option<Handler> {
         "get_section" => cases::get_section,
         "get_sections" => cases::get_sections,
         "add_section" => cases::add_section,
+        "delete_section" => deletes::delete_section,
+        "delete_case" => deletes::delete_case,
         "get_project" => projects::get_project,
         "get_projects" => projects::get_projects,
         "get_suite" => projects::get_suite,

@@ -8,6 +8,7 @@ use super::selection::{all_cases, set_selection, validate_case_ids};
 use super::{ApiError, Body, Ctx, Outcome, Reply};
 use crate::sandbox::route::ApiCall;
 
+/// POST `update_plan_entry/{plan_id}/{entry_id}`.
 pub fn update_plan_entry(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let plan_id = arg_id(call, 0, "plan_id")?;
     let plan = plan_of(ctx.store, plan_id)?;

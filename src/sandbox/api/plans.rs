@@ -166,12 +166,14 @@ fn add_entry(store: &mut Store, user_id: u64, now: i64, plan_id: u64, spec: Entr
     entry_id
 }
 
+/// GET `get_plan/{plan_id}`.
 pub fn get_plan(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let plan_id = arg_id(call, 0, "plan_id")?;
     let plan = plan_of(ctx.store, plan_id)?;
     Ok(Reply::Json(render::plan(ctx.store, ctx.base_url, plan)))
 }
 
+/// GET `get_plans/{project_id}`.
 pub fn get_plans(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     project(ctx.store, project_id)?;
@@ -198,6 +200,7 @@ pub fn get_plans(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     )?))
 }
 
+/// POST `add_plan/{project_id}`.
 pub fn add_plan(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     let project = project(ctx.store, project_id)?.clone();
@@ -222,6 +225,7 @@ pub fn add_plan(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     Ok(Reply::Json(render::plan(ctx.store, ctx.base_url, plan)))
 }
 
+/// POST `add_plan_entry/{plan_id}`.
 pub fn add_plan_entry(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let plan_id = arg_id(call, 0, "plan_id")?;
     let plan = plan_of(ctx.store, plan_id)?;
@@ -248,6 +252,7 @@ pub fn rendered_entry(ctx: &Ctx, plan_id: u64, entry_id: &str) -> Value {
 pub const PLAN_COMPLETED: &str =
     "This operation is not allowed. The test plan is already completed.";
 
+/// POST `close_plan/{plan_id}`.
 pub fn close_plan(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let plan_id = arg_id(call, 0, "plan_id")?;
     if plan_of(ctx.store, plan_id)?.is_completed {

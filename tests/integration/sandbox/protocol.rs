@@ -355,3 +355,53 @@ async fn starts_inside_a_runtime_and_serves_an_ordinary_http_client() {
     );
     sb.shutdown().await;
 }
+
+#[test]
+fn deleting_a_section_takes_its_subsections_cases_and_open_tests() {
+    let sb = sandbox();
+    let open = api(&sb, "add_run/1", Some(json!({}))).json();
+    let closed = api(&sb, "add_run/1", Some(json!({}))).json();
+    api(&sb, &format!("close_run/{}", closed["id"]), Some(json!({})));
+    let child = api(
+        &sb,
+        "add_section/1",
+        Some(json!({"name": "Sub", "parent_id": 2})),
+    )
+    .json();
+    let child_case = format!("add_case/{}", child["id"]);
+    assert_eq!(
+        api(&sb, &child_case, Some(json!({"title": "t"}))).status,
+        200
+    );
+    let soft = api(&sb, "delete_section/2&soft=1", Some(json!({})));
+    assert_eq!(soft.json(), json!({"sections": 2, "cases": 5}));
+    assert_eq!(sb.state()["cases"].as_object().unwrap().len(), 13);
+    let gone = api(&sb, "delete_section/2", Some(json!({})));
+    assert_eq!((gone.status, gone.body.as_str()), (200, ""));
+    assert_error(
+        &api(&sb, "get_section/2", None),
+        400,
+        "Field :section_id is not a valid section.",
+    );
+    assert_error(
+        &api(&sb, "get_case/5", None),
+        400,
+        "Field :case_id is not a valid test case.",
+    );
+    let open_run = api(&sb, &format!("get_run/{}", open["id"]), None).json();
+    assert_eq!(
+        open_run["untested_count"], 8,
+        "cases 5..8 and 13 left the open run"
+    );
+    let closed_run = api(&sb, &format!("get_run/{}", closed["id"]), None).json();
+    assert_eq!(
+        closed_run["untested_count"], 12,
+        "closed runs keep their tests"
+    );
+    assert_eq!(api(&sb, "delete_case/1", Some(json!({}))).status, 200);
+    assert_error(
+        &api(&sb, "delete_case/1", Some(json!({}))),
+        400,
+        "Field :case_id is not a valid test case.",
+    );
+}
