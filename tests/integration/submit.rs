@@ -727,7 +727,12 @@ fn a_dropped_connection_after_add_run_does_not_create_a_second_run() {
         }],
         ..Faults::default()
     };
+    // A run of the same name from a re-run job a moment ago must not be mistaken for ours.
+    let mut seed = Seed::demo();
+    seed.projects[0]
+        .run(json!({"suite_id": 1, "name": "Once", "include_all": false, "case_ids": [5]}));
     let sb = sandbox_with(SandboxOptions {
+        seed,
         faults,
         ..SandboxOptions::default()
     });
@@ -739,8 +744,17 @@ fn a_dropped_connection_after_add_run_does_not_create_a_second_run() {
             .arg(&r),
     );
     let state = sb.state();
-    assert_eq!(entities(&state, "runs").count(), 1);
-    assert_eq!(run_tests(&sb, run_id(&s))[&1].1.len(), 1);
+    assert_eq!(
+        entities(&state, "runs").count(),
+        2,
+        "the old run and exactly one new one"
+    );
+    assert_eq!(run_id(&s), 2);
+    assert_eq!(run_tests(&sb, 2)[&1].1.len(), 1);
+    assert!(
+        run_tests(&sb, 1)[&5].1.is_empty(),
+        "nothing posted into the old run"
+    );
 }
 
 #[test]
