@@ -1118,3 +1118,142 @@ fn many_results_under_429s_503s_and_a_dropped_write_land_exactly_once() {
     }
     assert_eq!(run_of(&sb, run_id(&s))["is_completed"], true);
 }
+
+#[test]
+fn run_fields_reach_the_new_run() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let r = report(dir.path(), "r.xml", &tc("a_C1", "pass", None));
+    let args = [
+        "--project-id",
+        "1",
+        "--suite-id",
+        "1",
+        "--milestone-id",
+        "1",
+        "--assignedto-id",
+        "1",
+        "--refs",
+        "JIRA-12,JIRA-14",
+        "--run-description",
+        "from the nightly job",
+    ];
+    let s = json_of(submit(&sb).args(args).arg(&r));
+    let run = run_of(&sb, run_id(&s));
+    assert_eq!(run["milestone_id"], 1);
+    assert_eq!(run["assignedto_id"], 1);
+    assert_eq!(run["refs"], "JIRA-12,JIRA-14");
+    assert_eq!(run["description"], "from the nightly job");
+    assert_eq!(run["suite_id"], 1);
+}
+
+#[test]
+fn non_junit_files_from_the_shared_corpus_stop_submit_before_any_call() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/junit-corpus/_not_junit");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("note: {} is absent; test skipped", dir.display());
+        return;
+    };
+    let sb = sandbox();
+    let mut checked = 0;
+    for entry in entries {
+        let path = entry.unwrap().path();
+        let out = submit(&sb)
+            .args(["--project-id", "1"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{}: {stderr}", path.display());
+        let name = path.file_name().unwrap().to_string_lossy();
+        assert!(
+            stderr.contains(&*name),
+            "the error names the file: {stderr}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 0);
+    assert!(
+        sb.requests().is_empty(),
+        "no call may reach TestRail for bad input"
+    );
+}
+
+#[test]
+fn the_api_key_never_shows_through_faults_retries_verbose_output_or_the_resume_file() {
+    const KEY: &str = "Sup3r-S3cret-Key-4-Leak-Test";
+    let faults = Faults {
+        errors: vec![
+            ErrorFault {
+                status: 429,
+                every: Some(2),
+                retry_after: Some(0),
+                ..ErrorFault::default()
+            },
+            ErrorFault {
+                status: 400,
+                method: Some("add_results_for_cases".into()),
+                every: Some(3),
+                ..ErrorFault::default()
+            },
+        ],
+        drops: vec![DropFault {
+            method: Some("add_results_for_cases".into()),
+            next: 1,
+        }],
+        ..Faults::default()
+    };
+    let sb = sandbox_with(SandboxOptions {
+        api_key: KEY.into(),
+        faults,
+        ..SandboxOptions::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let body: Vec<String> = (1..=6)
+        .map(|i| tc(&format!("t_C{i}"), "fail", None))
+        .collect();
+    let r = report(dir.path(), "r.xml", &body.join("\n"));
+    let unsent = dir.path().join("unsent.json");
+    let mut outputs = Vec::new();
+    for extra in [vec!["--verbose"], vec!["--verbose", "--output", "json"]] {
+        let out = bare_cmd()
+            .current_dir(dir.path())
+            .env("TESTRAIL_URL", sb.base_url())
+            .env("TESTRAIL_USER", testrail_report::sandbox::DEFAULT_USER)
+            .env("TESTRAIL_API_KEY", KEY)
+            .args(["submit", "--project-id", "1", "--batch-size", "2"])
+            .args(extra)
+            .arg("--unsent-file")
+            .arg(&unsent)
+            .arg(&r)
+            .output()
+            .unwrap();
+        outputs.push(String::from_utf8_lossy(&out.stdout).into_owned());
+        outputs.push(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    // A wrong key: the 401 message must not echo what was sent either.
+    let out = bare_cmd()
+        .env("TESTRAIL_URL", sb.base_url())
+        .env("TESTRAIL_USER", testrail_report::sandbox::DEFAULT_USER)
+        .env("TESTRAIL_API_KEY", format!("{KEY}-wrong"))
+        .args(["submit", "--project-id", "1", "--verbose"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    outputs.push(String::from_utf8_lossy(&out.stderr).into_owned());
+    outputs.push(std::fs::read_to_string(&unsent).expect("a batch failed, so results were saved"));
+    let joined = outputs.join("\n");
+    assert!(
+        joined.contains("add_results_for_cases"),
+        "the trace was captured: {joined}"
+    );
+    assert!(!joined.contains(KEY), "the API key leaked:\n{joined}");
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD
+        .encode(format!("{}:{KEY}", testrail_report::sandbox::DEFAULT_USER));
+    assert!(
+        !joined.contains(&basic),
+        "the credentials leaked base64-encoded:\n{joined}"
+    );
+}
