@@ -100,12 +100,7 @@ pub async fn post_all(
         collect(&mut posted, &mut uploads, range, outcome);
         done += 1;
         if total > 1 {
-            // Plain progress lines: readable in CI logs, where a redrawn bar is not.
-            eprintln!(
-                "  batch {done}/{total}: {} of {} result(s) accepted",
-                posted.accepted.len(),
-                results.len()
-            );
+            progress(done, total, posted.accepted.len(), results.len());
         }
     }
     posted.accepted.sort_unstable();
@@ -137,6 +132,21 @@ fn collect(
             posted.unsent.extend(range);
             posted.errors.push(why);
         }
+    }
+}
+
+/// Report a finished batch: a redrawn bar on a terminal, plain lines in CI logs (where a
+/// bar redrawn with carriage returns turns into noise).
+fn progress(done: usize, total: usize, accepted: usize, results: usize) {
+    use std::io::IsTerminal as _;
+    if std::io::stderr().is_terminal() {
+        let width = 30;
+        let filled = width * done / total;
+        let bar = format!("{}{}", "#".repeat(filled), "-".repeat(width - filled));
+        let end = if done == total { "\n" } else { "" };
+        eprint!("\r  [{bar}] batch {done}/{total}, {accepted}/{results} result(s) accepted{end}");
+    } else {
+        eprintln!("  batch {done}/{total}: {accepted} of {results} result(s) accepted");
     }
 }
 
