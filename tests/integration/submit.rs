@@ -1287,3 +1287,33 @@ fn a_multi_suite_project_without_suite_id_names_the_option_and_creates_nothing()
     );
     assert_eq!(entities(&sb.state(), "runs").count(), 0);
 }
+
+#[test]
+fn automation_ids_work_with_run_id_and_strict_without_a_project_option() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let run = json_of(cmd(&sb).args(["run", "create", "--project-id", "1", "--case-ids", "9"]));
+    let id = run["id"].as_u64().unwrap();
+    let body = "<testcase classname=\"tests.test_auth\" name=\"test_logout\"/>";
+    let r = report(dir.path(), "r.xml", body);
+    let s = json_of(
+        submit(&sb)
+            .args([
+                "--run-id",
+                &id.to_string(),
+                "--case-matcher",
+                "automation-id",
+                "--strict",
+            ])
+            .arg(&r),
+    );
+    assert_eq!(run_id(&s), id);
+    let tests = run_tests(&sb, id);
+    assert_eq!(tests.keys().copied().collect::<Vec<_>>(), [3, 9]);
+    assert_eq!(tests[&3].0, 1);
+    assert_eq!(
+        calls(&sb, "get_cases"),
+        1,
+        "strict needs no second look at the suite"
+    );
+}
