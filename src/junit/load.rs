@@ -150,4 +150,25 @@ mod tests {
         load(&sel).unwrap();
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
+
+    #[test]
+    fn many_reports_come_back_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..25 {
+            let xml = format!(r#"<testsuite><testcase name="t{i:02}"/></testsuite>"#);
+            std::fs::write(dir.path().join(format!("r{i:02}.xml")), xml).unwrap();
+        }
+        let sel = ReportSelection {
+            patterns: vec![format!("{}/r*.xml", dir.path().display())],
+            ..Default::default()
+        };
+        let names: Vec<String> = load(&sel)
+            .unwrap()
+            .reports
+            .iter()
+            .map(|r| r.tests[0].name.clone())
+            .collect();
+        let want: Vec<String> = (0..25).map(|i| format!("t{i:02}")).collect();
+        assert_eq!(names, want);
+    }
 }
