@@ -3,10 +3,10 @@
 #
 # Installs a pinned trcli into a throwaway virtualenv, starts testrail-sandbox on a free port
 # seeded with fixtures/trcli/seed.json, uploads fixtures/trcli/results.xml with
-# `trcli parse_junit --case-matcher name` three ways (new run with --close-run, an existing
-# run, a plan), then checks through the sandbox's control endpoint that each run holds
-# exactly the expected cases and statuses, and that the new run is closed. If this fails,
-# fix the sandbox's fidelity, not this script.
+# `trcli parse_junit` five ways (name matcher: new run with --close-run, an existing run, a
+# plan; the automation-ID matcher; under injected 429s), then checks through the sandbox's
+# control endpoint that each run holds exactly the expected cases and statuses, and that the
+# closing runs are closed. If this fails, fix the sandbox's fidelity, not this script.
 #
 # Usage: scripts/trcli-conformance.sh   (from anywhere; safe to re-run)
 # Env:   TRCLI_VENV=DIR reuses (or creates) a virtualenv there instead of a temporary one.
@@ -67,7 +67,7 @@ trcli() {
     echo "==> trcli parse_junit: $what"
     if ! HOME="$WORK" "$VENV/bin/trcli" -y -h "$URL" --project Conformance \
         -u "$USER_EMAIL" -k "$API_KEY" \
-        parse_junit -f fixtures/trcli/results.xml --case-matcher name "$@" \
+        parse_junit -f fixtures/trcli/results.xml "$@" \
         >"$WORK/trcli.log" 2>&1; then
         sed 's/^/    /' "$WORK/trcli.log" >&2
         fail "trcli ($what) exited with an error"
@@ -76,11 +76,20 @@ trcli() {
 }
 
 # 1. The main flow: a new run holding exactly the reported cases, closed at the end.
-trcli "new run, --close-run" --title "$TITLE" --close-run
+trcli "new run, --close-run" --case-matcher name --title "$TITLE" --close-run
 # 2. Reporting into an existing run: trcli merges its cases into the run with update_run.
-trcli "existing run (--run-id 1)" --run-id 1
+trcli "existing run (--run-id 1)" --case-matcher name --run-id 1
 # 3. Reporting into a plan: trcli adds a plan entry.
-trcli "plan entry (--plan-id 1)" --plan-id 1 --title "$TITLE in plan"
+trcli "plan entry (--plan-id 1)" --case-matcher name --plan-id 1 --title "$TITLE in plan"
+# 4. The automation-ID matcher: trcli reads get_case_fields and get_cases and matches
+#    `classname.name` against custom_automation_id (the seed's cases carry those IDs).
+trcli "automation-ID matcher" --case-matcher auto --title "$TITLE by automation ID"
+# 5. Rate limited: every 3rd call answers 429 with Retry-After: 1; trcli waits and retries.
+python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(
+    sys.argv[1] + "__sandbox/faults", method="POST",
+    data=b"{\"errors\": [{\"status\": 429, \"every\": 3, \"retry_after\": 1}]}"))' "$URL" ||
+    fail "cannot set faults through the control endpoint"
+trcli "under 429 rate limiting" --case-matcher name --title "$TITLE rate limited" --close-run
 
 echo "==> checking the sandbox state"
 python3 - "$URL" "$TITLE" <<'PY' || fail "the sandbox does not hold what trcli reported"
@@ -128,10 +137,23 @@ in_plan = run_named(f"{title} in plan")
 check(in_plan["plan_id"] == 1 and in_plan["entry_id"], "the plan run is not in plan 1")
 check(tests_of(in_plan) == reported, f"plan run tests {tests_of(in_plan)} != {reported}")
 
-errors = [f'{e["status"]} {e["path"]}' for e in log if e["status"] >= 400]
+by_automation_id = run_named(f"{title} by automation ID")
+check(tests_of(by_automation_id) == reported,
+      f"automation-ID run tests {tests_of(by_automation_id)} != {reported}")
+check(len(state["cases"]) == 6, "trcli created cases although all were matched")
+# trcli adds a section named after the report's suite, then deletes it when it stays empty.
+check(len(state["sections"]) == 2, f"sections left behind: {list(state['sections'])}")
+
+limited = run_named(f"{title} rate limited")
+check(tests_of(limited) == reported and limited["is_completed"],
+      f"rate-limited run {tests_of(limited)} incomplete or not closed")
+injected = [e for e in log if e["injected"]]
+check(injected and all(e["status"] == 429 for e in injected), "no 429 was injected")
+
+errors = [f'{e["status"]} {e["path"]}' for e in log if e["status"] >= 400 and not e["injected"]]
 check(not errors, f"trcli hit errors: {errors}")
 calls = sorted({e["api_method"] for e in log})
-print(f"    {len(log)} calls, all answered 2xx: {' '.join(calls)}")
+print(f"    {len(log)} calls ({len(injected)} answered 429 on purpose): {' '.join(calls)}")
 PY
 
-echo "PASS: trcli $TRCLI_VERSION against testrail-sandbox (new closed run, existing run, plan entry)"
+echo "PASS: trcli $TRCLI_VERSION against testrail-sandbox (new closed run, existing run, plan entry, automation-ID matcher, 429s)"

@@ -299,3 +299,109 @@ fn add_case_and_add_section_extend_the_suite_and_include_all_runs() {
     let unknown = api(&sb, "add_case/99", Some(json!({"title": "t"})));
     assert_error(&unknown, 400, "Field :section_id is not a valid section.");
 }
+
+#[test]
+fn bodies_escape_slashes_like_php_and_the_legacy_banner_is_optional() {
+    let sb = sandbox();
+    let raw = api(&sb, "get_project/1", None);
+    let port = sb.addr().port();
+    let escaped =
+        format!(r#""url":"http:\/\/127.0.0.1:{port}\/index.php?\/projects\/overview\/1""#);
+    assert!(raw.body.contains(&escaped), "{}", raw.body);
+    assert_eq!(
+        raw.json()["url"],
+        format!("{}index.php?/projects/overview/1", sb.base_url())
+    );
+
+    let old = sandbox_with(SandboxOptions {
+        auth_banner: true,
+        ..SandboxOptions::default()
+    });
+    let answer = api(&old, "get_project/1", None);
+    let json = answer
+        .body
+        .strip_prefix("USER AUTHENTICATION SUCCESSFUL!\n")
+        .expect("the banner comes first");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(json).unwrap()["id"],
+        1
+    );
+    let error = api(&old, "get_project/9", None);
+    assert!(
+        error.body.starts_with("{\"error\""),
+        "errors carry no banner"
+    );
+}
+
+#[tokio::test]
+async fn starts_inside_a_runtime_and_serves_an_ordinary_http_client() {
+    let sb = testrail_report::sandbox::Sandbox::start(SandboxOptions::default())
+        .await
+        .unwrap();
+    let url = format!("{}index.php?/api/v2/add_run/1", sb.base_url());
+    let response = reqwest::Client::new()
+        .post(&url)
+        .basic_auth(DEFAULT_USER, Some(DEFAULT_API_KEY))
+        .json(&json!({"include_all": false, "case_ids": [1, 2]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let run: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(run["untested_count"], 2);
+    assert_eq!(
+        run["url"],
+        format!("{}index.php?/runs/view/1", sb.base_url())
+    );
+    sb.shutdown().await;
+}
+
+#[test]
+fn deleting_a_section_takes_its_subsections_cases_and_open_tests() {
+    let sb = sandbox();
+    let open = api(&sb, "add_run/1", Some(json!({}))).json();
+    let closed = api(&sb, "add_run/1", Some(json!({}))).json();
+    api(&sb, &format!("close_run/{}", closed["id"]), Some(json!({})));
+    let child = api(
+        &sb,
+        "add_section/1",
+        Some(json!({"name": "Sub", "parent_id": 2})),
+    )
+    .json();
+    let child_case = format!("add_case/{}", child["id"]);
+    assert_eq!(
+        api(&sb, &child_case, Some(json!({"title": "t"}))).status,
+        200
+    );
+    let soft = api(&sb, "delete_section/2&soft=1", Some(json!({})));
+    assert_eq!(soft.json(), json!({"sections": 2, "cases": 5}));
+    assert_eq!(sb.state()["cases"].as_object().unwrap().len(), 13);
+    let gone = api(&sb, "delete_section/2", Some(json!({})));
+    assert_eq!((gone.status, gone.body.as_str()), (200, ""));
+    assert_error(
+        &api(&sb, "get_section/2", None),
+        400,
+        "Field :section_id is not a valid section.",
+    );
+    assert_error(
+        &api(&sb, "get_case/5", None),
+        400,
+        "Field :case_id is not a valid test case.",
+    );
+    let open_run = api(&sb, &format!("get_run/{}", open["id"]), None).json();
+    assert_eq!(
+        open_run["untested_count"], 8,
+        "cases 5..8 and 13 left the open run"
+    );
+    let closed_run = api(&sb, &format!("get_run/{}", closed["id"]), None).json();
+    assert_eq!(
+        closed_run["untested_count"], 12,
+        "closed runs keep their tests"
+    );
+    assert_eq!(api(&sb, "delete_case/1", Some(json!({}))).status, 200);
+    assert_error(
+        &api(&sb, "delete_case/1", Some(json!({}))),
+        400,
+        "Field :case_id is not a valid test case.",
+    );
+}

@@ -229,3 +229,39 @@ fn get_runs_filters_newest_first_and_pages_with_filters_in_next() {
     assert_eq!(only("created_after=4102444800"), 0);
     assert_eq!(only("suite_id=2"), 0);
 }
+
+#[test]
+fn update_plan_entry_replaces_the_selection_of_every_run_in_the_entry() {
+    let sb = sandbox();
+    let body = json!({"name": "P", "entries": [{"suite_id": 1, "include_all": false,
+        "case_ids": [1, 2], "runs": [{"config_ids": [1]}, {"config_ids": [2]}]}]});
+    let plan = api(&sb, "add_plan/1", Some(body)).json();
+    let entry = plan["entries"][0]["id"].as_str().unwrap().to_owned();
+    let runs: Vec<u64> = plan["entries"][0]["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    let result = json!({"results": [{"case_id": 2, "status_id": 5}]});
+    api(
+        &sb,
+        &format!("add_results_for_cases/{}", runs[0]),
+        Some(result),
+    );
+    let update = json!({"include_all": false, "case_ids": [2, 3], "name": "P2"});
+    let updated = api(&sb, &format!("update_plan_entry/1/{entry}"), Some(update)).json();
+    assert_eq!(updated["name"], "P2");
+    assert_eq!(
+        tests_of(&sb, runs[0]),
+        [(2, 5), (3, 3)],
+        "case 2 keeps its result"
+    );
+    assert_eq!(tests_of(&sb, runs[1]), [(2, 3), (3, 3)]);
+    let unknown = api(&sb, "update_plan_entry/1/nope", Some(json!({"name": "x"})));
+    assert_error(
+        &unknown,
+        400,
+        "Field :entry_id is not a valid test plan entry.",
+    );
+}
