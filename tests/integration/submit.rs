@@ -1317,3 +1317,30 @@ fn automation_ids_work_with_run_id_and_strict_without_a_project_option() {
         "strict needs no second look at the suite"
     );
 }
+
+#[test]
+fn flaky_tests_pass_with_their_retries_and_comment_output_adds_the_log_tail() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let body = "<testcase classname=\"pkg.Suite\" name=\"flaky_C1\" time=\"1\">\
+                <flakyFailure message=\"timeout\" type=\"TimeoutError\">first try</flakyFailure>\
+                <flakyFailure message=\"timeout\" type=\"TimeoutError\">second try</flakyFailure>\
+                </testcase>\
+                <testcase classname=\"pkg.Suite\" name=\"bad_C2\"><failure message=\"boom\"/>\
+                <system-out>step 1\nstep 2\nlast words</system-out></testcase>";
+    let r = report(dir.path(), "r.xml", body);
+    let s = json_of(
+        submit(&sb)
+            .args(["--project-id", "1", "--comment-output"])
+            .arg(&r),
+    );
+    let tests = run_tests(&sb, run_id(&s));
+    assert_eq!(tests[&1].0, 1);
+    assert_eq!(tests[&1].1[0]["comment"], "Passed after 2 retries.");
+    let comment = tests[&2].1[0]["comment"].as_str().unwrap();
+    assert!(comment.starts_with("boom"), "{comment}");
+    assert!(
+        comment.ends_with("system-out (end):\n    step 1\n    step 2\n    last words"),
+        "{comment}"
+    );
+}
