@@ -5,17 +5,23 @@
 //! tests, the demo, and trying pipelines; `ci` knows GitHub, GitLab and Jenkins.
 
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod env;
 pub mod error;
 pub mod exit;
 pub mod junit;
+pub mod sandbox;
 pub mod secret;
 pub mod summary;
+pub mod testrail;
+pub mod timestamp;
 
 use cli::Cli;
 
 /// Run a parsed command line and return the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
-    match cli.command {}
+    match cli.command {
+        cli::Command::Run(cmd) => commands::run::execute(&cli.global, &cmd),
+    }
 }

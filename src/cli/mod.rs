@@ -9,6 +9,9 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::BoolishValueParser};
 
+pub mod run;
+pub mod transport;
+
 /// Report JUnit XML results to TestRail, and manage TestRail runs from CI.
 #[derive(Debug, Parser)]
 #[command(name = "testrail-report", version, about, long_about = None, max_term_width = 100)]
@@ -22,13 +25,19 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Manage TestRail test runs: get, list, create, update, close, delete.
+    Run(run::RunCommand),
+}
 
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub transport: transport::TransportArgs,
 
     /// Output format: readable text, or one JSON document on stdout for scripts.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text, env = "TESTRAIL_OUTPUT")]
@@ -63,7 +72,13 @@ pub struct ConnectionArgs {
 
     /// TestRail API key or password (also read from TESTRAIL_PASSWORD). Prefer the environment
     /// variable: a flag can show up in process listings.
-    #[arg(long, global = true, env = "TESTRAIL_API_KEY", value_name = "KEY", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "TESTRAIL_API_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
     pub api_key: Option<String>,
 
     /// Seconds to wait for each HTTP request before treating it as failed.
@@ -81,6 +96,12 @@ pub struct ConnectionArgs {
 
     /// Proxy for all requests, e.g. http://proxy:3128 (HTTPS_PROXY and NO_PROXY are honoured
     /// when this is not set).
-    #[arg(long, global = true, env = "TESTRAIL_PROXY", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "TESTRAIL_PROXY",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub proxy: Option<String>,
 }
