@@ -5,11 +5,17 @@
 //! precedence flag > environment > default comes from clap and shows in `--help`. An empty
 //! variable counts as unset (see `env::drop_empty_vars`).
 
+pub mod demo;
+pub mod inspect;
+pub mod mapping;
+pub mod reports;
+
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::BoolishValueParser};
 
 pub mod run;
+pub mod submit;
 pub mod transport;
 
 /// Report JUnit XML results to TestRail, and manage TestRail runs from CI.
@@ -26,8 +32,14 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Read reports and show counts, case-ID mapping and warnings (no network).
+    Inspect(inspect::InspectArgs),
     /// Manage TestRail test runs: get, list, create, update, close, delete.
     Run(run::RunCommand),
+    /// Report JUnit XML results to TestRail: a run with exactly the executed cases, every result.
+    Submit(Box<submit::SubmitArgs>),
+    /// See it work: submit the demo reports to an in-process sandbox and read the run back.
+    Demo(demo::DemoArgs),
 }
 
 /// Options every command accepts.
