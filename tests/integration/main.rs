@@ -3,6 +3,7 @@
 mod action;
 mod ci;
 mod corpus;
+mod panic;
 
 mod client;
 mod common;
