@@ -6,6 +6,7 @@ mod client;
 mod common;
 mod corpus;
 mod inspect;
+mod panic;
 mod runs;
 mod sandbox;
 mod submit;
