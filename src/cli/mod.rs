@@ -5,6 +5,7 @@
 //! precedence flag > environment > default comes from clap and shows in `--help`. An empty
 //! variable counts as unset (see `env::drop_empty_vars`).
 
+pub mod demo;
 pub mod inspect;
 pub mod mapping;
 pub mod reports;
@@ -12,6 +13,10 @@ pub mod reports;
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::BoolishValueParser};
+
+pub mod run;
+pub mod submit;
+pub mod transport;
 
 /// Report JUnit XML results to TestRail, and manage TestRail runs from CI.
 #[derive(Debug, Parser)]
@@ -29,6 +34,12 @@ pub struct Cli {
 pub enum Command {
     /// Read reports and show counts, case-ID mapping and warnings (no network).
     Inspect(inspect::InspectArgs),
+    /// Manage TestRail test runs: get, list, create, update, close, delete.
+    Run(run::RunCommand),
+    /// Report JUnit XML results to TestRail: a run with exactly the executed cases, every result.
+    Submit(Box<submit::SubmitArgs>),
+    /// See it work: submit the demo reports to an in-process sandbox and read the run back.
+    Demo(demo::DemoArgs),
 }
 
 /// Options every command accepts.
@@ -36,6 +47,9 @@ pub enum Command {
 pub struct GlobalArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub transport: transport::TransportArgs,
 
     /// Output format: readable text, or one JSON document on stdout for scripts.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text, env = "TESTRAIL_OUTPUT")]

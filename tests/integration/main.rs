@@ -1,4 +1,12 @@
 //! End-to-end tests: the real binaries against the project's TestRail sandbox.
 //! One module per area; shared set-up lives in `common`.
+mod action;
+mod ci;
 mod corpus;
 mod inspect;
+
+mod client;
+mod common;
+mod runs;
+mod sandbox;
+mod submit;

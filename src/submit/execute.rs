@@ -1,0 +1,251 @@
+//! The submit, start to finish: map every test, validate, then (and only then) write to
+//! TestRail — open the run, post the results, close it if asked — and account for it all in a
+//! [`Summary`].
+//!
+//! Nothing is written before every report is read and mapped and every option is resolved, so
+//! bad input never leaves a half-made run. Results that cannot be posted are saved to a resume
+//! file; the run is never deleted.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use crate::error::Error;
+use crate::junit::{Outcome, Report, TestCase};
+use crate::summary::{FailedTest, Summary};
+use crate::testrail::Client;
+
+use super::aggregate::group;
+use super::checks::{check_unmapped, map_tests, resolve_statuses, strict_check};
+use super::comment::CommentOptions;
+use super::deliver::write;
+use super::fields::ResultField;
+use super::post::PostOptions;
+use super::render::DryRunDoc;
+use super::results::{PlannedResult, ResultOptions, ResultPlan, plan_results};
+use super::status::{StatusOverrides, StatusPolicy};
+use super::target::TargetSpec;
+use super::test_ref;
+
+/// How tests find their case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matching {
+    /// Case IDs the mapping module reads from the report (names, properties, a map file).
+    Ids,
+    /// The suite's `custom_automation_id` field (downloads the suite's cases once).
+    AutomationId,
+}
+
+/// Everything a submit needs besides the reports and the client.
+#[derive(Debug, Clone)]
+pub struct SubmitOptions {
+    /// Where results go.
+    pub target: TargetSpec,
+    /// The project (for automation-ID matching and `--strict` checks).
+    pub project_id: Option<u64>,
+    /// The suite (likewise).
+    pub suite_id: Option<u64>,
+    /// How tests find their case.
+    pub matching: Matching,
+    /// `--status` overrides.
+    pub status: StatusOverrides,
+    /// Comment shape.
+    pub comment: CommentOptions,
+    /// `--elapsed-ms`.
+    pub elapsed_ms: bool,
+    /// `--result-field` values.
+    pub fields: Vec<ResultField>,
+    /// Batching and concurrency.
+    pub post: PostOptions,
+    /// `--close-run`.
+    pub close_run: bool,
+    /// `--strict`: unmapped tests and unknown case IDs fail before anything is created.
+    pub strict: bool,
+    /// `--dry-run`.
+    pub dry_run: bool,
+    /// `--unsent-file`: where to save results that could not be posted.
+    pub unsent_file: Option<PathBuf>,
+}
+
+impl SubmitOptions {
+    /// The defaults of `submit` for this target (what the command does without options).
+    pub fn new(target: TargetSpec) -> SubmitOptions {
+        SubmitOptions {
+            target,
+            project_id: None,
+            suite_id: None,
+            matching: Matching::Ids,
+            status: StatusOverrides::default(),
+            comment: CommentOptions::default(),
+            elapsed_ms: false,
+            fields: Vec::new(),
+            post: PostOptions::default(),
+            close_run: false,
+            strict: false,
+            dry_run: false,
+            unsent_file: None,
+        }
+    }
+}
+
+/// What a submit did, for printing and exit codes.
+#[derive(Debug)]
+pub struct Submitted {
+    /// The summary every output renders.
+    pub summary: Summary,
+    /// In a dry run: the request that would open the run, and the results.
+    pub dry_run: Option<(serde_json::Value, Vec<PlannedResult>)>,
+    /// Why some results were not posted (empty when all were).
+    pub errors: Vec<String>,
+}
+
+impl Submitted {
+    /// The dry run's document (`None` for a real submit).
+    pub fn dry_run_doc(&self) -> Option<DryRunDoc<'_>> {
+        self.dry_run.as_ref().map(|(run, results)| DryRunDoc {
+            summary: &self.summary,
+            run: run.clone(),
+            results: results.iter().map(|r| &r.entry).collect(),
+        })
+    }
+}
+
+/// Report these tests. `map_ids` gives a test's case IDs (for [`Matching::Ids`]); `client`
+/// is `None` only for a dry run without credentials.
+pub async fn submit(
+    client: Option<&Client>,
+    reports: &[Report],
+    map_ids: &dyn Fn(&TestCase) -> Vec<u64>,
+    opts: &SubmitOptions,
+) -> anyhow::Result<Submitted> {
+    let tests: Vec<&TestCase> = reports.iter().flat_map(|r| &r.tests).collect();
+    let mut summary = Summary {
+        dry_run: opts.dry_run,
+        outcomes: count_outcomes(&tests),
+        ..Summary::default()
+    };
+    let mapped = map_tests(client, &tests, map_ids, opts).await?;
+    summary.unmapped = tests
+        .iter()
+        .zip(&mapped)
+        .filter(|(_, ids)| ids.is_empty())
+        .map(|(t, _)| test_ref(t))
+        .collect();
+    check_unmapped(&summary, tests.len(), opts)?;
+    summary.failed_tests = failed_tests(&tests, &mapped);
+    let groups = group(tests.iter().copied().zip(mapped.iter().cloned()));
+    let policy = resolve_statuses(client, &groups, opts).await?;
+    let plan = plan_results(&groups, &result_options(&policy, opts))?;
+    for w in &plan.warnings {
+        eprintln!("warning: {w}");
+    }
+    let case_ids: Vec<u64> = groups.iter().map(|g| g.case_id).collect();
+    eprintln!(
+        "Mapped {} of {} test(s) to {} case(s)",
+        tests.len() - summary.unmapped.len(),
+        tests.len(),
+        case_ids.len()
+    );
+    if opts.strict {
+        strict_check(client, &case_ids, opts).await?;
+    }
+    if opts.dry_run {
+        return Ok(dry_run(summary, &plan, &policy, &case_ids, opts));
+    }
+    let client = client.ok_or_else(|| Error::Usage("no TestRail connection".into()))?;
+    write(client, summary, &groups, plan, &policy, &case_ids, opts).await
+}
+
+fn count_outcomes(tests: &[&TestCase]) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for t in tests {
+        *out.entry(t.outcome.as_str().to_string()).or_insert(0) += 1;
+    }
+    out
+}
+
+fn result_options(policy: &StatusPolicy, opts: &SubmitOptions) -> ResultOptions {
+    ResultOptions {
+        status: policy.clone(),
+        comment: opts.comment.clone(),
+        elapsed_ms: opts.elapsed_ms,
+        fields: opts.fields.clone(),
+    }
+}
+
+fn dry_run(
+    mut summary: Summary,
+    plan: &ResultPlan,
+    policy: &StatusPolicy,
+    case_ids: &[u64],
+    opts: &SubmitOptions,
+) -> Submitted {
+    let run = match &opts.target {
+        TargetSpec::New { project_id, run } => {
+            let mut body = run.clone();
+            body.include_all = false;
+            body.case_ids = Some(case_ids.to_vec());
+            json!({ "add_run": project_id, "body": body })
+        }
+        TargetSpec::Existing { run_id } => json!({ "run_id": run_id, "ensure_case_ids": case_ids }),
+        TargetSpec::Plan {
+            plan_id,
+            suite_id,
+            entry,
+        } => {
+            let mut body = entry.clone();
+            body.suite_id = suite_id.unwrap_or(0);
+            body.include_all = false;
+            body.case_ids = Some(case_ids.to_vec());
+            json!({ "add_plan_entry": plan_id, "body": body })
+        }
+    };
+    let all: Vec<usize> = (0..plan.results.len()).collect();
+    count_posted(&mut summary, &plan.results, &all, policy);
+    Submitted {
+        summary,
+        dry_run: Some((run, plan.results.clone())),
+        errors: Vec::new(),
+    }
+}
+
+pub(crate) fn count_posted(
+    summary: &mut Summary,
+    results: &[PlannedResult],
+    accepted: &[usize],
+    policy: &StatusPolicy,
+) {
+    summary.results_posted = accepted.len() as u64;
+    for &i in accepted {
+        *summary
+            .statuses
+            .entry(policy.name(results[i].entry.status_id))
+            .or_insert(0) += 1;
+    }
+}
+
+fn failed_tests(tests: &[&TestCase], mapped: &[Vec<u64>]) -> Vec<FailedTest> {
+    let mut out = Vec::new();
+    for (t, ids) in tests.iter().zip(mapped) {
+        if t.outcome < Outcome::Failed {
+            continue;
+        }
+        let message = t
+            .first_problem()
+            .and_then(|r| r.message.clone())
+            .unwrap_or_default();
+        out.push(FailedTest {
+            test: test_ref(t),
+            case_id: ids.first().copied(),
+            message: message
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect(),
+        });
+    }
+    out
+}

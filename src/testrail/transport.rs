@@ -1,0 +1,462 @@
+//! Sending one API request: the attempt, the retry loop around it, and the trace.
+//!
+//! `Client` clones share one `Transport`: one connection pool (built in `http`), one limiter
+//! and one pair of counters. Any 3xx becomes an error that names the address to use (see
+//! `http::client` for why redirects are never followed). The `--verbose` trace shows method,
+//! URL, status, timing and every retry decision; it never shows headers, so credentials
+//! cannot leak through it.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use reqwest::header::{self, HeaderValue};
+use serde_json::Value;
+
+use super::error::{ApiError, error_text, excerpt, is_transient};
+use super::http;
+use super::limiter::Limiter;
+use super::options::ClientOptions;
+use super::retry::{Decision, Failure, Progress, RetryPolicy, Verb, secs};
+use super::url::BaseUrl;
+use crate::config::ConnectionConfig;
+use crate::secret::Secret;
+
+/// Some old servers put this line before the JSON.
+const LEGACY_PREFIX: &str = "USER AUTHENTICATION SUCCESSFUL!";
+
+/// How many requests and retries a client made, for summaries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+    /// Of those, how many were retries.
+    pub retries: u64,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// Nothing to send (POSTs still get `{}` and the JSON content type TestRail insists on).
+    Empty,
+    /// A JSON document.
+    Json(Vec<u8>),
+    /// One file in a multipart form (attachments); no JSON content type.
+    File {
+        /// The form field, `attachment` for TestRail.
+        field: &'static str,
+        /// The file name shown in TestRail.
+        file_name: String,
+        /// The file content.
+        bytes: Arc<Vec<u8>>,
+    },
+}
+
+/// One API call being made: what the trace and the errors name.
+struct Call<'a> {
+    verb: Verb,
+    endpoint: &'a str,
+    url: &'a str,
+}
+
+/// Everything about the connection that clones share.
+pub struct Transport {
+    http: reqwest::Client,
+    base: BaseUrl,
+    auth: HeaderValue,
+    secrets: Vec<Secret>,
+    policy: RetryPolicy,
+    limiter: Limiter,
+    requests: AtomicU64,
+    retries: AtomicU64,
+    verbose: bool,
+}
+
+impl std::fmt::Debug for Transport {
+    // Hand-written: the HTTP client's own Debug would print the proxy, credentials and all.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("base", &self.base)
+            .field("policy", &self.policy)
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    /// Build the HTTP client from validated settings; warns about insecure set-ups on stderr.
+    pub fn new(cfg: &ConnectionConfig, opts: &ClientOptions) -> anyhow::Result<Transport> {
+        let base = BaseUrl::parse(&cfg.url)?;
+        http::warn_about_security(&base, cfg);
+        let http = http::client(cfg)?;
+        let mut secrets = vec![cfg.api_key.clone()];
+        secrets.extend(cfg.proxy.clone());
+        Ok(Transport {
+            http,
+            base,
+            auth: http::basic_auth(&cfg.user, &cfg.api_key)?,
+            secrets,
+            policy: opts.retry_policy(),
+            limiter: Limiter::new(opts.max_requests_per_minute),
+            requests: AtomicU64::new(0),
+            retries: AtomicU64::new(0),
+            verbose: opts.verbose,
+        })
+    }
+
+    /// The normalised address.
+    pub fn base(&self) -> &BaseUrl {
+        &self.base
+    }
+
+    /// Requests and retries so far.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            requests: self.requests.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Send a request under the retry policy and return its JSON (`Null` for an empty 200).
+    pub async fn send(
+        &self,
+        verb: Verb,
+        endpoint: &str,
+        url: &str,
+        body: &Body,
+    ) -> Result<Value, ApiError> {
+        let call = Call {
+            verb,
+            endpoint,
+            url,
+        };
+        let started = Instant::now();
+        let mut progress = Progress::default();
+        let mut attempts = 0;
+        loop {
+            self.limiter.acquire().await;
+            attempts += 1;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let (failure, detail) = match self.exchange(&call, body).await {
+                Ok(answer) => return answer,
+                Err(failed) => failed,
+            };
+            progress.elapsed = started.elapsed();
+            let decision = self.policy.decide(verb, &failure, progress);
+            self.act_on(&call, decision, &detail, attempts, &mut progress)
+                .await?;
+        }
+    }
+
+    /// One attempt: `Ok` with the final answer (success or a definite error), or `Err` with a
+    /// failure the retry policy should judge.
+    async fn exchange(
+        &self,
+        call: &Call<'_>,
+        body: &Body,
+    ) -> Result<Result<Value, ApiError>, (Failure, String)> {
+        let sent_at = Instant::now();
+        let (status, header, bytes) = match self.attempt(call.verb, call.url, body).await {
+            Ok(answer) => answer,
+            Err((failure, detail)) => {
+                self.trace(call, &format!("failed: {detail}"), sent_at);
+                return Err((failure, detail));
+            }
+        };
+        self.trace(call, &status.to_string(), sent_at);
+        let (verb, endpoint) = (call.verb.as_str(), call.endpoint.to_string());
+        Ok(match status {
+            200..=299 => decode(call.verb, call.endpoint, status, &bytes),
+            300..=399 => Err(ApiError::Redirect {
+                verb,
+                endpoint,
+                status,
+                location: header.unwrap_or_default(),
+            }),
+            _ if is_transient(status) => {
+                let failure = Failure::Status {
+                    status,
+                    retry_after: header,
+                };
+                return Err((failure, error_text(&bytes)));
+            }
+            _ => Err(ApiError::Status {
+                verb,
+                endpoint,
+                status,
+                message: error_text(&bytes),
+            }),
+        })
+    }
+
+    /// Carry out a retry decision: wait (alone or, for 429s, together with every request),
+    /// or turn it into the error the caller sees.
+    async fn act_on(
+        &self,
+        call: &Call<'_>,
+        decision: Decision,
+        detail: &str,
+        attempts: u32,
+        progress: &mut Progress,
+    ) -> Result<(), ApiError> {
+        let (verb, endpoint, url) = (call.verb.as_str(), call.endpoint.to_string(), call.url);
+        match decision {
+            Decision::Retry {
+                delay,
+                reason,
+                everyone,
+            } => {
+                self.retries.fetch_add(1, Ordering::Relaxed);
+                self.note(&format!(
+                    "retrying {verb} {url} in {}: {reason}",
+                    secs(delay)
+                ));
+                if everyone {
+                    progress.rate_limited += 1;
+                    self.limiter.pause(delay);
+                } else {
+                    progress.retries += 1;
+                    tokio::time::sleep(delay).await;
+                }
+                Ok(())
+            }
+            Decision::GiveUp { reason } => {
+                self.note(&format!("giving up on {verb} {url}: {reason}"));
+                let reason = if reason.contains(detail) {
+                    self.redact(&reason)
+                } else {
+                    self.redact(&format!("{reason}; last error: {detail}"))
+                };
+                Err(ApiError::Unreachable {
+                    verb,
+                    endpoint,
+                    attempts,
+                    reason,
+                })
+            }
+            Decision::OutcomeUnknown { reason } => {
+                self.note(&format!(
+                    "not re-sending {verb} {url}: outcome unknown ({reason})"
+                ));
+                let reason = self.redact(&format!("{reason}: {detail}"));
+                Err(ApiError::OutcomeUnknown {
+                    verb,
+                    endpoint,
+                    reason,
+                })
+            }
+        }
+    }
+
+    /// One HTTP exchange: status, `Location` or `Retry-After` header, body; or a classified failure.
+    async fn attempt(
+        &self,
+        verb: Verb,
+        url: &str,
+        body: &Body,
+    ) -> Result<(u16, Option<String>, Vec<u8>), (Failure, String)> {
+        let request = self.build(verb, url, body);
+        let response = request.send().await.map_err(|e| self.classify(&e))?;
+        let status = response.status().as_u16();
+        let header_name = if (300..400).contains(&status) {
+            header::LOCATION
+        } else {
+            header::RETRY_AFTER
+        };
+        let header = response
+            .headers()
+            .get(header_name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| self.classify(&e))?
+            .to_vec();
+        Ok((status, header, bytes))
+    }
+
+    fn build(&self, verb: Verb, url: &str, body: &Body) -> reqwest::RequestBuilder {
+        let request = match verb {
+            Verb::Get => self.http.get(url),
+            Verb::Post => self.http.post(url),
+        }
+        .header(header::AUTHORIZATION, self.auth.clone());
+        match body {
+            Body::Empty if verb == Verb::Get => {
+                request.header(header::CONTENT_TYPE, "application/json")
+            }
+            Body::Empty => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body("{}"),
+            Body::Json(bytes) => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(bytes.clone()),
+            Body::File {
+                field,
+                file_name,
+                bytes,
+            } => {
+                let part =
+                    reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(file_name.clone());
+                request.multipart(reqwest::multipart::Form::new().part(*field, part))
+            }
+        }
+    }
+
+    /// Decide whether a transport error happened before anything was sent.
+    fn classify(&self, err: &reqwest::Error) -> (Failure, String) {
+        let detail = self.redact(&chain(err));
+        if is_certificate_problem(&detail) {
+            let why = format!(
+                "the server's TLS certificate is not trusted ({detail}); pass your CA with \
+                 --ca-cert FILE / TESTRAIL_CA_CERT"
+            );
+            (Failure::Fatal(why), detail)
+        } else if err.is_connect() {
+            (
+                Failure::NotSent(format!("cannot connect: {detail}")),
+                detail,
+            )
+        } else if err.is_timeout() {
+            let why = "no answer within --timeout / TESTRAIL_TIMEOUT".to_string();
+            (Failure::MaybeSent(why), detail)
+        } else {
+            (
+                Failure::MaybeSent(format!("connection failed: {detail}")),
+                detail,
+            )
+        }
+    }
+
+    /// Remove any secret that found its way into a message (defence in depth).
+    fn redact(&self, text: &str) -> String {
+        self.secrets
+            .iter()
+            .filter(|s| s.expose().len() >= 4)
+            .fold(text.to_string(), |t, s| t.replace(s.expose(), "[redacted]"))
+    }
+
+    fn trace(&self, call: &Call<'_>, outcome: &str, since: Instant) {
+        let ms = since.elapsed().as_millis();
+        let (verb, url) = (call.verb.as_str(), call.url);
+        self.note(&format!("{verb} {url} -> {outcome} ({ms} ms)"));
+    }
+
+    fn note(&self, line: &str) {
+        if self.verbose {
+            eprintln!("testrail: {line}");
+        }
+    }
+}
+
+/// Whether a connection failed on certificate verification (retrying cannot help).
+fn is_certificate_problem(detail: &str) -> bool {
+    let lower = detail.to_ascii_lowercase();
+    lower.contains("certificate") && !lower.contains("client certificate")
+}
+
+/// Turn a 2xx body into JSON; `delete_run` answers an empty 200, which is success.
+fn decode(verb: Verb, endpoint: &str, status: u16, bytes: &[u8]) -> Result<Value, ApiError> {
+    let text = trim_legacy_prefix(bytes);
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(text).map_err(|_| ApiError::NotJson {
+        verb: verb.as_str(),
+        endpoint: endpoint.into(),
+        status,
+        excerpt: excerpt(text),
+    })
+}
+
+fn trim_legacy_prefix(bytes: &[u8]) -> &[u8] {
+    bytes
+        .strip_prefix(LEGACY_PREFIX.as_bytes())
+        .unwrap_or(bytes)
+}
+
+/// An error's causes on one line. reqwest's own top line only repeats the URL, which every
+/// message already names.
+fn chain(err: &dyn std::error::Error) -> String {
+    let (mut text, mut source) = match err.source() {
+        Some(first) if err.to_string().starts_with("error sending request") => {
+            (first.to_string(), first.source())
+        }
+        _ => (err.to_string(), err.source()),
+    };
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn certificate_failures_are_recognised() {
+        assert!(is_certificate_problem(
+            "error sending request: client error (Connect): invalid peer certificate: UnknownIssuer"
+        ));
+        assert!(!is_certificate_problem(
+            "tcp connect error: Connection refused (os error 111)"
+        ));
+    }
+
+    #[test]
+    fn empty_and_legacy_bodies_decode() {
+        assert_eq!(
+            decode(Verb::Post, "delete_run/1", 200, b"").unwrap(),
+            Value::Null
+        );
+        assert_eq!(
+            decode(
+                Verb::Get,
+                "get_run/1",
+                200,
+                b"USER AUTHENTICATION SUCCESSFUL!\n{\"id\":1}"
+            )
+            .unwrap(),
+            serde_json::json!({"id": 1})
+        );
+        let err = decode(
+            Verb::Get,
+            "get_run/1",
+            200,
+            b"<!DOCTYPE html><title>Login</title>",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("base URL is probably wrong"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_auth_header_is_marked_sensitive_and_debug_hides_the_key() {
+        let header = http::basic_auth("me@example.com", &Secret::new("k3y-VALUE")).unwrap();
+        assert!(header.is_sensitive());
+        assert!(!format!("{header:?}").contains("azN5"));
+        let cfg = ConnectionConfig {
+            url: "http://127.0.0.1:1/".into(),
+            user: "me".into(),
+            api_key: Secret::new("k3y-VALUE"),
+            timeout: Duration::from_secs(1),
+            ca_cert: None,
+            insecure: false,
+            proxy: Some(Secret::new("http://u:proxypass@p:1")),
+        };
+        let t = Transport::new(&cfg, &ClientOptions::default()).unwrap();
+        let dump = format!("{t:?}");
+        assert!(
+            !dump.contains("k3y-VALUE") && !dump.contains("proxypass"),
+            "{dump}"
+        );
+        assert_eq!(t.redact("x k3y-VALUE y"), "x [redacted] y");
+    }
+}
