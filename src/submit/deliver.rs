@@ -104,7 +104,7 @@ const REPAIR_ROUNDS: usize = 2;
 
 /// After extending a run's selection, another job that read the selection before our write
 /// may still replace it, deleting our tests together with their results. So once its
-/// read-union-write must be over (twice the slowest read we saw, plus slack), check that every
+/// read-union-write must be over ([`settle_time`]), check that every
 /// posted result is still there; put lost cases back, post their results again, and report
 /// what still cannot be kept. A writer slower than that can still remove cases unseen: the
 /// README's sharding recipe avoids extending altogether.
@@ -117,8 +117,7 @@ async fn repair(
     opts: &SubmitOptions,
 ) {
     let run_id = opened.run.id;
-    let settle =
-        (opened.read_latency * 2 + Duration::from_millis(200)).min(Duration::from_secs(10));
+    let settle = settle_time(opened.read_latency);
     for round in 0..=REPAIR_ROUNDS {
         tokio::time::sleep(settle).await;
         let entries: Vec<&ResultEntry> =
@@ -170,6 +169,18 @@ async fn repair(
         posted.errors.extend(redo.errors);
         posted.warnings.extend(redo.warnings);
     }
+}
+
+/// How long another job's read-union-write may still be under way after ours.
+///
+/// Its gap between reading and writing the selection is its read latency plus its own
+/// scheduling and the write's trip. Our slowest read estimates the first; a loaded CI runner
+/// (eight shard processes on two cores) stretches the rest, which is what made two reads'
+/// worth of slack lose cases now and then. So: four reads' worth, never under one second,
+/// never over ten. Only the extend-the-selection path pays this; the recipe never waits.
+fn settle_time(read_latency: Duration) -> Duration {
+    (read_latency * 4 + Duration::from_millis(500))
+        .clamp(Duration::from_secs(1), Duration::from_secs(10))
 }
 
 fn move_to_unsent(posted: &mut Posted, which: &[usize]) {
@@ -240,5 +251,17 @@ fn record_unknown(summary: &mut Summary, groups: &[CaseGroup<'_>], case_ids: &[u
             case_id: g.case_id,
             tests,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settle_time_has_a_floor_headroom_and_a_ceiling() {
+        assert_eq!(settle_time(Duration::ZERO), Duration::from_secs(1));
+        assert_eq!(settle_time(Duration::from_millis(300)), Duration::from_millis(1700));
+        assert_eq!(settle_time(Duration::from_secs(5)), Duration::from_secs(10));
     }
 }
