@@ -35,3 +35,17 @@ pub fn code_for(err: &anyhow::Error) -> i32 {
         None => USAGE,
     }
 }
+
+/// Whether the error is stdout being closed under us (`... | head`). Like ripgrep, the
+/// program then stops quietly and successfully: the reader got what it wanted.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    err.chain().any(|cause| {
+        let io = cause.downcast_ref::<std::io::Error>().map(|e| e.kind());
+        // serde_json wraps the write error in its own type.
+        let json = cause
+            .downcast_ref::<serde_json::Error>()
+            .and_then(|e| e.io_error_kind());
+        io == Some(BrokenPipe) || json == Some(BrokenPipe)
+    })
+}

@@ -9,6 +9,7 @@ fn main() {
     let cli = testrail_report::cli::Cli::parse();
     let code = match testrail_report::run(cli) {
         Ok(code) => code,
+        Err(err) if testrail_report::exit::is_broken_pipe(&err) => testrail_report::exit::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             testrail_report::exit::code_for(&err)

@@ -18,6 +18,11 @@ pub fn install_hook() {
         .filter_map(|name| crate::env::non_empty(name))
         .collect();
     std::panic::set_hook(Box::new(move |info| {
+        if is_broken_pipe(info) {
+            // The reader went away (`... | head`): like ripgrep, stop quietly and successfully.
+            // `println!` panics on a closed stdout; catching it here covers every print site.
+            std::process::exit(0);
+        }
         eprintln!("{}", report(info, &secrets));
     }));
 }
@@ -31,13 +36,22 @@ pub fn force_for_tests() {
     }
 }
 
-fn report(info: &PanicHookInfo<'_>, secrets: &[String]) -> String {
-    let payload = info
-        .payload()
+/// Whether the panic is `println!` failing because stdout was closed.
+fn is_broken_pipe(info: &PanicHookInfo<'_>) -> bool {
+    let message = payload(info);
+    message.starts_with("failed printing to stdout") && message.contains("Broken pipe")
+}
+
+fn payload(info: &PanicHookInfo<'_>) -> String {
+    info.payload()
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
         .or_else(|| info.payload().downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".to_owned());
+        .unwrap_or_else(|| "(no message)".to_owned())
+}
+
+fn report(info: &PanicHookInfo<'_>, secrets: &[String]) -> String {
+    let payload = payload(info);
     let location = info
         .location()
         .map(|l| format!(" at {}:{}", l.file(), l.line()))

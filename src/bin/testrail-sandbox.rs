@@ -64,6 +64,7 @@ struct Args {
 }
 
 fn main() {
+    testrail_report::panic::install_hook();
     let args = Args::parse();
     if let Err(err) = run(args) {
         eprintln!("error: {err:#}");

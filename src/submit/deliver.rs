@@ -261,7 +261,10 @@ mod tests {
     #[test]
     fn settle_time_has_a_floor_headroom_and_a_ceiling() {
         assert_eq!(settle_time(Duration::ZERO), Duration::from_secs(1));
-        assert_eq!(settle_time(Duration::from_millis(300)), Duration::from_millis(1700));
+        assert_eq!(
+            settle_time(Duration::from_millis(300)),
+            Duration::from_millis(1700)
+        );
         assert_eq!(settle_time(Duration::from_secs(5)), Duration::from_secs(10));
     }
 }
