@@ -320,6 +320,36 @@ impl Store {
             status(5, "failed", "Failed", true),
         ]
     }
+
+    /// Whether a project has an active case field with this API name (`custom_…`): TestRail
+    /// stores and returns a custom field only on the projects its context covers.
+    pub fn has_case_field(&self, project_id: u64, system_name: &str) -> bool {
+        self.case_fields.iter().any(|f| {
+            f.get("system_name").and_then(Value::as_str) == Some(system_name)
+                && f.get("is_active").and_then(Value::as_bool) != Some(false)
+                && field_covers(f, project_id)
+        })
+    }
+
+    /// The project a suite belongs to (0 for an unknown suite).
+    pub fn project_of_suite(&self, suite_id: u64) -> u64 {
+        self.suites.get(&suite_id).map_or(0, |s| s.project_id)
+    }
+}
+
+/// Whether one of a field's configs is global or names the project.
+fn field_covers(field: &Value, project_id: u64) -> bool {
+    let Some(configs) = field.get("configs").and_then(Value::as_array) else {
+        // A field without configs (a hand-written seed): treat it as global.
+        return true;
+    };
+    configs.iter().any(|c| {
+        let ctx = &c["context"];
+        ctx["is_global"].as_bool() == Some(true)
+            || ctx["project_ids"]
+                .as_array()
+                .is_some_and(|ids| ids.iter().any(|id| id.as_u64() == Some(project_id)))
+    })
 }
 
 #[cfg(test)]

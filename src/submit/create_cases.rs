@@ -1,0 +1,409 @@
+//! `--create-missing-cases`: give every unmapped test a TestRail case before the run is
+//! opened, so it gets its result like any mapped test.
+//!
+//! Cost: one `get_case_fields`, one paginated `get_cases` and one `get_sections` for the suite,
+//! then one `add_section` per missing section and one `add_case` per missing case (TestRail has
+//! no bulk add). Lookups are hash maps, so a re-run creates nothing and costs only the
+//! downloads. Cases are created a few at a time under the client's shared rate limiter. When
+//! TestRail fails part way, what was created stays (the next run finds it) and the submit
+//! stops before opening a run, saying how far it got.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde_json::{Map, Value, json};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::error::Error;
+use crate::junit::TestCase;
+use crate::summary::{CaseCreation, NewCase, Summary};
+use crate::testrail::{ApiError, CaseField, Client};
+
+use super::automation::FIELD;
+use super::case_plan::{CasePlan, Placement, SuiteIndex, plan};
+use super::execute::SubmitOptions;
+use super::sections::{Place, SectionTree};
+use super::target::{TargetSpec, api};
+use super::test_ref;
+
+/// `add_case` requests in flight at once (they share the client's rate limiter).
+const IN_FLIGHT: usize = 4;
+
+/// How `--create-missing-cases` was asked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateOptions {
+    /// `--create-missing-cases`.
+    pub enabled: bool,
+    /// `--section-id` and `--sections-from suites`.
+    pub placement: Placement,
+}
+
+impl CreateOptions {
+    /// Check the combination; cases need a section to go in.
+    pub fn validate(self) -> anyhow::Result<CreateOptions> {
+        let p = self.placement;
+        if self.enabled && p.section_id.is_none() && !p.from_suites {
+            return Err(crate::error::usage(
+                "--create-missing-cases needs a place for the new cases: --section-id / \
+                 TESTRAIL_SECTION_ID, or --sections-from suites / TESTRAIL_SECTIONS_FROM",
+            ));
+        }
+        Ok(self)
+    }
+}
+
+/// Find or create a case for every unmapped test and map the test to it (in a dry run, only
+/// list what would be created). Without the flag, count what could be created.
+pub(crate) async fn create_missing(
+    client: Option<&Client>,
+    tests: &[&TestCase],
+    mapped: &mut [Vec<u64>],
+    summary: &mut Summary,
+    opts: &SubmitOptions,
+) -> anyhow::Result<()> {
+    let unmapped: Vec<usize> = (0..tests.len()).filter(|&i| mapped[i].is_empty()).collect();
+    if unmapped.is_empty() {
+        return Ok(());
+    }
+    if !opts.create.enabled {
+        summary.case_creation = Some(CaseCreation {
+            mode: "off".into(),
+            missing: unmapped.len() as u64,
+            ..CaseCreation::default()
+        });
+        return Ok(());
+    }
+    let client = client.ok_or_else(|| {
+        Error::Usage(
+            "--create-missing-cases reads the suite's cases from TestRail, even in a dry run: \
+             set --url, --user and TESTRAIL_API_KEY"
+                .into(),
+        )
+    })?;
+    let (project_id, suite_id) = scope(client, opts).await?;
+    let suite = download(client, project_id, suite_id, opts.create.placement).await?;
+    let plan = plan(tests, &unmapped, &suite, opts.create.placement);
+    for &(i, case_id) in &plan.found {
+        mapped[i] = vec![case_id];
+    }
+    let mode = if opts.dry_run { "dry-run" } else { "created" };
+    let ids = match opts.dry_run {
+        true => vec![None; plan.cases.len()],
+        false => create(client, project_id, suite_id, &plan).await?,
+    };
+    for (case, id) in plan.cases.iter().zip(&ids) {
+        for &i in &case.tests {
+            mapped[i] = id.iter().copied().collect();
+        }
+    }
+    let planned: std::collections::HashSet<usize> =
+        plan.cases.iter().flat_map(|c| c.tests.clone()).collect();
+    summary.unmapped = (0..tests.len())
+        .filter(|&i| mapped[i].is_empty() && !(opts.dry_run && planned.contains(&i)))
+        .map(|i| test_ref(tests[i]))
+        .collect();
+    let creation = describe(mode, &plan, &ids, summary.unmapped.len());
+    eprintln!(
+        "{} {} section(s) and {} case(s); {} test(s) matched existing cases",
+        if opts.dry_run {
+            "Would create"
+        } else {
+            "Created"
+        },
+        creation.sections.len(),
+        creation.cases.len(),
+        creation.found
+    );
+    summary.case_creation = Some(creation);
+    Ok(())
+}
+
+/// The project and suite new cases go in, from the options or the target run or plan.
+async fn scope(client: &Client, opts: &SubmitOptions) -> anyhow::Result<(u64, Option<u64>)> {
+    match &opts.target {
+        TargetSpec::New { project_id, run } => Ok((*project_id, run.suite_id)),
+        TargetSpec::Existing { run_id } => {
+            let run = client.get_run(*run_id).await.map_err(api)?;
+            Ok((run.project_id.unwrap_or(0), run.suite_id))
+        }
+        TargetSpec::Plan {
+            plan_id, suite_id, ..
+        } => {
+            let plan = client.get_plan(*plan_id).await.map_err(api)?;
+            Ok((plan.project_id.unwrap_or(0), *suite_id))
+        }
+    }
+}
+
+/// The suite's cases, sections and whether the project has the automation-ID field.
+async fn download(
+    client: &Client,
+    project_id: u64,
+    suite_id: Option<u64>,
+    placement: Placement,
+) -> anyhow::Result<SuiteIndex> {
+    let fields = client.get_case_fields().await.map_err(api)?;
+    let automation = has_field(&fields, FIELD, project_id);
+    let cases = client
+        .get_cases(project_id, suite_id, None)
+        .await
+        .map_err(suite_hint)?;
+    let sections = SectionTree::new(
+        &client
+            .get_sections(project_id, suite_id)
+            .await
+            .map_err(suite_hint)?,
+    );
+    if let Some(id) = placement.section_id.filter(|id| !sections.contains(*id)) {
+        return Err(Error::Usage(format!(
+            "--section-id {id} is not a section of the suite the run uses (project \
+             {project_id}{}); pick a section of that suite, or set --suite-id",
+            suite_id.map(|s| format!(", suite {s}")).unwrap_or_default()
+        ))
+        .into());
+    }
+    eprintln!(
+        "Read {} case(s) and the suite's sections; the project {} a `{FIELD}` field",
+        cases.len(),
+        if automation { "has" } else { "has no" }
+    );
+    Ok(SuiteIndex::new(&cases, sections, automation))
+}
+
+/// Whether the project has an active case field with this API name: TestRail lists every
+/// case field, and a field's `configs[].context` says which projects use it.
+pub fn has_field(fields: &[CaseField], system_name: &str, project_id: u64) -> bool {
+    fields.iter().any(|f| {
+        f.system_name == system_name
+            && f.extra.get("is_active").and_then(Value::as_bool) != Some(false)
+            && f.extra
+                .get("configs")
+                .and_then(Value::as_array)
+                .is_some_and(|configs| configs.iter().any(|c| covers(c, project_id)))
+    })
+}
+
+fn covers(config: &Value, project_id: u64) -> bool {
+    let ctx = &config["context"];
+    ctx["is_global"].as_bool() == Some(true)
+        || ctx["project_ids"]
+            .as_array()
+            .is_some_and(|ids| ids.iter().any(|id| id.as_u64() == Some(project_id)))
+}
+
+/// A multi-suite project needs the suite named; say which option does it.
+fn suite_hint(e: ApiError) -> anyhow::Error {
+    if e.message()
+        .is_some_and(|m| m.contains(":suite_id is a required field"))
+    {
+        return Error::Usage(format!(
+            "{e}\nthis project has several suites: set --suite-id / TESTRAIL_SUITE_ID"
+        ))
+        .into();
+    }
+    api(e)
+}
+
+/// Create the planned sections (in order, parents first) and cases (a few at a time);
+/// answers each planned case's new ID.
+async fn create(
+    client: &Client,
+    project_id: u64,
+    suite_id: Option<u64>,
+    plan: &CasePlan,
+) -> anyhow::Result<Vec<Option<u64>>> {
+    let mut section_ids: Vec<u64> = Vec::with_capacity(plan.sections.len());
+    for s in &plan.sections {
+        let parent = resolve(s.parent, &section_ids);
+        match client
+            .add_section(project_id, suite_id, &s.name, parent)
+            .await
+        {
+            Ok(created) => section_ids.push(created.id),
+            Err(e) => return Err(stopped(e, section_ids.len(), 0, plan)),
+        }
+    }
+    let (ids, error) = add_cases(client, plan, &section_ids).await;
+    match error {
+        Some(e) => {
+            let created = ids.iter().flatten().count();
+            Err(stopped(e, section_ids.len(), created, plan))
+        }
+        None => Ok(ids),
+    }
+}
+
+fn resolve(place: Place, created: &[u64]) -> Option<u64> {
+    match place {
+        Place::Root => None,
+        Place::Existing(id) => Some(id),
+        Place::New(n) => created.get(n).copied(),
+    }
+}
+
+/// `add_case` for every planned case, at most [`IN_FLIGHT`] at once: each case's new ID, and
+/// the first error, after which no new request starts (`None` marks a case not created).
+async fn add_cases(
+    client: &Client,
+    plan: &CasePlan,
+    section_ids: &[u64],
+) -> (Vec<Option<u64>>, Option<ApiError>) {
+    let gate = Arc::new(Semaphore::new(IN_FLIGHT));
+    let failed = Arc::new(AtomicBool::new(false));
+    let mut tasks = JoinSet::new();
+    for (n, case) in plan.cases.iter().enumerate() {
+        let section = resolve(case.place, section_ids).unwrap_or(0);
+        let title = case.title.clone();
+        let mut fields = Map::new();
+        if let Some(a) = &case.automation_id {
+            fields.insert(FIELD.into(), json!(a));
+        }
+        let (client, gate, failed) = (client.clone(), gate.clone(), failed.clone());
+        tasks.spawn(async move {
+            let _permit = gate.acquire_owned().await;
+            if failed.load(Ordering::SeqCst) {
+                return (n, Ok(None));
+            }
+            let out = client.add_case(section, &title, &fields).await;
+            if out.is_err() {
+                failed.store(true, Ordering::SeqCst);
+            }
+            (n, out.map(|c| Some(c.id)))
+        });
+    }
+    let mut ids = vec![None; plan.cases.len()];
+    let mut error = None;
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((n, Ok(id))) => ids[n] = id,
+            Ok((_, Err(e))) => {
+                error.get_or_insert(e);
+            }
+            Err(_) => {}
+        }
+    }
+    (ids, error)
+}
+
+/// The error for a creation that stopped part way: what exists now, and how to finish.
+fn stopped(e: ApiError, sections: usize, cases: usize, plan: &CasePlan) -> anyhow::Error {
+    let msg = format!(
+        "creating missing cases stopped: {e}\ncreated {sections} of {} section(s) and {cases} of \
+         {} case(s) before that; they stay in TestRail and the next submit of the same reports \
+         reuses them instead of creating them again. No run was opened and no result was \
+         posted: run the same command again",
+        plan.sections.len(),
+        plan.cases.len()
+    );
+    if sections + cases > 0 {
+        Error::Partial(msg).into()
+    } else {
+        match e.class() {
+            Error::Unreachable(_) => Error::Unreachable(msg).into(),
+            _ => Error::Rejected(msg).into(),
+        }
+    }
+}
+
+fn describe(mode: &str, plan: &CasePlan, ids: &[Option<u64>], missing: usize) -> CaseCreation {
+    CaseCreation {
+        mode: mode.into(),
+        sections: plan.sections.iter().map(|s| s.path.clone()).collect(),
+        cases: plan
+            .cases
+            .iter()
+            .zip(ids)
+            .zip(&plan.paths)
+            .map(|((c, id), path)| NewCase {
+                case_id: *id,
+                title: c.title.clone(),
+                section: path.clone(),
+                automation_id: c.automation_id.clone(),
+                tests: c.tests.len() as u64,
+            })
+            .collect(),
+        found: plan.found.len() as u64,
+        missing: missing as u64,
+    }
+}
+
+/// The text summary's lines about created cases.
+pub fn text(c: &CaseCreation) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if c.mode == "off" {
+        writeln!(
+            out,
+            "{} unmapped test(s) could get new cases: add --create-missing-cases with \
+             --sections-from suites (one section per testsuite) or --section-id ID",
+            c.missing
+        )
+        .ok();
+        return out;
+    }
+    let verb = if c.mode == "dry-run" {
+        "Would create"
+    } else {
+        "Created"
+    };
+    writeln!(
+        out,
+        "{verb} {} section(s) and {} case(s) for unmapped tests ({} found existing)",
+        c.sections.len(),
+        c.cases.len(),
+        c.found
+    )
+    .ok();
+    for s in &c.sections {
+        writeln!(out, "  section {s}").ok();
+    }
+    let shown = if c.mode == "dry-run" { usize::MAX } else { 20 };
+    for case in c.cases.iter().take(shown) {
+        let id = case.case_id.map(|id| format!("C{id} ")).unwrap_or_default();
+        writeln!(out, "  case {id}\"{}\" in {}", case.title, case.section).ok();
+    }
+    if c.cases.len() > shown {
+        writeln!(out, "  … and {} more", c.cases.len() - shown).ok();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, extra: Value) -> CaseField {
+        CaseField {
+            system_name: name.into(),
+            extra: serde_json::from_value(extra).unwrap(),
+            ..CaseField::default()
+        }
+    }
+
+    #[test]
+    fn the_field_counts_when_active_and_global_or_for_the_project() {
+        let global = json!({"is_active": true, "configs": [{"context": {"is_global": true}}]});
+        let for_2 = json!({"configs": [{"context": {"is_global": false, "project_ids": [2]}}]});
+        let inactive = json!({"is_active": false, "configs": [{"context": {"is_global": true}}]});
+        assert!(has_field(&[field(FIELD, global.clone())], FIELD, 1));
+        assert!(has_field(&[field(FIELD, for_2.clone())], FIELD, 2));
+        assert!(!has_field(&[field(FIELD, for_2)], FIELD, 1));
+        assert!(!has_field(&[field(FIELD, inactive)], FIELD, 1));
+        assert!(!has_field(&[field("custom_other", global)], FIELD, 1));
+        assert!(!has_field(&[], FIELD, 1));
+    }
+
+    #[test]
+    fn creation_needs_a_place() {
+        let bare = CreateOptions {
+            enabled: true,
+            ..CreateOptions::default()
+        };
+        assert!(bare.validate().is_err());
+        let mut ok = bare;
+        ok.placement.from_suites = true;
+        assert!(ok.validate().is_ok());
+        assert!(CreateOptions::default().validate().is_ok());
+    }
+}
