@@ -259,9 +259,17 @@ async fn add_cases(
         if let Some(a) = &case.automation_id {
             fields.insert(FIELD.into(), json!(a));
         }
-        let (client, gate, failed) = (client.clone(), gate.clone(), failed.clone());
+        // Taking the permit before spawning starts the requests in report order, so the new
+        // cases' IDs (TestRail's display order) follow the report closely.
+        let Ok(permit) = gate.clone().acquire_owned().await else {
+            break;
+        };
+        if failed.load(Ordering::SeqCst) {
+            break;
+        }
+        let (client, failed) = (client.clone(), failed.clone());
         tasks.spawn(async move {
-            let _permit = gate.acquire_owned().await;
+            let _permit = permit;
             if failed.load(Ordering::SeqCst) {
                 return (n, Ok(None));
             }
