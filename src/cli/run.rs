@@ -106,7 +106,7 @@ pub struct CreateArgs {
     /// Include the cases listed in FILE (IDs separated by commas, spaces or new lines).
     #[arg(long, value_name = "FILE")]
     pub case_ids_file: Option<PathBuf>,
-    /// Also write TESTRAIL_RUN_ID=<id> to FILE (a GitLab dotenv artifact).
+    /// Also append a `TESTRAIL_RUN_ID=<id>` line to FILE (a GitLab dotenv artifact).
     #[arg(long, value_name = "FILE")]
     pub dotenv: Option<PathBuf>,
 }

@@ -46,8 +46,6 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
     }
     Ok(SubmitOptions {
         target: target(args, ctx)?,
-        project_id: args.project_id,
-        suite_id: args.suite_id,
         matching: match args.case_matcher {
             CaseMatcher::AutomationId => Matching::AutomationId,
             _ => Matching::Ids,

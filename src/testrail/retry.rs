@@ -161,7 +161,16 @@ impl RetryPolicy {
         } else if progress.retries >= self.retries {
             return give_up(format!("{reason}; all {} retries used", self.retries));
         } else {
-            self.backoff(progress.retries)
+            // A 503 or 409 may say when to come back; never earlier than our own backoff.
+            let asked = match failure {
+                Failure::Status {
+                    retry_after: Some(v),
+                    ..
+                } => parse_retry_after(v, SystemTime::now()),
+                _ => None,
+            };
+            let backoff = self.backoff(progress.retries);
+            asked.map_or(backoff, |a| a.min(self.retry_after_max).max(backoff))
         };
         if progress.elapsed + delay > self.deadline {
             return give_up(format!(
@@ -377,6 +386,21 @@ mod tests {
             let d = p.decide(Verb::Post, &failure, Progress::default());
             assert!(matches!(d, Decision::Retry { .. }), "{failure:?}");
         }
+    }
+
+    #[test]
+    fn a_retry_after_on_503_is_honoured_but_never_shortens_the_backoff() {
+        let p = policy();
+        let d = p.decide(Verb::Get, &status(503, Some("3")), Progress::default());
+        assert!(
+            matches!(d, Decision::Retry { delay, everyone: false, .. } if delay == Duration::from_secs(3)),
+            "{d:?}"
+        );
+        let d = p.decide(Verb::Get, &status(503, Some("0")), Progress::default());
+        assert!(
+            matches!(d, Decision::Retry { delay, .. } if delay >= Duration::from_millis(50)),
+            "{d:?}"
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub fn get_cases(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let after = filter_ts(call, "created_after")?;
     let before = filter_ts(call, "created_before")?;
     let refs = call.filter("refs");
-    let cases: Vec<Value> = ctx
+    let cases: Vec<_> = ctx
         .store
         .cases_of_suite(suite_id)
         .into_iter()
@@ -61,14 +61,16 @@ pub fn get_cases(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         .filter(|c| after.is_none_or(|t| c.created_on >= t))
         .filter(|c| before.is_none_or(|t| c.created_on <= t))
         .filter(|c| refs.is_none_or(|r| c.refs.as_deref().is_some_and(|cr| cr.contains(r))))
-        .map(|c| case_json(ctx.store, c))
         .collect();
-    Ok(Reply::Json(paginate(
+    let store = &*ctx.store;
+    let page = paginate(
         call,
         "cases",
         cases,
+        |c| case_json(store, c),
         ctx.legacy_arrays,
-    )?))
+    )?;
+    Ok(Reply::Json(page))
 }
 
 /// POST `add_case/{section_id}`.
@@ -148,6 +150,7 @@ pub fn get_sections(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         call,
         "sections",
         sections,
+        std::convert::identity,
         ctx.legacy_arrays,
     )?))
 }

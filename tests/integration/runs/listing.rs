@@ -172,3 +172,16 @@ fn list_applies_every_filter_of_get_runs() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr_of(&bad).contains("--created-after"));
 }
+
+#[test]
+fn old_servers_auth_banner_before_the_json_is_skipped() {
+    let sb = sandbox_with(SandboxOptions {
+        auth_banner: true,
+        legacy_arrays: true,
+        ..many_runs(2)
+    });
+    let runs = json_of(cmd(&sb).args(["run", "list", "--project-id", "1"]));
+    assert_eq!(runs.as_array().unwrap().len(), 2);
+    let run = json_of(cmd(&sb).args(["run", "get", &id_of(&runs[0]).to_string()]));
+    assert_eq!(run["id"], runs[0]["id"]);
+}

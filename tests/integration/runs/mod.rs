@@ -15,6 +15,7 @@ mod connection;
 mod faults;
 mod listing;
 mod secrets;
+mod tls;
 
 /// The case IDs a run holds, from the sandbox's own state.
 fn cases_in(sb: &Sandbox, run_id: u64) -> BTreeSet<u64> {
