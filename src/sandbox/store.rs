@@ -360,6 +360,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn case_fields_cover_projects_by_context() {
+        let field = |is_active: bool, ctx: Value| {
+            serde_json::json!({"system_name": "custom_automation_id", "is_active": is_active,
+                               "configs": [{"context": ctx}]})
+        };
+        let mut store = Store::default();
+        store.case_fields = vec![field(true, serde_json::json!({"is_global": true}))];
+        assert!(store.has_case_field(1, "custom_automation_id"));
+        assert!(!store.has_case_field(1, "custom_other"));
+        store.case_fields = vec![field(
+            true,
+            serde_json::json!({"is_global": false, "project_ids": [2]}),
+        )];
+        assert!(store.has_case_field(2, "custom_automation_id"));
+        assert!(!store.has_case_field(1, "custom_automation_id"));
+        store.case_fields = vec![field(false, serde_json::json!({"is_global": true}))];
+        assert!(!store.has_case_field(1, "custom_automation_id"));
+    }
+
+    #[test]
     fn ids_are_never_reused() {
         let mut store = Store::default();
         assert_eq!(store.alloc("plans"), 1);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use testrail_report::sandbox::{DropFault, ErrorFault, Faults, Sandbox, SandboxOptions, Seed};
 
-use crate::common::{calls, cmd, json_of, sandbox, sandbox_with};
+use crate::common::{api, calls, cmd, json_of, sandbox, sandbox_with};
 
 /// A single-suite project (1, suite 1) with no cases and one empty section `Imported` (1);
 /// `automation_field` says whether the instance has the `custom_automation_id` case field.
@@ -198,15 +198,26 @@ fn without_the_automation_field_cases_are_found_by_title_in_nested_sections() {
     ];
     let first = json_of(submit(&sb).args(args).arg(&r));
     let sections = entities(&sb, "sections");
-    let api = sections.iter().find(|s| s["name"] == "api").unwrap();
+    let api_section = sections.iter().find(|s| s["name"] == "api").unwrap();
     let v2 = sections.iter().find(|s| s["name"] == "v2").unwrap();
-    assert_eq!(api["parent_id"], 1);
-    assert_eq!(api["depth"], 1);
-    assert_eq!(v2["parent_id"], api["id"]);
+    assert_eq!(api_section["parent_id"], 1);
+    assert_eq!(api_section["depth"], 1);
+    assert_eq!(v2["parent_id"], api_section["id"]);
     assert_eq!(v2["depth"], 2);
     let cases = entities(&sb, "cases");
     assert_eq!(cases.len(), 3, "same title in two sections: two cases");
     assert!(cases.iter().all(|c| c["custom_automation_id"].is_null()));
+    // Like TestRail, a project without the field neither stores nor returns it.
+    let listed = api(&sb, "get_cases/1", None).json();
+    assert!(listed["cases"][0].get("custom_automation_id").is_none());
+    let body = serde_json::json!({"title": "t", "custom_automation_id": "a.b"});
+    let added = api(&sb, "add_case/1", Some(body)).json();
+    assert!(added.get("custom_automation_id").is_none(), "{added}");
+    assert!(
+        entities(&sb, "cases")
+            .iter()
+            .all(|c| c["custom_automation_id"].is_null())
+    );
     let statuses = run_statuses(&sb, first["run_id"].as_u64().unwrap());
     assert_eq!(statuses.len(), 3);
     assert_eq!(statuses.values().filter(|&&s| s == 5).count(), 1);
@@ -221,7 +232,7 @@ fn without_the_automation_field_cases_are_found_by_title_in_nested_sections() {
     sb.clear_requests();
     let second = json_of(submit(&sb).args(args).arg(&r));
     assert_eq!(adds(&sb), 0);
-    assert_eq!(entities(&sb, "cases").len(), 3);
+    assert_eq!(entities(&sb, "cases").len(), 4);
     assert_eq!(
         run_statuses(&sb, second["run_id"].as_u64().unwrap()),
         statuses
