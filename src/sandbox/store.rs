@@ -365,8 +365,10 @@ mod tests {
             serde_json::json!({"system_name": "custom_automation_id", "is_active": is_active,
                                "configs": [{"context": ctx}]})
         };
-        let mut store = Store::default();
-        store.case_fields = vec![field(true, serde_json::json!({"is_global": true}))];
+        let mut store = Store {
+            case_fields: vec![field(true, serde_json::json!({"is_global": true}))],
+            ..Store::default()
+        };
         assert!(store.has_case_field(1, "custom_automation_id"));
         assert!(!store.has_case_field(1, "custom_other"));
         store.case_fields = vec![field(

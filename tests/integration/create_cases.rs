@@ -433,3 +433,66 @@ fn without_the_flag_the_summary_says_how_many_could_be_created_and_how() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--sections-from suites"));
 }
+
+/// A multi-suite project: cases go to the suite of --suite-id (its section), and without
+/// --suite-id the error names the option before anything is written.
+#[test]
+fn multi_suite_projects_create_in_the_given_suite() {
+    let mut seed = Seed::empty();
+    let project = seed.project("Multi", 3);
+    project.suite("Web").section("Web cases");
+    project.suite("Mobile").section("Mobile cases");
+    let sb = sandbox_with(SandboxOptions {
+        seed,
+        ..SandboxOptions::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = big_report(dir.path(), 1, 5);
+    let out = submit(&sb)
+        .args(["--create-missing-cases", "--section-id", "2"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--suite-id"));
+    assert_eq!(adds(&sb), 0);
+
+    let wrong = submit(&sb)
+        .args([
+            "--suite-id",
+            "1",
+            "--create-missing-cases",
+            "--section-id",
+            "2",
+        ])
+        .arg(&r)
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("--section-id 2 is not a section"));
+
+    let s = json_of(
+        submit(&sb)
+            .args([
+                "--suite-id",
+                "2",
+                "--create-missing-cases",
+                "--section-id",
+                "2",
+            ])
+            .arg(&r),
+    );
+    let cases = entities(&sb, "cases");
+    assert_eq!(cases.len(), 5);
+    assert!(
+        cases
+            .iter()
+            .all(|c| c["suite_id"] == 2 && c["section_id"] == 2)
+    );
+    let run = entities(&sb, "runs")
+        .into_iter()
+        .find(|x| x["id"] == s["run_id"])
+        .unwrap();
+    assert_eq!(run["suite_id"], 2);
+    assert_eq!(run_statuses(&sb, s["run_id"].as_u64().unwrap()).len(), 5);
+}
