@@ -496,3 +496,57 @@ fn multi_suite_projects_create_in_the_given_suite() {
     assert_eq!(run["suite_id"], 2);
     assert_eq!(run_statuses(&sb, s["run_id"].as_u64().unwrap()).len(), 5);
 }
+
+/// With `--case-matcher automation-id`, the one download of the suite's cases both matches
+/// the tests that have cases and tells which need one.
+#[test]
+fn automation_id_matching_and_creation_share_one_download() {
+    let mut seed = Seed::empty();
+    seed.project("Half", 1)
+        .suite("Master")
+        .section("Existing")
+        .case("old test_0", Some("pkg.suite_0.Tests.test_0"))
+        .case("old test_1", Some("pkg.suite_0.Tests.test_1"));
+    let sb = sandbox_with(SandboxOptions {
+        seed,
+        ..SandboxOptions::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = big_report(dir.path(), 1, 4);
+    let s = json_of(
+        submit(&sb)
+            .args(["--case-matcher", "automation-id", "--create-missing-cases"])
+            .args(["--sections-from", "suites"])
+            .arg(&r),
+    );
+    assert_eq!(calls(&sb, "get_cases"), 1);
+    assert_eq!(calls(&sb, "add_case"), 2);
+    assert_eq!(s["case_creation"]["found"], 2);
+    let statuses = run_statuses(&sb, s["run_id"].as_u64().unwrap());
+    assert_eq!(statuses.keys().copied().collect::<Vec<_>>(), [1, 2, 3, 4]);
+}
+
+/// `--run-id`: the new cases join the existing run's selection and get their results.
+#[test]
+fn new_cases_join_an_existing_run() {
+    let sb = empty_project(true);
+    let run = api(
+        &sb,
+        "add_run/1",
+        Some(serde_json::json!({"name": "nightly", "include_all": false, "case_ids": []})),
+    )
+    .json();
+    let dir = tempfile::tempdir().unwrap();
+    let r = big_report(dir.path(), 2, 3);
+    let run_id = run["id"].as_u64().unwrap();
+    let s = json_of(
+        cmd(&sb)
+            .current_dir(std::env::temp_dir())
+            .args(["submit", "--run-id", &run_id.to_string()])
+            .args(["--create-missing-cases", "--sections-from", "suites"])
+            .arg(&r),
+    );
+    assert_eq!(s["run_id"], run_id);
+    assert_eq!(run_statuses(&sb, run_id).len(), 6);
+    assert_eq!(entities(&sb, "cases").len(), 6);
+}
