@@ -15,6 +15,7 @@ pub mod exit;
 pub mod inspect;
 pub mod junit;
 pub mod mapping;
+pub mod panic;
 pub mod sandbox;
 pub mod secret;
 pub mod submit;

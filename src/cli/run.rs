@@ -95,7 +95,7 @@ pub struct CreateArgs {
     #[arg(long, env = "TESTRAIL_ASSIGNEDTO_ID", value_name = "USER_ID")]
     pub assignedto_id: Option<u64>,
     /// References (comma-separated, e.g. Jira keys).
-    #[arg(long, env = "TESTRAIL_RUN_REFS", value_name = "REFS")]
+    #[arg(long, env = "TESTRAIL_REFS", value_name = "REFS")]
     pub refs: Option<String>,
     /// Include every case of the suite (and cases added to it later).
     #[arg(long, action = ArgAction::SetTrue)]

@@ -7,6 +7,7 @@ mod common;
 mod corpus;
 mod create_cases;
 mod inspect;
+mod panic;
 mod runs;
 mod sandbox;
 mod submit;

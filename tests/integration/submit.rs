@@ -1344,3 +1344,17 @@ fn flaky_tests_pass_with_their_retries_and_comment_output_adds_the_log_tail() {
         "{comment}"
     );
 }
+
+#[test]
+fn elapsed_ms_sends_milliseconds() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let r = report(dir.path(), "r.xml", &tc("a_C1", "pass", Some(0.035)));
+    let s = json_of(
+        submit(&sb)
+            .args(["--project-id", "1", "--elapsed-ms"])
+            .arg(&r),
+    );
+    let elapsed = run_tests(&sb, run_id(&s))[&1].1[0]["elapsed"].clone();
+    assert_eq!(elapsed, "0.035s");
+}
