@@ -6,7 +6,7 @@
 //! without it, the case with its title in the section it would be created in. Tests sharing
 //! a key share one case, so a re-run finds exactly the cases the first run created.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::junit::TestCase;
@@ -25,6 +25,8 @@ pub struct SuiteIndex {
     pub titles: HashMap<(u64, String), u64>,
     /// The section tree.
     pub sections: SectionTree,
+    /// Every case ID of the suite.
+    pub ids: HashSet<u64>,
 }
 
 impl SuiteIndex {
@@ -44,6 +46,7 @@ impl SuiteIndex {
             automation: automation.then(|| AutomationIndex::new(cases)),
             titles,
             sections,
+            ids: cases.iter().map(|c| c.id).collect(),
         }
     }
 }

@@ -83,6 +83,9 @@ pub(crate) async fn create_missing(
     })?;
     let (project_id, suite_id) = scope(client, opts).await?;
     let suite = download(client, project_id, suite_id, opts.create.placement).await?;
+    if opts.strict {
+        strict_ids(mapped, &suite)?;
+    }
     let plan = plan(tests, &unmapped, &suite, opts.create.placement);
     for &(i, case_id) in &plan.found {
         mapped[i] = vec![case_id];
@@ -117,6 +120,27 @@ pub(crate) async fn create_missing(
     );
     summary.case_creation = Some(creation);
     Ok(())
+}
+
+/// `--strict` promises nothing is created when a case ID is unknown: check the IDs from the
+/// report against the download before creating anything (the later check would be too late).
+fn strict_ids(mapped: &[Vec<u64>], suite: &SuiteIndex) -> anyhow::Result<()> {
+    let mut unknown: Vec<u64> = mapped
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|id| !suite.ids.contains(id))
+        .collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Input(format!(
+        "--strict: TestRail does not know {}; nothing was created",
+        super::target::ids(&unknown)
+    ))
+    .into())
 }
 
 /// The project and suite new cases go in, from the options or the target run or plan.

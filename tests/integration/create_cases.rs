@@ -550,3 +550,24 @@ fn new_cases_join_an_existing_run() {
     assert_eq!(run_statuses(&sb, run_id).len(), 6);
     assert_eq!(entities(&sb, "cases").len(), 6);
 }
+
+/// `--strict` still means nothing is created when the report names an unknown case.
+#[test]
+fn strict_checks_case_ids_before_creating_anything() {
+    let sb = empty_project(true);
+    let dir = tempfile::tempdir().unwrap();
+    let r = write(
+        dir.path(),
+        "strict.xml",
+        "<testsuite name=\"s\"><testcase classname=\"a\" name=\"known_C999\"/>\
+         <testcase classname=\"a\" name=\"brand new\"/></testsuite>",
+    );
+    let out = submit(&sb)
+        .args(["--strict", "--create-missing-cases", "--section-id", "1"])
+        .arg(&r)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("C999"));
+    assert_eq!(adds(&sb), 0);
+}
