@@ -107,6 +107,10 @@ pub fn plan(
         } else {
             &t.name
         });
+        // TestRail requires a title; a test without any name stays unmapped.
+        if name.is_empty() {
+            continue;
+        }
         let (key, existing) = match &suite.automation {
             Some(index) => (automation::key(t), index.case_for(t)),
             None => {
@@ -234,6 +238,15 @@ mod tests {
         assert_eq!(p.cases.len(), 1);
         assert_eq!(p.cases[0].automation_id, None);
         assert_eq!(p.cases[0].place, Place::New(0));
+    }
+
+    #[test]
+    fn nameless_tests_stay_unmapped() {
+        let mut t = in_suite(" ", &["unit"]);
+        t.classname = String::new();
+        let suite = SuiteIndex::new(&[], tree(), true);
+        let p = plan(&[&t], &[0], &suite, SUITES);
+        assert!(p.cases.is_empty() && p.found.is_empty());
     }
 
     #[test]

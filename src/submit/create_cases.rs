@@ -192,7 +192,13 @@ async fn download(
         cases.len(),
         if automation { "has" } else { "has no" }
     );
-    Ok(SuiteIndex::new(&cases, sections, automation))
+    let index = SuiteIndex::new(&cases, sections, automation);
+    for d in index.automation.iter().flat_map(|a| &a.duplicates) {
+        eprintln!(
+            "warning: automation ID `{d}` is used by several cases; using the lowest case ID"
+        );
+    }
+    Ok(index)
 }
 
 /// Whether the project has an active case field with this API name: TestRail lists every
