@@ -4,16 +4,9 @@
 //! Cost: one `get_case_fields`, one paginated `get_cases` and one `get_sections` for the suite,
 //! then one `add_section` per missing section and one `add_case` per missing case (TestRail has
 //! no bulk add). Lookups are hash maps, so a re-run creates nothing and costs only the
-//! downloads. Cases are created a few at a time under the client's shared rate limiter. When
-//! TestRail fails part way, what was created stays (the next run finds it) and the submit
-//! stops before opening a run, saying how far it got.
+//! downloads. The writes themselves are in `case_writes`.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use serde_json::{Map, Value, json};
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
+use serde_json::Value;
 
 use crate::error::Error;
 use crate::junit::TestCase;
@@ -22,13 +15,11 @@ use crate::testrail::{ApiError, CaseField, Client};
 
 use super::automation::FIELD;
 use super::case_plan::{CasePlan, Placement, SuiteIndex, plan};
+use super::case_writes;
 use super::execute::SubmitOptions;
-use super::sections::{Place, SectionTree};
+use super::sections::SectionTree;
 use super::target::{TargetSpec, api};
 use super::test_ref;
-
-/// `add_case` requests in flight at once (they share the client's rate limiter).
-const IN_FLIGHT: usize = 4;
 
 /// How `--create-missing-cases` was asked for.
 #[derive(Debug, Clone, Copy, Default)]
@@ -93,7 +84,7 @@ pub(crate) async fn create_missing(
     let mode = if opts.dry_run { "dry-run" } else { "created" };
     let ids = match opts.dry_run {
         true => vec![None; plan.cases.len()],
-        false => create(client, project_id, suite_id, &plan).await?,
+        false => case_writes::create(client, project_id, suite_id, &plan).await?,
     };
     for (case, id) in plan.cases.iter().zip(&ids) {
         for &i in &case.tests {
@@ -235,115 +226,6 @@ fn suite_hint(e: ApiError) -> anyhow::Error {
     api(e)
 }
 
-/// Create the planned sections (in order, parents first) and cases (a few at a time);
-/// answers each planned case's new ID.
-async fn create(
-    client: &Client,
-    project_id: u64,
-    suite_id: Option<u64>,
-    plan: &CasePlan,
-) -> anyhow::Result<Vec<Option<u64>>> {
-    let mut section_ids: Vec<u64> = Vec::with_capacity(plan.sections.len());
-    for s in &plan.sections {
-        let parent = resolve(s.parent, &section_ids);
-        match client
-            .add_section(project_id, suite_id, &s.name, parent)
-            .await
-        {
-            Ok(created) => section_ids.push(created.id),
-            Err(e) => return Err(stopped(e, section_ids.len(), 0, plan)),
-        }
-    }
-    let (ids, error) = add_cases(client, plan, &section_ids).await;
-    match error {
-        Some(e) => {
-            let created = ids.iter().flatten().count();
-            Err(stopped(e, section_ids.len(), created, plan))
-        }
-        None => Ok(ids),
-    }
-}
-
-fn resolve(place: Place, created: &[u64]) -> Option<u64> {
-    match place {
-        Place::Root => None,
-        Place::Existing(id) => Some(id),
-        Place::New(n) => created.get(n).copied(),
-    }
-}
-
-/// `add_case` for every planned case, at most [`IN_FLIGHT`] at once: each case's new ID, and
-/// the first error, after which no new request starts (`None` marks a case not created).
-async fn add_cases(
-    client: &Client,
-    plan: &CasePlan,
-    section_ids: &[u64],
-) -> (Vec<Option<u64>>, Option<ApiError>) {
-    let gate = Arc::new(Semaphore::new(IN_FLIGHT));
-    let failed = Arc::new(AtomicBool::new(false));
-    let mut tasks = JoinSet::new();
-    for (n, case) in plan.cases.iter().enumerate() {
-        let section = resolve(case.place, section_ids).unwrap_or(0);
-        let title = case.title.clone();
-        let mut fields = Map::new();
-        if let Some(a) = &case.automation_id {
-            fields.insert(FIELD.into(), json!(a));
-        }
-        // Taking the permit before spawning starts the requests in report order, so the new
-        // cases' IDs (TestRail's display order) follow the report closely.
-        let Ok(permit) = gate.clone().acquire_owned().await else {
-            break;
-        };
-        if failed.load(Ordering::SeqCst) {
-            break;
-        }
-        let (client, failed) = (client.clone(), failed.clone());
-        tasks.spawn(async move {
-            let _permit = permit;
-            if failed.load(Ordering::SeqCst) {
-                return (n, Ok(None));
-            }
-            let out = client.add_case(section, &title, &fields).await;
-            if out.is_err() {
-                failed.store(true, Ordering::SeqCst);
-            }
-            (n, out.map(|c| Some(c.id)))
-        });
-    }
-    let mut ids = vec![None; plan.cases.len()];
-    let mut error = None;
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok((n, Ok(id))) => ids[n] = id,
-            Ok((_, Err(e))) => {
-                error.get_or_insert(e);
-            }
-            Err(_) => {}
-        }
-    }
-    (ids, error)
-}
-
-/// The error for a creation that stopped part way: what exists now, and how to finish.
-fn stopped(e: ApiError, sections: usize, cases: usize, plan: &CasePlan) -> anyhow::Error {
-    let msg = format!(
-        "creating missing cases stopped: {e}\ncreated {sections} of {} section(s) and {cases} of \
-         {} case(s) before that; they stay in TestRail and the next submit of the same reports \
-         reuses them instead of creating them again. No run was opened and no result was \
-         posted: run the same command again",
-        plan.sections.len(),
-        plan.cases.len()
-    );
-    if sections + cases > 0 {
-        Error::Partial(msg).into()
-    } else {
-        match e.class() {
-            Error::Unreachable(_) => Error::Unreachable(msg).into(),
-            _ => Error::Rejected(msg).into(),
-        }
-    }
-}
-
 fn describe(mode: &str, plan: &CasePlan, ids: &[Option<u64>], missing: usize) -> CaseCreation {
     CaseCreation {
         mode: mode.into(),
@@ -410,6 +292,7 @@ pub fn text(c: &CaseCreation) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn field(name: &str, extra: Value) -> CaseField {
         CaseField {

@@ -8,6 +8,7 @@ pub mod automation;
 pub mod batch;
 pub mod case_plan;
 pub mod case_title;
+pub mod case_writes;
 pub mod checks;
 pub mod command;
 pub mod comment;
