@@ -252,10 +252,12 @@ fn titles_over_250_characters_are_cut_at_a_word_boundary_and_found_again() {
                 "<testsuite name=\"s\"><testcase classname=\"pkg.Long\" name=\"{long}\"/></testsuite>"
             ),
         );
+        // The environment variables work like the flags.
         for _ in 0..2 {
             json_of(
                 submit(&sb)
-                    .args(["--create-missing-cases", "--section-id", "1"])
+                    .env("TESTRAIL_CREATE_MISSING_CASES", "true")
+                    .env("TESTRAIL_SECTION_ID", "1")
                     .arg(&r),
             );
         }
@@ -357,12 +359,8 @@ fn dry_run_lists_sections_and_cases_and_creates_nothing() {
     let r = big_report(dir.path(), 2, 3);
     let s = json_of(
         submit(&sb)
-            .args([
-                "--dry-run",
-                "--create-missing-cases",
-                "--sections-from",
-                "suites",
-            ])
+            .args(["--dry-run", "--create-missing-cases"])
+            .env("TESTRAIL_SECTIONS_FROM", "suites")
             .arg(&r),
     );
     let c = &s["case_creation"];
