@@ -6,6 +6,8 @@
 //! no bulk add). Lookups are hash maps, so a re-run creates nothing and costs only the
 //! downloads. The writes themselves are in `case_writes`.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use crate::error::Error;
@@ -81,36 +83,44 @@ pub(crate) async fn create_missing(
     for &(i, case_id) in &plan.found {
         mapped[i] = vec![case_id];
     }
-    let mode = if opts.dry_run { "dry-run" } else { "created" };
     let ids = match opts.dry_run {
         true => vec![None; plan.cases.len()],
         false => case_writes::create(client, project_id, suite_id, &plan).await?,
     };
-    for (case, id) in plan.cases.iter().zip(&ids) {
+    record(tests, mapped, summary, &plan, &ids, opts.dry_run);
+    Ok(())
+}
+
+/// Map the tests to their new cases and account for it in the summary; in a dry run, tests
+/// that would get a case do not count as unmapped.
+fn record(
+    tests: &[&TestCase],
+    mapped: &mut [Vec<u64>],
+    summary: &mut Summary,
+    plan: &CasePlan,
+    ids: &[Option<u64>],
+    dry_run: bool,
+) {
+    for (case, id) in plan.cases.iter().zip(ids) {
         for &i in &case.tests {
             mapped[i] = id.iter().copied().collect();
         }
     }
-    let planned: std::collections::HashSet<usize> =
-        plan.cases.iter().flat_map(|c| c.tests.clone()).collect();
+    let planned: HashSet<usize> = plan.cases.iter().flat_map(|c| c.tests.clone()).collect();
     summary.unmapped = (0..tests.len())
-        .filter(|&i| mapped[i].is_empty() && !(opts.dry_run && planned.contains(&i)))
+        .filter(|&i| mapped[i].is_empty() && !(dry_run && planned.contains(&i)))
         .map(|i| test_ref(tests[i]))
         .collect();
-    let creation = describe(mode, &plan, &ids, summary.unmapped.len());
+    let mode = if dry_run { "dry-run" } else { "created" };
+    let creation = describe(mode, plan, ids, summary.unmapped.len());
+    let verb = if dry_run { "Would create" } else { "Created" };
     eprintln!(
-        "{} {} section(s) and {} case(s); {} test(s) matched existing cases",
-        if opts.dry_run {
-            "Would create"
-        } else {
-            "Created"
-        },
+        "{verb} {} section(s) and {} case(s); {} test(s) matched existing cases",
         creation.sections.len(),
         creation.cases.len(),
         creation.found
     );
     summary.case_creation = Some(creation);
-    Ok(())
 }
 
 /// `--strict` promises nothing is created when a case ID is unknown: check the IDs from the
