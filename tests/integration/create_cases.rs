@@ -569,3 +569,35 @@ fn strict_checks_case_ids_before_creating_anything() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("C999"));
     assert_eq!(adds(&sb), 0);
 }
+
+/// 429s during creation are waited out (TestRail refused those calls, so they are re-sent)
+/// and every case is created exactly once.
+#[test]
+fn rate_limited_creation_waits_and_creates_each_case_once() {
+    let sb = empty_project(true);
+    let dir = tempfile::tempdir().unwrap();
+    let r = big_report(dir.path(), 2, 30);
+    sb.set_faults(Faults {
+        errors: vec![ErrorFault {
+            status: 429,
+            every: Some(25),
+            method: Some("add_case".into()),
+            retry_after: Some(1),
+            ..ErrorFault::default()
+        }],
+        ..Faults::default()
+    });
+    let s = json_of(
+        submit(&sb)
+            .args(["--create-missing-cases", "--sections-from", "suites"])
+            .arg(&r),
+    );
+    assert!(s["retries"].as_u64().unwrap() >= 2, "{s}");
+    let cases = entities(&sb, "cases");
+    let autos: BTreeSet<&str> = cases
+        .iter()
+        .map(|c| c["custom_automation_id"].as_str().unwrap())
+        .collect();
+    assert_eq!((cases.len(), autos.len()), (60, 60));
+    assert_eq!(run_statuses(&sb, s["run_id"].as_u64().unwrap()).len(), 60);
+}
