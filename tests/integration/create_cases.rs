@@ -601,3 +601,31 @@ fn rate_limited_creation_waits_and_creates_each_case_once() {
     assert_eq!((cases.len(), autos.len()), (60, 60));
     assert_eq!(run_statuses(&sb, s["run_id"].as_u64().unwrap()).len(), 60);
 }
+
+/// `--plan-id`: the project comes from the plan, and the new entry holds the new cases.
+#[test]
+fn new_cases_go_into_a_plan_entry() {
+    let sb = empty_project(false);
+    let plan = api(
+        &sb,
+        "add_plan/1",
+        Some(serde_json::json!({"name": "release"})),
+    )
+    .json();
+    let dir = tempfile::tempdir().unwrap();
+    let r = big_report(dir.path(), 1, 4);
+    let s = json_of(
+        cmd(&sb)
+            .current_dir(std::env::temp_dir())
+            .args(["submit", "--plan-id", &plan["id"].to_string()])
+            .args(["--create-missing-cases", "--section-id", "1"])
+            .arg(&r),
+    );
+    let run = entities(&sb, "runs")
+        .into_iter()
+        .find(|x| x["id"] == s["run_id"])
+        .unwrap();
+    assert_eq!(run["plan_id"], plan["id"]);
+    assert_eq!(run_statuses(&sb, s["run_id"].as_u64().unwrap()).len(), 4);
+    assert_eq!(entities(&sb, "cases").len(), 4);
+}
