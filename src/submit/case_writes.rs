@@ -19,7 +19,9 @@ use super::automation::FIELD;
 use super::case_plan::CasePlan;
 use super::sections::Place;
 
-/// `add_case` requests in flight at once (they share the client's rate limiter).
+/// `add_case` requests in flight at once. A few hide a self-hosted server's latency; more would
+/// only meet TestRail Cloud's rate limit (~180 requests a minute) sooner, since they all share
+/// the client's limiter.
 const IN_FLIGHT: usize = 4;
 
 /// Create the planned sections (in order, parents first) and cases (a few at a time);
@@ -33,6 +35,8 @@ pub async fn create(
     let mut section_ids: Vec<u64> = Vec::with_capacity(plan.sections.len());
     for s in &plan.sections {
         let parent = resolve(s.parent, &section_ids);
+        // `suite_id` is required in multi-suite projects and ignored in single-suite ones;
+        // a section whose answer is lost is found by name on the next run, not re-created.
         match client
             .add_section(project_id, suite_id, &s.name, parent)
             .await
