@@ -629,3 +629,20 @@ fn new_cases_go_into_a_plan_entry() {
     assert_eq!(run_statuses(&sb, s["run_id"].as_u64().unwrap()).len(), 4);
     assert_eq!(entities(&sb, "cases").len(), 4);
 }
+
+/// More than one page of sections (TestRail pages at 250): the re-run reads them all and
+/// creates none again.
+#[test]
+fn sections_beyond_the_first_page_are_found_again() {
+    let sb = empty_project(true);
+    let dir = tempfile::tempdir().unwrap();
+    let r = big_report(dir.path(), 260, 1);
+    let args = ["--create-missing-cases", "--sections-from", "suites"];
+    json_of(submit(&sb).args(args).arg(&r));
+    assert_eq!(calls(&sb, "add_section"), 260);
+    sb.clear_requests();
+    json_of(submit(&sb).args(args).arg(&r));
+    assert_eq!(adds(&sb), 0);
+    assert_eq!(calls(&sb, "get_sections"), 2);
+    assert_eq!(entities(&sb, "sections").len(), 261);
+}
