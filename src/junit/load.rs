@@ -63,6 +63,13 @@ pub fn load(selection: &ReportSelection) -> anyhow::Result<Loaded> {
     }
     for report in &loaded.reports {
         loaded.warnings.extend(report.warnings.iter().cloned());
+        if report.tests.is_empty() {
+            // Valid but empty: usually a runner that crashed early or a wrong glob.
+            let path = report.path.display();
+            loaded
+                .warnings
+                .push(format!("{path}: no testcases in this report"));
+        }
     }
     Ok(loaded)
 }
@@ -170,5 +177,22 @@ mod tests {
             .collect();
         let want: Vec<String> = (0..25).map(|i| format!("t{i:02}")).collect();
         assert_eq!(names, want);
+    }
+
+    #[test]
+    fn an_empty_report_is_read_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("empty.xml"), "<testsuites/>").unwrap();
+        let sel = ReportSelection {
+            patterns: vec![format!("{}/empty.xml", dir.path().display())],
+            ..Default::default()
+        };
+        let loaded = load(&sel).unwrap();
+        assert_eq!(loaded.reports.len(), 1);
+        assert!(
+            loaded.warnings[0].ends_with("empty.xml: no testcases in this report"),
+            "{:?}",
+            loaded.warnings
+        );
     }
 }

@@ -64,6 +64,8 @@ enum Frame {
     Trace,
     /// `<system-out>` (false) or `<system-err>` (true) of the open testcase.
     Output { err: bool },
+    /// AntUnit's `<time>` child of a testcase, used when there is no `time=` attribute.
+    Time,
     /// Anything else: skipped with its content.
     Ignore,
 }
@@ -164,7 +166,13 @@ impl Parser {
         }
         let capturing = matches!(
             self.stack.last(),
-            Some(Frame::Record | Frame::Trace | Frame::Output { .. } | Frame::Property { .. })
+            Some(
+                Frame::Record
+                    | Frame::Trace
+                    | Frame::Output { .. }
+                    | Frame::Property { .. }
+                    | Frame::Time
+            )
         );
         let Some(buf) = self.capture.as_mut().filter(|b| capturing && !b.is_full()) else {
             return Ok(());
@@ -268,6 +276,10 @@ impl Parser {
                     err: name == b"system-err",
                 }
             }
+            b"time" => {
+                self.capture = Some(TextBuf::default());
+                Frame::Time
+            }
             _ => Frame::Ignore,
         })
     }
@@ -283,6 +295,7 @@ impl Parser {
             Some(Frame::Record) => self.close_record(),
             Some(Frame::Property { name, value }) => self.close_property(name, value),
             Some(Frame::Output { err }) => self.close_output(err),
+            Some(Frame::Time) => self.close_time(),
             _ => {}
         }
         if self.stack.is_empty() && self.root == Root::Open {
@@ -516,6 +529,17 @@ impl Parser {
             };
             *slot = Some(text);
         }
+    }
+
+    fn close_time(&mut self) {
+        let text = self.capture.take().unwrap_or_default().finish(true).text;
+        let Some(mut case) = self.case.take() else {
+            return;
+        };
+        if case.test.time.is_none() {
+            case.test.time = self.parse_time(&text, &case.test);
+        }
+        self.case = Some(case);
     }
 
     fn take_capture(&mut self, trim: bool, what: &str) -> super::model::Text {

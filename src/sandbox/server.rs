@@ -287,6 +287,11 @@ impl Sandbox {
         self.shared.faults().set(faults);
     }
 
+    /// Back to the seed, with the log and the faults cleared (`POST /__sandbox/reset`).
+    pub fn reset(&self) -> Result<(), String> {
+        self.shared.reset()
+    }
+
     /// Save the state file now (no-op without one).
     pub fn save_state(&self) -> io::Result<()> {
         self.shared.save_state()

@@ -115,7 +115,13 @@ pub(crate) async fn resolve_statuses(
             })
             .collect(),
         // A dry run without a server knows the system statuses only.
-        None => super::status::system_statuses(),
+        None => {
+            eprintln!(
+                "note: a dry run without a server knows only TestRail's system statuses; a \
+                 custom \"skipped\" status would be used for skipped tests if the instance has one"
+            );
+            super::status::system_statuses()
+        }
     };
     opts.status.resolve(Some(&statuses))
 }

@@ -190,7 +190,8 @@ pub(crate) async fn finish(
     let run_id = summary.run_id.unwrap_or(0);
     let mut errors = posted.errors;
     if posted.unsent.is_empty() {
-        if opts.close_run {
+        // Close only after full success: a failed verification is not one.
+        if opts.close_run && errors.is_empty() {
             client.close_run(run_id).await.map_err(api)?;
             summary.closed = true;
             eprintln!("Closed run R{run_id}");

@@ -94,7 +94,7 @@ pub fn dry_run_text(doc: &DryRunDoc<'_>) -> String {
     let mut out = String::new();
     let run = serde_json::to_string_pretty(&doc.run).unwrap_or_default();
     writeln!(out, "Would open the run:\n{run}").ok();
-    writeln!(out, "Would post {} result(s):", doc.results.len()).ok();
+    writeln!(out, "Results, in posting order ({}):", doc.results.len()).ok();
     for r in &doc.results {
         let first = r
             .comment

@@ -245,13 +245,14 @@ pub fn get_runs(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         list.as_ref()
             .is_none_or(|l| v.is_some_and(|v| l.contains(&v)))
     };
-    // Only standalone runs, newest first (plan runs are listed through get_plan).
+    // Standalone runs, newest first; plan runs only with `include_plan_runs=1` (newer servers).
+    let plan_runs = filter_bool(call, "include_plan_runs")?.unwrap_or(false);
     let runs: Vec<_> = ctx
         .store
         .runs
         .values()
         .rev()
-        .filter(|r| r.project_id == project_id && r.plan_id.is_none())
+        .filter(|r| r.project_id == project_id && (plan_runs || r.plan_id.is_none()))
         .filter(|r| after.is_none_or(|t| r.created_on >= t))
         .filter(|r| before.is_none_or(|t| r.created_on <= t))
         .filter(|r| in_list(&by, Some(r.created_by)))
