@@ -34,6 +34,39 @@ pub struct Summary {
     pub retries: u64,
     /// Where unsent results were saved, if any could not be posted.
     pub resume_file: Option<String>,
+    /// Cases created for unmapped tests (`--create-missing-cases`), or that could be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_creation: Option<CaseCreation>,
+}
+
+/// What `--create-missing-cases` did (or would do, or could do when not asked).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CaseCreation {
+    /// `created`, `dry-run` (what would be created), or `off` (the flag was not given).
+    pub mode: String,
+    /// Sections created (or that would be), as paths like `Parent > Child`.
+    pub sections: Vec<String>,
+    /// Cases created (or that would be).
+    pub cases: Vec<NewCase>,
+    /// Unmapped tests whose case already existed (found by automation ID or title).
+    pub found: u64,
+    /// Unmapped tests that still have no case (could be created, when `mode` is `off`).
+    pub missing: u64,
+}
+
+/// A case created for tests that had none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NewCase {
+    /// The new case's ID (`None` in a dry run).
+    pub case_id: Option<u64>,
+    /// Its title.
+    pub title: String,
+    /// Its section, as a path.
+    pub section: String,
+    /// Its `custom_automation_id`, when the project has that field.
+    pub automation_id: Option<String>,
+    /// How many tests map to it.
+    pub tests: u64,
 }
 
 /// A test, as named in messages and annotations.

@@ -106,6 +106,25 @@ pub struct SubmitArgs {
     #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_STRICT", value_parser = BoolishValueParser::new())]
     pub strict: bool,
 
+    /// Create a TestRail case for every test that maps to none (in --section-id, or one
+    /// section per report testsuite with --sections-from suites); a re-run creates nothing new.
+    #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_CREATE_MISSING_CASES", value_parser = BoolishValueParser::new())]
+    pub create_missing_cases: bool,
+
+    /// Section for created cases (with --sections-from suites: the parent of the new sections).
+    #[arg(long, env = "TESTRAIL_SECTION_ID", value_name = "ID")]
+    pub section_id: Option<u64>,
+
+    /// Where created cases go: `suites` finds or creates one section per report testsuite
+    /// (nested testsuites become nested sections).
+    #[arg(
+        long,
+        env = "TESTRAIL_SECTIONS_FROM",
+        value_enum,
+        value_name = "SOURCE"
+    )]
+    pub sections_from: Option<SectionsFrom>,
+
     /// Show the run and results that would be sent, and send nothing (needs no credentials).
     #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_DRY_RUN", value_parser = BoolishValueParser::new())]
     pub dry_run: bool,
@@ -157,4 +176,11 @@ pub enum CaseMatcher {
     /// The suite's `custom_automation_id` against `classname.name` (or the test's own
     /// `custom_automation_id` property).
     AutomationId,
+}
+
+/// Where `--create-missing-cases` puts new cases (`--sections-from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SectionsFrom {
+    /// One section per report testsuite, found by name or created.
+    Suites,
 }

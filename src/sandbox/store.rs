@@ -323,11 +323,63 @@ impl Store {
             status(5, "failed", "Failed", true),
         ]
     }
+
+    /// Whether a project has an active case field with this API name (`custom_…`): TestRail
+    /// stores and returns a custom field only on the projects its context covers.
+    pub fn has_case_field(&self, project_id: u64, system_name: &str) -> bool {
+        self.case_fields.iter().any(|f| {
+            f.get("system_name").and_then(Value::as_str) == Some(system_name)
+                && f.get("is_active").and_then(Value::as_bool) != Some(false)
+                && field_covers(f, project_id)
+        })
+    }
+
+    /// The project a suite belongs to (0 for an unknown suite).
+    pub fn project_of_suite(&self, suite_id: u64) -> u64 {
+        self.suites.get(&suite_id).map_or(0, |s| s.project_id)
+    }
+}
+
+/// Whether one of a field's configs is global or names the project.
+fn field_covers(field: &Value, project_id: u64) -> bool {
+    let Some(configs) = field.get("configs").and_then(Value::as_array) else {
+        // A field without configs (a hand-written seed): treat it as global.
+        return true;
+    };
+    configs.iter().any(|c| {
+        let ctx = &c["context"];
+        ctx["is_global"].as_bool() == Some(true)
+            || ctx["project_ids"]
+                .as_array()
+                .is_some_and(|ids| ids.iter().any(|id| id.as_u64() == Some(project_id)))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_fields_cover_projects_by_context() {
+        let field = |is_active: bool, ctx: Value| {
+            serde_json::json!({"system_name": "custom_automation_id", "is_active": is_active,
+                               "configs": [{"context": ctx}]})
+        };
+        let mut store = Store {
+            case_fields: vec![field(true, serde_json::json!({"is_global": true}))],
+            ..Store::default()
+        };
+        assert!(store.has_case_field(1, "custom_automation_id"));
+        assert!(!store.has_case_field(1, "custom_other"));
+        store.case_fields = vec![field(
+            true,
+            serde_json::json!({"is_global": false, "project_ids": [2]}),
+        )];
+        assert!(store.has_case_field(2, "custom_automation_id"));
+        assert!(!store.has_case_field(1, "custom_automation_id"));
+        store.case_fields = vec![field(false, serde_json::json!({"is_global": true}))];
+        assert!(!store.has_case_field(1, "custom_automation_id"));
+    }
 
     #[test]
     fn ids_are_never_reused() {

@@ -20,7 +20,9 @@ pub(crate) async fn map_tests(
     map_ids: &dyn Fn(&TestCase) -> Vec<u64>,
     opts: &SubmitOptions,
 ) -> anyhow::Result<Vec<Vec<u64>>> {
-    if opts.matching == Matching::Ids {
+    // With --create-missing-cases, matching by automation ID happens there, on the one
+    // download of the suite's cases it needs anyway.
+    if opts.matching == Matching::Ids || opts.create.enabled {
         return Ok(tests.iter().map(|t| map_ids(t)).collect());
     }
     let client = client.ok_or_else(|| {
@@ -68,7 +70,8 @@ pub(crate) fn check_unmapped(
         return Err(Error::Input(format!(
             "none of the {total} test(s) maps to a TestRail case, so nothing was created. Put \
              case IDs in test names (e.g. `test_login_C123`), a `testrail_case_id` property, \
-             or use --case-map / --case-matcher automation-id"
+             or use --case-map / --case-matcher automation-id, or let --create-missing-cases \
+             create the cases"
         ))
         .into());
     }

@@ -42,7 +42,7 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
     );
     let mapper = Mapper::new(&args.mapping.options())?;
     // A dry run touches no server unless mapping itself needs the suite's cases.
-    let client = if opts.dry_run && opts.matching == Matching::Ids {
+    let client = if opts.dry_run && opts.matching == Matching::Ids && !opts.create.enabled {
         None
     } else {
         Some(client(global)?)

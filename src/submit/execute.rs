@@ -19,6 +19,7 @@ use crate::testrail::Client;
 use super::aggregate::group;
 use super::checks::{check_unmapped, map_tests, resolve_statuses, strict_check};
 use super::comment::CommentOptions;
+use super::create_cases::{CreateOptions, create_missing};
 use super::deliver::write;
 use super::fields::ResultField;
 use super::post::PostOptions;
@@ -62,6 +63,8 @@ pub struct SubmitOptions {
     pub dry_run: bool,
     /// `--unsent-file`: where to save results that could not be posted.
     pub unsent_file: Option<PathBuf>,
+    /// `--create-missing-cases` and where new cases go.
+    pub create: CreateOptions,
 }
 
 impl SubmitOptions {
@@ -79,6 +82,7 @@ impl SubmitOptions {
             strict: false,
             dry_run: false,
             unsent_file: None,
+            create: CreateOptions::default(),
         }
     }
 }
@@ -119,13 +123,14 @@ pub async fn submit(
         outcomes: count_outcomes(&tests),
         ..Summary::default()
     };
-    let mapped = map_tests(client, &tests, map_ids, opts).await?;
+    let mut mapped = map_tests(client, &tests, map_ids, opts).await?;
     summary.unmapped = tests
         .iter()
         .zip(&mapped)
         .filter(|(_, ids)| ids.is_empty())
         .map(|(t, _)| test_ref(t))
         .collect();
+    create_missing(client, &tests, &mut mapped, &mut summary, opts).await?;
     check_unmapped(&summary, tests.len(), opts)?;
     summary.failed_tests = failed_tests(&tests, &mapped);
     let groups = group(tests.iter().copied().zip(mapped.iter().cloned()));

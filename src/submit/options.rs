@@ -2,12 +2,14 @@
 //! the pipeline never sees clap types, and every mistake is a usage error naming its option.
 
 use crate::ci::CiContext;
-use crate::cli::submit::{CaseMatcher, SubmitArgs};
+use crate::cli::submit::{CaseMatcher, SectionsFrom, SubmitArgs};
 use crate::error::usage;
 use crate::mapping::Source;
 use crate::testrail::{NewPlanEntry, NewRun};
 
+use super::case_plan::Placement;
 use super::comment::CommentOptions;
+use super::create_cases::CreateOptions;
 use super::execute::{Matching, SubmitOptions};
 use super::fields::ResultField;
 use super::post::PostOptions;
@@ -65,6 +67,14 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
         strict: args.strict,
         dry_run: args.dry_run,
         unsent_file: args.unsent_file.clone(),
+        create: CreateOptions {
+            enabled: args.create_missing_cases,
+            placement: Placement {
+                section_id: args.section_id,
+                from_suites: args.sections_from == Some(SectionsFrom::Suites),
+            },
+        }
+        .validate()?,
     })
 }
 

@@ -29,6 +29,9 @@ pub fn text(s: &Summary) -> String {
     )
     .ok();
     writeln!(out, "Tests read: {}", counts_plain(&s.outcomes)).ok();
+    if let Some(c) = &s.case_creation {
+        out.push_str(&super::create_cases::text(c));
+    }
     if !s.unmapped.is_empty() {
         writeln!(out, "Not mapped to a case ({}):", s.unmapped.len()).ok();
         for t in s.unmapped.iter().take(20) {

@@ -5,6 +5,7 @@ mod ci;
 mod client;
 mod common;
 mod corpus;
+mod create_cases;
 mod inspect;
 mod panic;
 mod runs;

@@ -9,8 +9,22 @@ use super::{ApiError, Body, Ctx, Outcome, Reply};
 use crate::sandbox::pagination::paginate;
 use crate::sandbox::render;
 use crate::sandbox::route::ApiCall;
-use crate::sandbox::store::{Case, Section};
+use crate::sandbox::store::{Case, Section, Store};
 use serde_json::Value;
+
+/// The automation-ID case field, stored in its own column of the sandbox's cases.
+const AUTOMATION_ID: &str = "custom_automation_id";
+
+/// A case in get_case format: `custom_automation_id` only on projects that have the field.
+fn case_json(store: &Store, case: &Case) -> Value {
+    let mut obj = render::case(case);
+    if !store.has_case_field(store.project_of_suite(case.suite_id), AUTOMATION_ID) {
+        if let Value::Object(map) = &mut obj {
+            map.remove(AUTOMATION_ID);
+        }
+    }
+    obj
+}
 
 /// GET `get_case/{case_id}`.
 pub fn get_case(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
@@ -20,7 +34,7 @@ pub fn get_case(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         .cases
         .get(&case_id)
         .ok_or_else(|| ApiError::bad("Field :case_id is not a valid test case."))?;
-    Ok(Reply::Json(render::case(case)))
+    Ok(Reply::Json(case_json(ctx.store, case)))
 }
 
 /// GET `get_cases/{project_id}`.
@@ -48,7 +62,14 @@ pub fn get_cases(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         .filter(|c| before.is_none_or(|t| c.created_on <= t))
         .filter(|c| refs.is_none_or(|r| c.refs.as_deref().is_some_and(|cr| cr.contains(r))))
         .collect();
-    let page = paginate(call, "cases", cases, render::case, ctx.legacy_arrays)?;
+    let store = &*ctx.store;
+    let page = paginate(
+        call,
+        "cases",
+        cases,
+        |c| case_json(store, c),
+        ctx.legacy_arrays,
+    )?;
     Ok(Reply::Json(page))
 }
 
@@ -63,10 +84,14 @@ pub fn add_case(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
         .ok_or_else(|| ApiError::bad("Field :section_id is not a valid section."))?;
     let obj = object(body)?;
     let title = req_string(obj, "title")?;
-    let automation_id = opt_string(obj, "custom_automation_id", "custom_automation_id", None)?;
+    // Like TestRail, a custom field the project does not have is ignored, not stored.
+    let automation_id = opt_string(obj, AUTOMATION_ID, AUTOMATION_ID, None)?.filter(|_| {
+        ctx.store
+            .has_case_field(ctx.store.project_of_suite(suite_id), AUTOMATION_ID)
+    });
     let extra = obj
         .iter()
-        .filter(|(k, _)| k.starts_with("custom_") && *k != "custom_automation_id")
+        .filter(|(k, _)| k.starts_with("custom_") && *k != AUTOMATION_ID)
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let id = ctx.store.alloc("cases");
@@ -81,7 +106,7 @@ pub fn add_case(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
         created_by: ctx.user_id,
         extra,
     };
-    let rendered = render::case(&case);
+    let rendered = case_json(ctx.store, &case);
     ctx.store.cases.insert(id, case);
     // Open runs with include_all pick up new cases of their suite automatically.
     let runs: Vec<u64> = ctx
