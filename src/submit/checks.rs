@@ -159,7 +159,11 @@ pub(crate) async fn strict_check(
 
 /// The project and suite the target run lives in: from the options for a new run, from the
 /// run or the plan otherwise (one read).
-async fn suite_of(client: &Client, opts: &SubmitOptions) -> anyhow::Result<(u64, Option<u64>)> {
+/// Case creation uses it too: new cases go in the same suite.
+pub(super) async fn suite_of(
+    client: &Client,
+    opts: &SubmitOptions,
+) -> anyhow::Result<(u64, Option<u64>)> {
     match &opts.target {
         TargetSpec::New { project_id, run } => Ok((*project_id, run.suite_id)),
         TargetSpec::Existing { run_id } => {

@@ -20,7 +20,7 @@ use super::case_plan::{CasePlan, Placement, SuiteIndex, plan};
 use super::case_writes;
 use super::execute::SubmitOptions;
 use super::sections::SectionTree;
-use super::target::{TargetSpec, api};
+use super::target::api;
 use super::test_ref;
 
 /// How `--create-missing-cases` was asked for.
@@ -74,7 +74,7 @@ pub(crate) async fn create_missing(
                 .into(),
         )
     })?;
-    let (project_id, suite_id) = scope(client, opts).await?;
+    let (project_id, suite_id) = super::checks::suite_of(client, opts).await?;
     let suite = download(client, project_id, suite_id, opts.create.placement).await?;
     if opts.strict {
         strict_ids(mapped, &suite)?;
@@ -142,23 +142,6 @@ fn strict_ids(mapped: &[Vec<u64>], suite: &SuiteIndex) -> anyhow::Result<()> {
         super::target::ids(&unknown)
     ))
     .into())
-}
-
-/// The project and suite new cases go in, from the options or the target run or plan.
-async fn scope(client: &Client, opts: &SubmitOptions) -> anyhow::Result<(u64, Option<u64>)> {
-    match &opts.target {
-        TargetSpec::New { project_id, run } => Ok((*project_id, run.suite_id)),
-        TargetSpec::Existing { run_id } => {
-            let run = client.get_run(*run_id).await.map_err(api)?;
-            Ok((run.project_id.unwrap_or(0), run.suite_id))
-        }
-        TargetSpec::Plan {
-            plan_id, suite_id, ..
-        } => {
-            let plan = client.get_plan(*plan_id).await.map_err(api)?;
-            Ok((plan.project_id.unwrap_or(0), *suite_id))
-        }
-    }
 }
 
 /// The suite's cases, sections and whether the project has the automation-ID field.
