@@ -87,7 +87,8 @@ fn write_github_outputs(run_id: u64, url: &str) -> anyhow::Result<()> {
     };
     append(
         Path::new(&file),
-        &format!("run-id={run_id}\nrun-url={url}\n"),
+        &(crate::ci::github::format_output("run-id", &run_id.to_string())
+            + &crate::ci::github::format_output("run-url", url)),
         "$GITHUB_OUTPUT",
     )
 }
