@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of `testrail-report submit` against the official `trcli parse_junit`.
+#
+#   bash bench/compare.sh              # full run: 1k/10k/100k by case ID, 10k/20k by automation ID
+#   bash bench/compare.sh --tiny       # 200 tests, one round, both tools (what CI runs)
+#   bash bench/compare.sh --skip-trcli --sizes 100000 --auto-sizes ''
+#
+# Builds the release binaries, installs trcli from PyPI into a throwaway virtualenv under
+# bench/out/ (pinned, so figures stay comparable), then hands over to bench/compare.py, which
+# writes bench/out/results.md and prints it. Needs cargo, python3 (with venv) and PyPI access.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRCLI_VERSION=1.15.3
+OUT=bench/out
+skip_trcli=0
+args=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --tiny) args+=(--sizes 200 --auto-sizes 200 --rounds 1 --startup-runs 3 --out "$OUT/tiny") ;;
+        --skip-trcli) skip_trcli=1 ;;
+        --sizes|--auto-sizes|--rounds|--startup-runs|--trcli-max|--out) args+=("$1" "$2"); shift ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+echo "==> cargo build --release" >&2
+cargo build --release --locked --bins >&2
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+bin="$target_dir/release"
+
+trcli_args=()
+if [ "$skip_trcli" = 0 ]; then
+    venv="$OUT/venv"
+    if [ ! -x "$venv/bin/trcli" ] || ! "$venv/bin/python" -c "import trcli,sys; sys.exit(trcli.__version__ != '$TRCLI_VERSION')" 2>/dev/null; then
+        echo "==> installing trcli $TRCLI_VERSION into $venv" >&2
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check "trcli==$TRCLI_VERSION" >&2
+    fi
+    trcli_args=(--trcli "$venv/bin/trcli")
+fi
+
+exec python3 bench/compare.py --ours "$bin/testrail-report" --sandbox "$bin/testrail-sandbox" \
+    "${trcli_args[@]}" "${args[@]}"
