@@ -245,7 +245,7 @@ def fmt_ratio(theirs, mine):
 
 def render(meta, rows, start_rows):
     out = [f"Measured {meta['date']} on {meta['machine']}; load average {meta['load_before']} before, "
-           f"{meta['load_after']} after. Commit {meta['commit']}, trcli {meta['trcli']}, "
+           f"{meta['load_after']} after. Commit {meta['commit']} ({meta['build']} build), trcli {meta['trcli']}, "
            f"{meta['rounds']} round(s), medians; each run against a fresh `testrail-sandbox` on 127.0.0.1.",
            "",
            "| scenario | tool | wall time | peak RSS | API calls | results posted |",
@@ -285,6 +285,7 @@ def main():
     ap.add_argument("--auto-sizes", default="10000,20000", help="sizes for the automation-ID scenario")
     ap.add_argument("--trcli-max", type=int, default=None,
                     help="skip trcli on scenarios larger than this (it needs minutes there)")
+    ap.add_argument("--build", default="release", help="which build of ours is measured (stamped on the table)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--startup-runs", type=int, default=30)
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
@@ -307,7 +308,7 @@ def main():
     scenarios += [make_scenario(data_dir, "automation", n) for n in auto_sizes]
 
     meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-            "commit": commit(), "trcli": trcli_version, "rounds": args.rounds,
+            "commit": commit(), "trcli": trcli_version, "rounds": args.rounds, "build": args.build,
             "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg())}
 
     rows = []
@@ -329,6 +330,9 @@ def main():
 
     start_rows = []
     if args.startup_runs:
+        # What spawning any process costs from this harness: the floor under both figures.
+        start_rows.append(("floor", "true (spawn cost of the harness)",
+                           startup(["true"], dict(os.environ), args.startup_runs)))
         argv = [os.path.abspath(args.ours), "--version"]
         start_rows.append(("testrail-report", "testrail-report --version",
                            startup(argv, dict(os.environ), args.startup_runs)))

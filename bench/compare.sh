@@ -2,7 +2,7 @@
 # End-to-end benchmark of `testrail-report submit` against the official `trcli parse_junit`.
 #
 #   bash bench/compare.sh              # full run: 1k/10k/100k by case ID, 10k/20k by automation ID
-#   bash bench/compare.sh --tiny       # 200 tests, one round, both tools (what CI runs)
+#   bash bench/compare.sh --tiny       # 200 tests, one round, both tools, debug build (CI's smoke run)
 #   bash bench/compare.sh --skip-trcli --sizes 100000 --auto-sizes ''
 #
 # Builds the release binaries, installs trcli from PyPI into a throwaway virtualenv under
@@ -14,10 +14,14 @@ cd "$(dirname "$0")/.."
 TRCLI_VERSION=1.15.3
 OUT=bench/out
 skip_trcli=0
+profile=release
 args=()
 while [ $# -gt 0 ]; do
     case "$1" in
-        --tiny) args+=(--sizes 200 --auto-sizes 200 --rounds 1 --startup-runs 3 --out "$OUT/tiny") ;;
+        # The smoke run only proves the harness still works end to end, so it reuses the debug
+        # build `cargo test` already made instead of paying for a release build in CI.
+        --tiny) args+=(--sizes 200 --auto-sizes 200 --rounds 1 --startup-runs 3 --out "$OUT/tiny")
+                profile=debug ;;
         --skip-trcli) skip_trcli=1 ;;
         --sizes|--auto-sizes|--rounds|--startup-runs|--trcli-max|--out) args+=("$1" "$2"); shift ;;
         -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
@@ -26,10 +30,15 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-echo "==> cargo build --release" >&2
-cargo build --release --locked --bins >&2
+if [ "$profile" = release ]; then
+    echo "==> cargo build --release" >&2
+    cargo build --release --locked --bins >&2
+else
+    echo "==> cargo build (debug: a smoke run, not figures)" >&2
+    cargo build --locked --bins >&2
+fi
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-bin="$target_dir/release"
+bin="$target_dir/$profile"
 
 trcli_args=()
 if [ "$skip_trcli" = 0 ]; then
@@ -44,4 +53,4 @@ if [ "$skip_trcli" = 0 ]; then
 fi
 
 exec python3 bench/compare.py --ours "$bin/testrail-report" --sandbox "$bin/testrail-sandbox" \
-    "${trcli_args[@]}" "${args[@]}"
+    --build "$profile" "${trcli_args[@]}" "${args[@]}"
