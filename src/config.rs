@@ -35,13 +35,17 @@ impl ConnectionConfig {
     /// Resolve connection settings, naming the flag and variable for anything missing.
     pub fn from_args(args: &ConnectionArgs) -> anyhow::Result<Self> {
         let url = args.url.clone().ok_or_else(|| {
-            usage("no TestRail address: set --url or TESTRAIL_URL (e.g. https://example.testrail.io)")
+            usage(
+                "no TestRail address: set --url or TESTRAIL_URL (e.g. https://example.testrail.io)",
+            )
         })?;
         let user = args
             .user
             .clone()
             .or_else(|| non_empty("TESTRAIL_USERNAME"))
-            .ok_or_else(|| usage("no TestRail user: set --user or TESTRAIL_USER (or TESTRAIL_USERNAME)"))?;
+            .ok_or_else(|| {
+                usage("no TestRail user: set --user or TESTRAIL_USER (or TESTRAIL_USERNAME)")
+            })?;
         let api_key = args
             .api_key
             .clone()
@@ -51,7 +55,11 @@ impl ConnectionConfig {
                 usage("no TestRail API key: set TESTRAIL_API_KEY (or TESTRAIL_PASSWORD, or --api-key)")
             })?;
         let timeout = match args.timeout {
-            Some(0) => return Err(usage("--timeout / TESTRAIL_TIMEOUT must be at least 1 second")),
+            Some(0) => {
+                return Err(usage(
+                    "--timeout / TESTRAIL_TIMEOUT must be at least 1 second",
+                ));
+            }
             Some(s) => Duration::from_secs(s),
             None => DEFAULT_TIMEOUT,
         };

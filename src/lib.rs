@@ -4,18 +4,30 @@
 //! API calls (`submit`) → TestRail (`testrail`). `sandbox` is a TestRail-compatible server for
 //! tests, the demo, and trying pipelines; `ci` knows GitHub, GitLab and Jenkins.
 
+pub mod ci;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod env;
 pub mod error;
 pub mod exit;
+pub mod inspect;
 pub mod junit;
+pub mod mapping;
+pub mod sandbox;
 pub mod secret;
+pub mod submit;
 pub mod summary;
+pub mod testrail;
+pub mod timestamp;
 
 use cli::Cli;
 
 /// Run a parsed command line and return the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
-    match cli.command {}
+    match cli.command {
+        cli::Command::Inspect(args) => inspect::run(&args, cli.global.output),
+        cli::Command::Run(cmd) => commands::run::execute(&cli.global, &cmd),
+        cli::Command::Submit(args) => submit::command::run(&cli.global, &args),
+    }
 }

@@ -52,7 +52,10 @@ mod tests {
     #[test]
     fn never_prints_its_value() {
         let s = Secret::new("hunter2-key");
-        assert_eq!(format!("{s} {s:?} {:?}", Some(&s)), "[redacted] [redacted] Some([redacted])");
+        assert_eq!(
+            format!("{s} {s:?} {:?}", Some(&s)),
+            "[redacted] [redacted] Some([redacted])"
+        );
         assert_eq!(s.expose(), "hunter2-key");
     }
 }

@@ -1,1 +1,135 @@
-fn main() {}
+//! `testrail-sandbox`: run the project's TestRail-compatible server on a local port.
+//!
+//! Prints `testrail-sandbox listening on http://127.0.0.1:PORT/` once it accepts connections
+//! (scripts parse that line; `--port 0` picks a free port) and serves until Ctrl-C or SIGTERM,
+//! then saves `--state` if given.
+
+use anyhow::Context;
+use clap::Parser;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use testrail_report::sandbox::{
+    DEFAULT_API_KEY, DEFAULT_USER, DelayFault, DropFault, ErrorFault, Faults, RateLimit, Sandbox,
+    SandboxOptions, Seed,
+};
+
+/// A strict TestRail-compatible server: try your pipeline without a TestRail instance.
+#[derive(Parser, Debug)]
+#[command(name = "testrail-sandbox", version)]
+struct Args {
+    /// Port to listen on (0 = any free port).
+    #[arg(long, default_value_t = 8089)]
+    port: u16,
+    /// Address to bind; keep the default unless other machines must reach it.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Seed file (JSON) with the starting data; without it the demo project is loaded.
+    #[arg(long, value_name = "FILE")]
+    seed: Option<PathBuf>,
+    /// Load the state from FILE at start (if it exists) and save it there on shutdown.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Login (e-mail) API calls must authenticate as.
+    #[arg(long, default_value = DEFAULT_USER)]
+    user: String,
+    /// API key (password) API calls must present.
+    #[arg(long, default_value = DEFAULT_API_KEY)]
+    api_key: String,
+    /// Answer bulk GETs with bare arrays, like TestRail before 6.7.
+    #[arg(long)]
+    legacy_arrays: bool,
+    /// Inject errors: STATUS[:every=N][:next=K][:method=M][:retry-after=S|date:S|none]
+    /// (e.g. `429:every=3:retry-after=2`, `503:next=2:method=add_run`). Repeatable.
+    #[arg(long, value_name = "SPEC")]
+    fail: Vec<ErrorFault>,
+    /// Delay answers: MS[:method=M]. Repeatable.
+    #[arg(long, value_name = "SPEC")]
+    delay: Vec<DelayFault>,
+    /// Apply the next K successful writes of METHOD, then drop the connection:
+    /// METHOD[:next=K] (METHOD `*` = any write). Repeatable.
+    #[arg(long, value_name = "SPEC")]
+    drop_after_write: Vec<DropFault>,
+    /// Rate limit like TestRail Cloud: N requests per minute, or N/SECONDS.
+    #[arg(long, value_name = "N[/SECS]")]
+    rate_limit: Option<RateLimit>,
+    /// Faults as JSON (the format `POST /__sandbox/faults` takes); flags add to it.
+    #[arg(long, value_name = "FILE")]
+    faults: Option<PathBuf>,
+    /// Print the seed that would be loaded (the demo seed without --seed) and exit.
+    #[arg(long)]
+    print_seed: bool,
+}
+
+fn main() {
+    let args = Args::parse();
+    if let Err(err) = run(args) {
+        eprintln!("error: {err:#}");
+        std::process::exit(2);
+    }
+}
+
+fn faults(args: &Args) -> anyhow::Result<Faults> {
+    let mut faults = match &args.faults {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read --faults {}", path.display()))?;
+            serde_json::from_str(&text)
+                .with_context(|| format!("--faults {} is not valid faults JSON", path.display()))?
+        }
+        None => Faults::default(),
+    };
+    faults.errors.extend(args.fail.iter().cloned());
+    faults.delays.extend(args.delay.iter().cloned());
+    faults.drops.extend(args.drop_after_write.iter().cloned());
+    if args.rate_limit.is_some() {
+        faults.rate_limit = args.rate_limit.clone();
+    }
+    Ok(faults)
+}
+
+fn run(args: Args) -> anyhow::Result<()> {
+    let seed = match &args.seed {
+        Some(path) => Seed::from_file(path)?,
+        None => Seed::demo(),
+    };
+    if args.print_seed {
+        println!("{}", serde_json::to_string_pretty(&seed)?);
+        return Ok(());
+    }
+    let opts = SandboxOptions {
+        bind: SocketAddr::new(args.bind, args.port),
+        user: args.user.clone(),
+        api_key: args.api_key.clone(),
+        seed,
+        state_file: args.state.clone(),
+        faults: faults(&args)?,
+        legacy_arrays: args.legacy_arrays,
+    };
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let sandbox = Sandbox::start(opts)
+            .await
+            .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
+        println!("testrail-sandbox listening on {}", sandbox.base_url());
+        println!("user: {}  (API key given with --api-key)", args.user);
+        wait_for_signal().await;
+        sandbox.shutdown().await;
+        Ok(())
+    })
+}
+
+/// Wait for Ctrl-C, or SIGTERM on Unix (what `kill` and CI runners send).
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -5,9 +5,17 @@
 //! precedence flag > environment > default comes from clap and shows in `--help`. An empty
 //! variable counts as unset (see `env::drop_empty_vars`).
 
+pub mod inspect;
+pub mod mapping;
+pub mod reports;
+
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::BoolishValueParser};
+
+pub mod run;
+pub mod submit;
+pub mod transport;
 
 /// Report JUnit XML results to TestRail, and manage TestRail runs from CI.
 #[derive(Debug, Parser)]
@@ -22,13 +30,23 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Read reports and show counts, case-ID mapping and warnings (no network).
+    Inspect(inspect::InspectArgs),
+    /// Manage TestRail test runs: get, list, create, update, close, delete.
+    Run(run::RunCommand),
+    /// Report JUnit XML results to TestRail: a run with exactly the executed cases, every result.
+    Submit(Box<submit::SubmitArgs>),
+}
 
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub transport: transport::TransportArgs,
 
     /// Output format: readable text, or one JSON document on stdout for scripts.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text, env = "TESTRAIL_OUTPUT")]
@@ -63,7 +81,13 @@ pub struct ConnectionArgs {
 
     /// TestRail API key or password (also read from TESTRAIL_PASSWORD). Prefer the environment
     /// variable: a flag can show up in process listings.
-    #[arg(long, global = true, env = "TESTRAIL_API_KEY", value_name = "KEY", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "TESTRAIL_API_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
     pub api_key: Option<String>,
 
     /// Seconds to wait for each HTTP request before treating it as failed.
@@ -81,6 +105,12 @@ pub struct ConnectionArgs {
 
     /// Proxy for all requests, e.g. http://proxy:3128 (HTTPS_PROXY and NO_PROXY are honoured
     /// when this is not set).
-    #[arg(long, global = true, env = "TESTRAIL_PROXY", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "TESTRAIL_PROXY",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub proxy: Option<String>,
 }

@@ -1,0 +1,150 @@
+//! `run create`: add_run, then tell CI where the run is (dotenv file, GitHub step outputs).
+
+use std::io::Write as _;
+use std::path::Path;
+
+use crate::cli::OutputFormat;
+use crate::cli::run::{CreateArgs, parse_case_id};
+use crate::error::{Error, usage};
+use crate::testrail::{ApiError, Client, NewRun, Run};
+
+use super::{api, show};
+
+pub(super) async fn execute(
+    client: &Client,
+    out: OutputFormat,
+    a: &CreateArgs,
+) -> anyhow::Result<()> {
+    let case_ids = match &a.case_ids_file {
+        Some(path) => Some(read_case_ids(path)?),
+        None if a.include_all => None,
+        None => Some(a.case_ids.clone()),
+    };
+    let new = NewRun {
+        suite_id: a.suite_id,
+        name: a.name.clone(),
+        description: a.description.clone(),
+        milestone_id: a.milestone_id,
+        assignedto_id: a.assignedto_id,
+        include_all: a.include_all,
+        case_ids,
+        refs: a.refs.clone(),
+    };
+    let run = add_run_once(client, a.project_id, &new).await?;
+    let url = run.url.clone().unwrap_or_else(|| client.run_url(run.id));
+    if let Some(path) = &a.dotenv {
+        append(path, &format!("TESTRAIL_RUN_ID={}\n", run.id), "--dotenv")?;
+    }
+    write_github_outputs(run.id, &url)?;
+    match out {
+        OutputFormat::Json => show::json(&run),
+        OutputFormat::Text => show::write_out(&format!(
+            "Created run {} \"{}\" with {} test(s): {url}\n",
+            run.id,
+            run.name,
+            run.test_count()
+        )),
+    }
+}
+
+/// `add_run`, and if its outcome is unknown (timeout after sending), look for the run before
+/// sending it again, so a flaky network never leaves two runs behind.
+async fn add_run_once(client: &Client, project_id: u64, new: &NewRun) -> anyhow::Result<Run> {
+    let since = now() - 120; // allow for clock skew between us and the server
+    let err = match client.add_run(project_id, new).await {
+        Ok(run) => return Ok(run),
+        Err(err @ ApiError::OutcomeUnknown { .. }) => err,
+        Err(err) => return Err(api(err)),
+    };
+    let Some(name) = &new.name else {
+        // Without a name we cannot recognise our run among others; say so rather than guess.
+        return Err(api(err)).map_err(|e| {
+            e.context(
+                "pass --name so a run with an unknown outcome can be found and not created twice",
+            )
+        });
+    };
+    eprintln!("warning: {err}; checking whether the run exists before trying again");
+    let me = client.get_current_user().await.map_err(api)?;
+    let found = client
+        .find_runs_created(project_id, name, me.id, since)
+        .await
+        .map_err(api)?;
+    if let Some(run) = found.into_iter().next() {
+        eprintln!("note: the run was created after all (run {})", run.id);
+        return Ok(run);
+    }
+    client.add_run(project_id, new).await.map_err(api)
+}
+
+/// Read case IDs separated by commas, spaces or new lines; `#` starts a comment.
+fn read_case_ids(path: &Path) -> anyhow::Result<Vec<u64>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        usage(format!(
+            "cannot read --case-ids-file {}: {e}",
+            path.display()
+        ))
+    })?;
+    let mut ids = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default();
+        for token in line
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|t| !t.is_empty())
+        {
+            let id = parse_case_id(token).map_err(|e| {
+                Error::Input(format!("--case-ids-file {}:{}: {e}", path.display(), n + 1))
+            })?;
+            ids.push(id);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Under GitHub Actions, expose `run-id` and `run-url` as step outputs.
+fn write_github_outputs(run_id: u64, url: &str) -> anyhow::Result<()> {
+    if crate::env::non_empty("GITHUB_ACTIONS").is_none() {
+        return Ok(());
+    }
+    let Some(file) = crate::env::non_empty("GITHUB_OUTPUT") else {
+        return Ok(());
+    };
+    append(
+        Path::new(&file),
+        &format!("run-id={run_id}\nrun-url={url}\n"),
+        "$GITHUB_OUTPUT",
+    )
+}
+
+fn append(path: &Path, text: &str, what: &str) -> anyhow::Result<()> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| usage(format!("cannot write {what} file {}: {e}", path.display())))
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_id_files_allow_separators_prefixes_and_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ids.txt");
+        std::fs::write(&path, "# smoke set\nC3, 1\n2 c3\n\n").unwrap();
+        assert_eq!(read_case_ids(&path).unwrap(), vec![1, 2, 3]);
+        std::fs::write(&path, "1\n2\nthree\n").unwrap();
+        let err = read_case_ids(&path).unwrap_err().to_string();
+        assert!(err.contains("ids.txt:3") && err.contains("three"), "{err}");
+    }
+}

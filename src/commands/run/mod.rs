@@ -1,0 +1,83 @@
+//! `testrail-report run ...`: the runs API from the command line.
+//!
+//! Each subcommand is a few API calls and a printout: text for people by default, the API
+//! objects as one JSON document with `--output json`. TestRail errors keep their own wording
+//! (see `testrail::error`) and map to exit codes through `ApiError::class`.
+
+mod close;
+mod create;
+mod delete;
+mod show;
+mod update;
+
+use crate::cli::run::{ListArgs, RunAction, RunCommand};
+use crate::cli::{GlobalArgs, OutputFormat};
+use crate::config::ConnectionConfig;
+use crate::error::usage;
+use crate::testrail::{ApiError, Client, ClientOptions, RunFilters};
+
+/// Execute a `run` subcommand; returns the exit code.
+pub fn execute(global: &GlobalArgs, cmd: &RunCommand) -> anyhow::Result<i32> {
+    let client = connect(global)?;
+    let out = global.output;
+    super::block_on(async move {
+        match &cmd.action {
+            RunAction::Get(a) => get(&client, out, a.run_id).await,
+            RunAction::List(a) => list(&client, out, a).await,
+            RunAction::Create(a) => create::execute(&client, out, a).await,
+            RunAction::Update(a) => update::execute(&client, out, a).await,
+            RunAction::Close(a) => close::execute(&client, out, a).await,
+            RunAction::Delete(a) => delete::execute(&client, out, a).await,
+        }
+    })??;
+    Ok(crate::exit::SUCCESS)
+}
+
+/// Build the client from the global flags.
+fn connect(global: &GlobalArgs) -> anyhow::Result<Client> {
+    let cfg = ConnectionConfig::from_args(&global.connection)?;
+    let opts = ClientOptions::from_global(global)?;
+    Client::new(&cfg, &opts)
+}
+
+/// Turn an API failure into the classified error that picks the exit code.
+pub(crate) fn api(err: ApiError) -> anyhow::Error {
+    err.class().into()
+}
+
+async fn get(client: &Client, out: OutputFormat, run_id: u64) -> anyhow::Result<()> {
+    let run = client.get_run(run_id).await.map_err(api)?;
+    match out {
+        OutputFormat::Json => show::json(&run),
+        OutputFormat::Text => show::run(&run, client),
+    }
+}
+
+async fn list(client: &Client, out: OutputFormat, a: &ListArgs) -> anyhow::Result<()> {
+    let time = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<i64>> {
+        v.as_deref()
+            .map(|t| crate::timestamp::parse(t).map_err(|e| usage(format!("--{flag}: {e}"))))
+            .transpose()
+    };
+    if a.limit == Some(0) {
+        return Err(usage(
+            "--limit must be at least 1 (leave it out to list every run)",
+        ));
+    }
+    let filters = RunFilters {
+        created_after: time("created-after", &a.created_after)?,
+        created_before: time("created-before", &a.created_before)?,
+        created_by: a.created_by.clone(),
+        is_completed: a.is_completed,
+        milestone_id: a.milestone_id.clone(),
+        refs_filter: a.refs_filter.clone(),
+        suite_id: a.suite_id.clone(),
+        offset: a.offset,
+        limit: a.limit,
+    };
+    let runs = client.get_runs(a.project_id, &filters).await.map_err(api)?;
+    match out {
+        OutputFormat::Json => show::json(&runs),
+        OutputFormat::Text => show::table(&runs),
+    }
+}

@@ -1,0 +1,606 @@
+//! The event-driven core of the reader: quick-xml events in, [`TestCase`]s out. No tree is
+//! built; only the current testcase and the stack of open elements are held, and every text
+//! field is capped, so memory follows the number of tests, not the size of their logs.
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::Arc;
+
+use quick_xml::events::{BytesDecl, BytesStart};
+
+use super::error::ReadErrorKind;
+use super::model::{Outcome, Property, Record, RecordKind, TestCase};
+use super::notes::Notes;
+use super::sniff;
+use super::text::{self, Enc, TEXT_CAP, TextBuf};
+use super::time::{self, Parsed};
+
+/// A problem at a byte offset of the parsed input; the caller turns it into a `ReadError`.
+#[derive(Debug)]
+pub struct Fail {
+    pub offset: u64,
+    pub kind: ReadErrorKind,
+    pub message: String,
+    /// Whether line and column help (not for "this is NUnit").
+    pub positioned: bool,
+}
+
+impl Fail {
+    pub fn malformed(offset: u64, message: impl Into<String>) -> Fail {
+        Fail {
+            offset,
+            kind: ReadErrorKind::Malformed,
+            message: message.into(),
+            positioned: true,
+        }
+    }
+
+    fn not_junit(message: String) -> Fail {
+        Fail {
+            offset: 0,
+            kind: ReadErrorKind::NotJunit,
+            message,
+            positioned: false,
+        }
+    }
+}
+
+/// An element that is open, and what its content means to us.
+#[derive(Debug)]
+enum Frame {
+    /// `<testsuites>` or `<testrun>`: holds suites and stray testcases.
+    Container,
+    /// `<testsuite>`: its name is on the suite path while open.
+    Suite,
+    /// The open `<testcase>`.
+    Case,
+    /// `<properties>` of the open testcase.
+    Properties,
+    /// A testcase `<property>` whose text may be its value.
+    Property { name: String, value: Option<String> },
+    /// A result element of the open testcase; its text is the body.
+    Record,
+    /// `<stackTrace>` inside a Surefire 3 rerun/flaky record: part of the body.
+    Trace,
+    /// `<system-out>` (false) or `<system-err>` (true) of the open testcase.
+    Output { err: bool },
+    /// Anything else: skipped with its content.
+    Ignore,
+}
+
+/// Where the document is relative to its root element.
+#[derive(Debug, PartialEq, Eq)]
+enum Root {
+    Before,
+    Open,
+    Closed,
+}
+
+/// A testcase being read, with the attribute verdicts that feed the outcome rules.
+struct Pending {
+    test: TestCase,
+    skip_attr: bool,
+    status_outcome: Option<Outcome>,
+}
+
+/// Reader state for one report.
+pub struct Parser {
+    path: Arc<Path>,
+    enc: Enc,
+    transcoded: bool,
+    root: Root,
+    saw_content: bool,
+    stack: Vec<Frame>,
+    suites: Vec<String>,
+    suite_arc: Option<Arc<[String]>>,
+    case: Option<Pending>,
+    capture: Option<TextBuf>,
+    pub tests: Vec<TestCase>,
+    pub notes: Notes,
+}
+
+impl Parser {
+    /// A parser for input already decoded to UTF-8 (`transcoded`) or raw bytes.
+    pub fn new(path: Arc<Path>, transcoded: bool) -> Parser {
+        Parser {
+            path,
+            enc: Enc::Utf8,
+            transcoded,
+            root: Root::Before,
+            saw_content: false,
+            stack: Vec::with_capacity(16),
+            suites: Vec::new(),
+            suite_arc: None,
+            case: None,
+            capture: None,
+            tests: Vec::new(),
+            notes: Notes::default(),
+        }
+    }
+
+    /// An XML declaration: picks the decoding; a second one means two documents.
+    pub fn decl(&mut self, decl: &BytesDecl, offset: u64) -> Result<(), Fail> {
+        if self.root != Root::Before {
+            return Err(Fail::malformed(
+                offset,
+                "a second XML declaration: two documents concatenated in one file?",
+            ));
+        }
+        self.saw_content = true;
+        let Some(Ok(label)) = decl.encoding() else {
+            return Ok(());
+        };
+        let label = String::from_utf8_lossy(&label).into_owned();
+        if self.transcoded {
+            return Ok(());
+        }
+        match Enc::from_label(&label) {
+            Some(enc) => {
+                self.enc = enc;
+                Ok(())
+            }
+            None => Err(Fail {
+                offset,
+                kind: ReadErrorKind::Encoding,
+                message: format!(
+                    "declares encoding \"{label}\", which is not supported; write the report \
+                     as UTF-8, UTF-16 or ISO-8859-1"
+                ),
+                positioned: true,
+            }),
+        }
+    }
+
+    /// A `<!DOCTYPE>`: never processed, only noted.
+    pub fn doctype(&mut self) {
+        self.saw_content = true;
+        self.notes.doctype = true;
+    }
+
+    /// Character data; `escaped` is false for CDATA.
+    pub fn text(&mut self, raw: &[u8], escaped: bool, offset: u64) -> Result<(), Fail> {
+        if self.root != Root::Open {
+            return self.text_outside_root(raw, offset);
+        }
+        let capturing = matches!(
+            self.stack.last(),
+            Some(Frame::Record | Frame::Trace | Frame::Output { .. } | Frame::Property { .. })
+        );
+        let Some(buf) = self.capture.as_mut().filter(|b| capturing && !b.is_full()) else {
+            return Ok(());
+        };
+        // Decode only what can be kept: a 50 MB log costs no more than 64 KiB of work.
+        let take = raw.len().min(buf.remaining() + 16);
+        let mut text = self.enc.decode(&raw[..take], &mut self.notes.invalid_utf8);
+        if take < raw.len() {
+            // The cut may split a UTF-8 sequence; drop the partial character.
+            if let Cow::Owned(s) = &mut text {
+                while s.ends_with('\u{FFFD}') {
+                    s.pop();
+                }
+            }
+            buf.mark_truncated();
+        }
+        if escaped {
+            text = text::unescape(text, &mut self.notes.unknown_entity);
+        }
+        buf.push(&text);
+        Ok(())
+    }
+
+    fn text_outside_root(&mut self, raw: &[u8], offset: u64) -> Result<(), Fail> {
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        if self.root == Root::Closed {
+            return Err(Fail::malformed(
+                offset,
+                "text after the end of the root element",
+            ));
+        }
+        let mut invalid = false;
+        let shown = sniff::preview(&self.enc.decode(raw, &mut invalid));
+        Err(Fail::not_junit(format!(
+            "not an XML file (it starts with \"{shown}\")"
+        )))
+    }
+
+    /// A start tag; `empty` for `<x/>`.
+    pub fn start(&mut self, e: &BytesStart, empty: bool, offset: u64) -> Result<(), Fail> {
+        let frame = match self.root {
+            Root::Before => self.open_root(e, offset)?,
+            Root::Closed => {
+                return Err(Fail::malformed(
+                    offset,
+                    "a second root element: two documents concatenated in one file?",
+                ));
+            }
+            Root::Open => self.child(e, offset)?,
+        };
+        self.stack.push(frame);
+        if empty {
+            self.end();
+        }
+        Ok(())
+    }
+
+    fn open_root(&mut self, e: &BytesStart, offset: u64) -> Result<Frame, Fail> {
+        let name = e.name();
+        let namespace = self.attr(e, b"xmlns", offset)?;
+        if namespace.is_some() || !sniff::is_junit_root(name.as_ref()) {
+            let shown = String::from_utf8_lossy(name.as_ref()).into_owned();
+            return Err(Fail::not_junit(sniff::describe_root(
+                &shown,
+                namespace.as_deref(),
+            )));
+        }
+        self.root = Root::Open;
+        if name.as_ref() == b"testsuite" {
+            self.open_suite(e, offset)
+        } else {
+            Ok(Frame::Container)
+        }
+    }
+
+    fn child(&mut self, e: &BytesStart, offset: u64) -> Result<Frame, Fail> {
+        let name = e.name();
+        let name = name.as_ref();
+        let top = self.stack.last().unwrap_or(&Frame::Ignore);
+        Ok(match (top, name) {
+            (Frame::Container | Frame::Suite, b"testsuite") => self.open_suite(e, offset)?,
+            (Frame::Container | Frame::Suite, b"testsuites") => Frame::Container,
+            (Frame::Container | Frame::Suite, b"testcase") => self.open_case(e, offset)?,
+            (Frame::Container | Frame::Suite, b"error" | b"failure" | b"skipped") => {
+                self.suite_level_result(e, offset)?;
+                Frame::Ignore
+            }
+            (Frame::Case, _) => match record_kind(name) {
+                Some(kind) => self.open_record(e, kind, offset)?,
+                None => self.case_child(e, name, offset)?,
+            },
+            (Frame::Properties, b"property") => self.open_property(e, offset)?,
+            (Frame::Record, b"stackTrace") => Frame::Trace,
+            _ => Frame::Ignore,
+        })
+    }
+
+    fn case_child(&mut self, e: &BytesStart, name: &[u8], offset: u64) -> Result<Frame, Fail> {
+        Ok(match name {
+            b"properties" => Frame::Properties,
+            b"property" => self.open_property(e, offset)?,
+            b"system-out" | b"system-err" => {
+                self.capture = Some(TextBuf::default());
+                Frame::Output {
+                    err: name == b"system-err",
+                }
+            }
+            _ => Frame::Ignore,
+        })
+    }
+
+    /// An end tag (quick-xml has already checked that it matches).
+    pub fn end(&mut self) {
+        match self.stack.pop() {
+            Some(Frame::Suite) => {
+                self.suites.pop();
+                self.suite_arc = None;
+            }
+            Some(Frame::Case) => self.close_case(),
+            Some(Frame::Record) => self.close_record(),
+            Some(Frame::Property { name, value }) => self.close_property(name, value),
+            Some(Frame::Output { err }) => self.close_output(err),
+            _ => {}
+        }
+        if self.stack.is_empty() && self.root == Root::Open {
+            self.root = Root::Closed;
+        }
+    }
+
+    /// End of input: complain about anything left open or missing.
+    pub fn eof(&mut self, offset: u64) -> Result<(), Fail> {
+        match self.root {
+            Root::Before if self.saw_content => Err(Fail::not_junit(
+                "no root element: not a JUnit report".into(),
+            )),
+            Root::Before => Err(Fail::not_junit(
+                "the file is empty (or only whitespace): not a JUnit report".into(),
+            )),
+            Root::Open => Err(Fail::malformed(
+                offset,
+                "unexpected end of file: elements are still open (truncated report?)",
+            )),
+            Root::Closed => Ok(()),
+        }
+    }
+
+    /// A comment or processing instruction before the root counts as content.
+    pub fn other(&mut self) {
+        self.saw_content = true;
+    }
+
+    fn open_suite(&mut self, e: &BytesStart, offset: u64) -> Result<Frame, Fail> {
+        let name = self.attr(e, b"name", offset)?.unwrap_or_default();
+        self.suites.push(name);
+        self.suite_arc = None;
+        Ok(Frame::Suite)
+    }
+
+    fn suite_path(&mut self) -> Arc<[String]> {
+        self.suite_arc
+            .get_or_insert_with(|| Arc::from(self.suites.as_slice()))
+            .clone()
+    }
+
+    fn suite_level_result(&mut self, e: &BytesStart, offset: u64) -> Result<(), Fail> {
+        let element = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+        let message = self.attr(e, b"message", offset)?;
+        let suite = self.suites.last().map_or("", String::as_str);
+        let mut line = format!("suite \"{suite}\" has a suite-level <{element}>");
+        if let Some(m) = message.filter(|m| !m.is_empty()) {
+            let m: String = m.chars().take(200).collect();
+            line.push_str(&format!(" ({m})"));
+        }
+        line.push_str("; it is not a testcase and is not counted");
+        self.notes.push(line);
+        Ok(())
+    }
+
+    fn open_case(&mut self, e: &BytesStart, offset: u64) -> Result<Frame, Fail> {
+        let mut test = TestCase {
+            file: self.path.clone(),
+            suite: self.suite_path(),
+            classname: String::new(),
+            name: String::new(),
+            outcome: Outcome::Passed,
+            time: None,
+            records: Vec::new(),
+            system_out: None,
+            system_err: None,
+            properties: Vec::new(),
+            source_file: None,
+            line: None,
+            retries: 0,
+        };
+        let (mut skip_attr, mut status_outcome) = (false, None);
+        let mut time_raw: Option<String> = None;
+        let mut class_attr: Option<String> = None;
+        for attr in e.attributes() {
+            let attr =
+                attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
+            let raw = &*attr.value;
+            check_attr(raw, offset)?;
+            let key = attr.key.as_ref();
+            match key {
+                b"name" => test.name = self.value(raw).into_owned(),
+                b"classname" => test.classname = self.value(raw).into_owned(),
+                b"class" => class_attr = Some(self.value(raw).into_owned()),
+                b"time" => time_raw = Some(self.value(raw).into_owned()),
+                b"duration" if time_raw.is_none() => time_raw = Some(self.value(raw).into_owned()),
+                b"file" | b"filepath" if test.source_file.is_none() => {
+                    test.source_file = Some(self.value(raw).into_owned());
+                }
+                b"line" | b"lineno" if test.line.is_none() => {
+                    test.line = self.value(raw).trim().parse().ok();
+                }
+                b"status" => {
+                    let v = self.value(raw).trim().to_ascii_lowercase();
+                    skip_attr |= matches!(
+                        v.as_str(),
+                        "notrun" | "disabled" | "skipped" | "skip" | "ignored"
+                    );
+                    status_outcome = match v.as_str() {
+                        "fail" | "failed" | "failure" => Some(Outcome::Failed),
+                        "error" | "errored" => Some(Outcome::Error),
+                        _ => status_outcome,
+                    };
+                }
+                b"result" => {
+                    let v = self.value(raw).trim().to_ascii_lowercase();
+                    skip_attr |= matches!(v.as_str(), "skipped" | "suppressed");
+                }
+                // Eclipse's JUnit view export marks ignored tests this way.
+                b"ignored" => skip_attr |= self.value(raw).trim() == "true",
+                _ => {}
+            }
+        }
+        if test.classname.is_empty() {
+            test.classname = class_attr.unwrap_or_default();
+        }
+        if let Some(raw) = time_raw {
+            test.time = self.parse_time(&raw, &test);
+        }
+        self.case = Some(Pending {
+            test,
+            skip_attr,
+            status_outcome,
+        });
+        Ok(Frame::Case)
+    }
+
+    fn parse_time(&mut self, raw: &str, test: &TestCase) -> Option<f64> {
+        match time::parse(raw)? {
+            Parsed::Seconds(s) => Some(s),
+            Parsed::Unusable => {
+                self.notes
+                    .bad_time(|| format!("time=\"{raw}\" on \"{}\"", test.full_name()));
+                None
+            }
+        }
+    }
+
+    fn close_case(&mut self) {
+        let Some(Pending {
+            mut test,
+            skip_attr,
+            status_outcome,
+        }) = self.case.take()
+        else {
+            return;
+        };
+        let has = |kind| test.records.iter().any(|r: &Record| r.kind == kind);
+        test.outcome = if has(RecordKind::Error) {
+            Outcome::Error
+        } else if has(RecordKind::Failure) {
+            Outcome::Failed
+        } else if has(RecordKind::Skipped) || skip_attr {
+            Outcome::Skipped
+        } else {
+            status_outcome.unwrap_or(Outcome::Passed)
+        };
+        test.retries = test.records.iter().filter(|r| is_retry(r.kind)).count() as u32;
+        self.tests.push(test);
+    }
+
+    fn open_record(
+        &mut self,
+        e: &BytesStart,
+        kind: RecordKind,
+        offset: u64,
+    ) -> Result<Frame, Fail> {
+        let mut record = Record {
+            kind,
+            kind_name: None,
+            message: None,
+            body: Default::default(),
+        };
+        let (mut file, mut line) = (None, None);
+        for attr in e.attributes() {
+            let attr =
+                attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
+            let raw = &*attr.value;
+            check_attr(raw, offset)?;
+            match attr.key.as_ref() {
+                b"type" => record.kind_name = Some(capped(self.value(raw))),
+                b"message" => record.message = Some(capped(self.value(raw))),
+                b"file" | b"filepath" => file = Some(self.value(raw).into_owned()),
+                b"line" | b"lineno" => line = self.value(raw).trim().parse().ok(),
+                _ => {}
+            }
+        }
+        if let Some(case) = self.case.as_mut() {
+            // Catch2 and some xunit outputs put the location on the failure, not the test.
+            case.test.source_file = case.test.source_file.take().or(file);
+            case.test.line = case.test.line.or(line);
+            case.test.records.push(record);
+        }
+        self.capture = Some(TextBuf::default());
+        Ok(Frame::Record)
+    }
+
+    fn close_record(&mut self) {
+        let body = self.take_capture(true, "a failure body");
+        if let Some(record) = self.case.as_mut().and_then(|c| c.test.records.last_mut()) {
+            record.body = body;
+        }
+    }
+
+    fn open_property(&mut self, e: &BytesStart, offset: u64) -> Result<Frame, Fail> {
+        let name = self.attr(e, b"name", offset)?.unwrap_or_default();
+        let value = self.attr(e, b"value", offset)?;
+        self.capture = Some(TextBuf::default());
+        Ok(Frame::Property { name, value })
+    }
+
+    fn close_property(&mut self, name: String, value: Option<String>) {
+        let text = self.take_capture(true, "a property value");
+        let value = value.unwrap_or(text.text);
+        if let Some(case) = self.case.as_mut() {
+            case.test.properties.push(Property { name, value });
+        }
+    }
+
+    fn close_output(&mut self, err: bool) {
+        let what = if err { "system-err" } else { "system-out" };
+        let text = self.take_capture(false, what);
+        if let Some(case) = self.case.as_mut() {
+            let slot = if err {
+                &mut case.test.system_err
+            } else {
+                &mut case.test.system_out
+            };
+            *slot = Some(text);
+        }
+    }
+
+    fn take_capture(&mut self, trim: bool, what: &str) -> super::model::Text {
+        let text = self.capture.take().unwrap_or_default().finish(trim);
+        if text.truncated {
+            let test = self
+                .case
+                .as_ref()
+                .map(|c| c.test.full_name())
+                .unwrap_or_default();
+            self.notes.truncated(|| format!("{what} of \"{test}\""));
+        }
+        text
+    }
+
+    /// One attribute's decoded value, if present.
+    fn attr(&mut self, e: &BytesStart, key: &[u8], offset: u64) -> Result<Option<String>, Fail> {
+        for attr in e.attributes() {
+            let attr =
+                attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
+            if attr.key.as_ref() == key {
+                check_attr(&attr.value, offset)?;
+                return Ok(Some(self.value(&attr.value).into_owned()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Decode, normalise and unescape an attribute value.
+    fn value<'a>(&mut self, raw: &'a [u8]) -> Cow<'a, str> {
+        let decoded = self.enc.decode(raw, &mut self.notes.invalid_utf8);
+        text::unescape(
+            text::normalize_attr(decoded),
+            &mut self.notes.unknown_entity,
+        )
+    }
+}
+
+/// `<` is not allowed in an attribute value; lenient parsers accept `time="<<computed>>"`,
+/// which hides a broken report writer, so we report it like any malformed XML.
+fn check_attr(raw: &[u8], offset: u64) -> Result<(), Fail> {
+    if raw.contains(&b'<') {
+        let shown = String::from_utf8_lossy(raw);
+        return Err(Fail::malformed(
+            offset,
+            format!("'<' inside the attribute value \"{shown}\""),
+        ));
+    }
+    Ok(())
+}
+
+fn capped(s: Cow<'_, str>) -> String {
+    if s.len() <= TEXT_CAP {
+        return s.into_owned();
+    }
+    let mut cut = TEXT_CAP;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    s[..cut].to_owned()
+}
+
+fn record_kind(name: &[u8]) -> Option<RecordKind> {
+    Some(match name {
+        b"failure" => RecordKind::Failure,
+        b"error" => RecordKind::Error,
+        b"skipped" => RecordKind::Skipped,
+        b"rerunFailure" => RecordKind::RerunFailure,
+        b"rerunError" => RecordKind::RerunError,
+        b"flakyFailure" => RecordKind::FlakyFailure,
+        b"flakyError" => RecordKind::FlakyError,
+        _ => return None,
+    })
+}
+
+fn is_retry(kind: RecordKind) -> bool {
+    matches!(
+        kind,
+        RecordKind::RerunFailure
+            | RecordKind::RerunError
+            | RecordKind::FlakyFailure
+            | RecordKind::FlakyError
+    )
+}

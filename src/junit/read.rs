@@ -1,0 +1,113 @@
+//! Entry points of the reader: a file (streamed through a fixed-size buffer) or bytes in
+//! memory. UTF-16 input is transcoded to UTF-8 first; everything else is parsed as bytes.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use super::error::{ReadError, ReadErrorKind, line_column};
+use super::model::Report;
+use super::parser::{Fail, Parser};
+use super::sniff;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Read buffer size for files: large enough that syscalls do not show in profiles.
+const FILE_BUFFER: usize = 256 * 1024;
+
+/// A single text event larger than this is not kept in the reused event buffer afterwards.
+const BUFFER_KEEP: usize = 1 << 20;
+
+/// Read and classify one JUnit XML report file.
+pub fn read_report(path: &Path) -> Result<Report, ReadError> {
+    let io_err =
+        |e: std::io::Error| ReadError::new(path, ReadErrorKind::Io, format!("cannot read: {e}"));
+    let file = File::open(path).map_err(io_err)?;
+    let mut input = BufReader::with_capacity(FILE_BUFFER, file);
+    let head = input.fill_buf().map_err(io_err)?;
+    if sniff::utf16(head).is_some() {
+        let mut bytes = Vec::new();
+        input.read_to_end(&mut bytes).map_err(io_err)?;
+        return read_bytes(path, &bytes);
+    }
+    let bom = if head.starts_with(UTF8_BOM) {
+        UTF8_BOM.len()
+    } else {
+        0
+    };
+    input.consume(bom);
+    parse(path, input, false).map_err(|fail| {
+        // Positions are only needed on failure: re-read the file to turn the offset into
+        // a line and column instead of counting lines for every event.
+        let bytes = std::fs::read(path).unwrap_or_default();
+        locate(path, fail, &bytes, bom)
+    })
+}
+
+/// Read a report held in memory; `path` is used for messages and `Report::path`.
+pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
+    if let Some(utf16) = sniff::utf16(bytes) {
+        let text = utf16.transcode(bytes);
+        return parse(path, text.as_bytes(), true).map_err(|f| locate(path, f, text.as_bytes(), 0));
+    }
+    let bom = if bytes.starts_with(UTF8_BOM) {
+        UTF8_BOM.len()
+    } else {
+        0
+    };
+    parse(path, &bytes[bom..], false).map_err(|f| locate(path, f, bytes, bom))
+}
+
+fn locate(path: &Path, fail: Fail, bytes: &[u8], base: usize) -> ReadError {
+    let mut err = ReadError::new(path, fail.kind, fail.message);
+    if fail.positioned {
+        err.position = Some(line_column(bytes, base + fail.offset as usize));
+    }
+    err
+}
+
+fn parse<R: BufRead>(path: &Path, input: R, transcoded: bool) -> Result<Report, Fail> {
+    let shared: Arc<Path> = Arc::from(path);
+    let mut parser = Parser::new(shared.clone(), transcoded);
+    let mut reader = Reader::from_reader(input);
+    let config = reader.config_mut();
+    config.trim_text(false);
+    config.check_end_names = true;
+    config.expand_empty_elements = false;
+    let mut buf = Vec::with_capacity(64 * 1024);
+    loop {
+        let offset = reader.buffer_position();
+        let event = reader.read_event_into(&mut buf).map_err(|err| {
+            Fail::malformed(reader.error_position(), format!("malformed XML: {err}"))
+        })?;
+        match event {
+            Event::Start(e) => parser.start(&e, false, offset)?,
+            Event::Empty(e) => parser.start(&e, true, offset)?,
+            Event::End(_) => parser.end(),
+            Event::Text(t) => parser.text(&t, true, offset)?,
+            Event::CData(c) => parser.text(&c, false, offset)?,
+            Event::Decl(d) => parser.decl(&d, offset)?,
+            Event::DocType(_) => parser.doctype(),
+            Event::Comment(_) | Event::PI(_) => parser.other(),
+            Event::Eof => {
+                parser.eof(reader.buffer_position())?;
+                break;
+            }
+        }
+        buf.clear();
+        if buf.capacity() > BUFFER_KEEP {
+            // One huge system-out must not pin its size in memory for the rest of the file.
+            buf = Vec::with_capacity(64 * 1024);
+        }
+    }
+    let warnings = parser.notes.finish(path);
+    Ok(Report {
+        path: shared,
+        tests: parser.tests,
+        warnings,
+    })
+}

@@ -1,0 +1,217 @@
+//! Turning raw report bytes into Rust strings: decoding (UTF-8 or Latin-1), XML escapes
+//! (without any DTD: only the five predefined entities and character references), attribute
+//! whitespace normalisation, and the per-field size cap.
+
+use std::borrow::Cow;
+
+use super::model::Text;
+
+/// The most text kept for one field (a failure body, system-out, a property value).
+pub const TEXT_CAP: usize = 64 * 1024;
+
+/// How the bytes between markup are encoded (UTF-16 input is transcoded before parsing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enc {
+    /// UTF-8 (also ASCII and a UTF-16 declaration on bytes that are not UTF-16).
+    Utf8,
+    /// ISO-8859-1 / Windows-1252 / Latin-1: one byte per character.
+    Latin1,
+}
+
+impl Enc {
+    /// The encoding named by an XML declaration, or `None` when we cannot decode it.
+    pub fn from_label(label: &str) -> Option<Enc> {
+        let label = label.trim().to_ascii_lowercase();
+        match label.as_str() {
+            "utf-8" | "utf8" | "us-ascii" | "ascii" | "utf-16" | "utf-16le" | "utf-16be"
+            | "unicode" => Some(Enc::Utf8),
+            "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1"
+            | "windows-1252" | "cp1252" | "iso-8859-15" | "latin9" => Some(Enc::Latin1),
+            _ => None,
+        }
+    }
+
+    /// Decode raw bytes; invalid UTF-8 becomes U+FFFD (the caller notes it once per file).
+    pub fn decode<'a>(self, raw: &'a [u8], invalid: &mut bool) -> Cow<'a, str> {
+        match self {
+            Enc::Utf8 => match std::str::from_utf8(raw) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => {
+                    *invalid = true;
+                    String::from_utf8_lossy(raw)
+                }
+            },
+            Enc::Latin1 if raw.is_ascii() => {
+                Cow::Borrowed(std::str::from_utf8(raw).unwrap_or_default())
+            }
+            Enc::Latin1 => Cow::Owned(raw.iter().map(|&b| b as char).collect()),
+        }
+    }
+}
+
+/// Replace XML escapes. Unknown entities (a DTD is never read, so `&lol9;` or `&xxe;` cannot
+/// be defined) are kept literally and flagged, so a hostile report neither expands nor leaks.
+pub fn unescape<'a>(s: Cow<'a, str>, unknown: &mut bool) -> Cow<'a, str> {
+    if !s.contains('&') {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest: &str = &s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest[1..].find(';').map(|i| i + 1).filter(|&i| i <= 12);
+        let replaced = end.and_then(|end| resolve(&rest[1..end]).map(|c| (c, end)));
+        match replaced {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                *unknown = true;
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The character an entity or character reference (without `&` and `;`) stands for.
+fn resolve(name: &str) -> Option<char> {
+    match name {
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "amp" => Some('&'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            // `&#0;` and surrogates are not characters; keep the text readable instead.
+            Some(
+                char::from_u32(code)
+                    .filter(|&c| c != '\0')
+                    .unwrap_or('\u{FFFD}'),
+            )
+        }
+    }
+}
+
+/// XML attribute-value normalisation: a literal tab or line break becomes a space, while
+/// `&#10;` (applied later by [`unescape`]) stays a line break.
+pub fn normalize_attr(s: Cow<'_, str>) -> Cow<'_, str> {
+    if s.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+        let replaced = s.replace("\r\n", " ");
+        Cow::Owned(replaced.replace(['\t', '\n', '\r'], " "))
+    } else {
+        s
+    }
+}
+
+/// Text being collected for one field, never longer than [`TEXT_CAP`] bytes.
+#[derive(Debug, Default)]
+pub struct TextBuf {
+    text: String,
+    truncated: bool,
+}
+
+impl TextBuf {
+    /// Room left before the cap.
+    pub fn remaining(&self) -> usize {
+        TEXT_CAP.saturating_sub(self.text.len())
+    }
+
+    /// Whether anything was dropped already (later text is skipped without decoding).
+    pub fn is_full(&self) -> bool {
+        self.truncated
+    }
+
+    /// Mark that some of the original text was not kept.
+    pub fn mark_truncated(&mut self) {
+        self.truncated = true;
+    }
+
+    /// Append, cutting at a character boundary when the cap is reached.
+    pub fn push(&mut self, s: &str) {
+        let room = self.remaining();
+        if s.len() <= room {
+            self.text.push_str(s);
+            return;
+        }
+        let mut cut = room;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        self.text.push_str(&s[..cut]);
+        self.truncated = true;
+    }
+
+    /// The collected text, trimmed when asked (bodies often are indented whitespace).
+    pub fn finish(self, trim: bool) -> Text {
+        let mut text = self.text;
+        if trim {
+            let trimmed = text.trim();
+            if trimmed.len() != text.len() {
+                text = trimmed.to_owned();
+            }
+        }
+        Text {
+            text,
+            truncated: self.truncated,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn un(s: &str) -> (String, bool) {
+        let mut unknown = false;
+        let out = unescape(Cow::Borrowed(s), &mut unknown).into_owned();
+        (out, unknown)
+    }
+
+    #[test]
+    fn predefined_and_numeric_references_resolve() {
+        assert_eq!(un("a &lt;b&gt; &amp; &quot;c&apos;").0, "a <b> & \"c'");
+        assert_eq!(un("x&#10;y&#x41;&#13;").0, "x\nyA\r");
+    }
+
+    #[test]
+    fn unknown_entities_stay_literal_and_are_flagged() {
+        assert_eq!(un("&lol9;&xxe;"), ("&lol9;&xxe;".to_owned(), true));
+        assert_eq!(un("a & b").0, "a & b");
+        assert_eq!(un("&#0;").0, "\u{FFFD}");
+    }
+
+    #[test]
+    fn attribute_line_breaks_become_spaces_but_references_survive() {
+        let raw = normalize_attr(Cow::Borrowed("a\nb\tc&#10;d"));
+        assert_eq!(un(&raw).0, "a b c\nd");
+    }
+
+    #[test]
+    fn latin1_decodes_every_byte() {
+        let mut bad = false;
+        assert_eq!(Enc::Latin1.decode(b"caf\xe9", &mut bad), "café");
+        assert!(!bad);
+        assert_eq!(Enc::Utf8.decode(b"caf\xe9", &mut bad), "caf\u{FFFD}");
+        assert!(bad);
+    }
+
+    #[test]
+    fn text_is_cut_at_the_cap_on_a_char_boundary() {
+        let mut buf = TextBuf::default();
+        buf.push(&"a".repeat(TEXT_CAP - 1));
+        buf.push("éé");
+        let text = buf.finish(false);
+        assert!(text.truncated);
+        assert_eq!(text.text.len(), TEXT_CAP - 1);
+    }
+}

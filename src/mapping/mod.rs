@@ -1,0 +1,174 @@
+//! Mapping each testcase to TestRail case IDs. Per test, the first source that yields IDs
+//! wins: (1) a case-ID property, (2) the `--case-map` file, (3) `C<digits>` tokens in the
+//! name, then the classname (or `--case-pattern` instead of the tokens). Mapping by
+//! TestRail's `automation_id` needs the server and lives in the submit pipeline.
+
+mod case_map;
+mod ids;
+
+use std::path::PathBuf;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::error::usage;
+use crate::junit::TestCase;
+
+pub use ids::{parse_list, scan_tokens};
+
+/// Property names read by default, in priority order.
+pub const DEFAULT_PROPERTIES: &[&str] = &["test_id", "testrail_case_id", "case_id"];
+
+/// How tests are mapped, as resolved from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct MappingOptions {
+    /// Property names holding case IDs; empty means [`DEFAULT_PROPERTIES`].
+    pub case_properties: Vec<String>,
+    /// A CSV or JSON file from `classname.name` or `name` to case IDs.
+    pub case_map: Option<PathBuf>,
+    /// A regex with one capture group (the digits) that replaces the `C<digits>` rule.
+    pub case_pattern: Option<String>,
+}
+
+/// Which rule produced a test's IDs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// A case-ID property on the testcase.
+    Property,
+    /// The `--case-map` file.
+    CaseMap,
+    /// Tokens (or `--case-pattern` matches) in the test name.
+    Name,
+    /// Tokens (or `--case-pattern` matches) in the classname.
+    Classname,
+    /// No rule matched: the test is unmapped.
+    None,
+}
+
+/// The case IDs of one test and where they came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mapped {
+    /// Case IDs in the order found, without repeats; empty when unmapped.
+    pub ids: Vec<u64>,
+    /// The rule that produced them.
+    pub source: Source,
+}
+
+/// Maps testcases to case IDs; build once, use for every test.
+#[derive(Debug)]
+pub struct Mapper {
+    properties: Vec<String>,
+    map: case_map::CaseMap,
+    pattern: Option<Regex>,
+}
+
+impl Mapper {
+    /// Validate the options and load the case map. A bad regex or property list is a usage
+    /// error; an unreadable or invalid map file is an input error naming its line.
+    pub fn new(options: &MappingOptions) -> anyhow::Result<Mapper> {
+        let properties: Vec<String> = if options.case_properties.is_empty() {
+            DEFAULT_PROPERTIES.iter().map(|s| s.to_string()).collect()
+        } else {
+            options
+                .case_properties
+                .iter()
+                .map(|s| s.trim().to_owned())
+                .collect()
+        };
+        if properties.iter().any(String::is_empty) {
+            return Err(usage(
+                "--case-property / TESTRAIL_CASE_PROPERTY has an empty name",
+            ));
+        }
+        let pattern = options.case_pattern.as_deref().map(compile).transpose()?;
+        let map = match &options.case_map {
+            Some(path) => case_map::load(path)?,
+            None => Default::default(),
+        };
+        Ok(Mapper {
+            properties,
+            map,
+            pattern,
+        })
+    }
+
+    /// The case IDs of one test.
+    pub fn case_ids(&self, test: &TestCase) -> Mapped {
+        let found = |ids: Vec<u64>, source| (!ids.is_empty()).then_some(Mapped { ids, source });
+        self.by_property(test)
+            .and_then(|ids| found(ids, Source::Property))
+            .or_else(|| {
+                self.by_case_map(test)
+                    .and_then(|ids| found(ids, Source::CaseMap))
+            })
+            .or_else(|| found(self.by_text(&test.name), Source::Name))
+            .or_else(|| found(self.by_text(&test.classname), Source::Classname))
+            .unwrap_or(Mapped {
+                ids: Vec::new(),
+                source: Source::None,
+            })
+    }
+
+    fn by_property(&self, test: &TestCase) -> Option<Vec<u64>> {
+        if test.properties.is_empty() {
+            return None;
+        }
+        self.properties.iter().find_map(|name| {
+            let mut ids = Vec::new();
+            for value in test.property_values(name) {
+                for id in parse_list(value).unwrap_or_default() {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+            (!ids.is_empty()).then_some(ids)
+        })
+    }
+
+    fn by_case_map(&self, test: &TestCase) -> Option<Vec<u64>> {
+        if self.map.is_empty() {
+            return None;
+        }
+        let full = (!test.classname.is_empty()).then(|| test.full_name());
+        full.and_then(|key| self.map.get(&key))
+            .or_else(|| self.map.get(&test.name))
+            .cloned()
+    }
+
+    fn by_text(&self, text: &str) -> Vec<u64> {
+        let mut ids = Vec::new();
+        match &self.pattern {
+            None => scan_tokens(text, &mut ids),
+            Some(re) => {
+                for caps in re.captures_iter(text) {
+                    if let Some(m) = caps.get(1) {
+                        let digits = m.as_str();
+                        let digits = digits.strip_prefix(['C', 'c']).unwrap_or(digits);
+                        ids::push_id(digits, &mut ids);
+                    }
+                }
+            }
+        }
+        ids
+    }
+}
+
+fn compile(pattern: &str) -> anyhow::Result<Regex> {
+    let re = Regex::new(pattern).map_err(|e| {
+        usage(format!(
+            "--case-pattern / TESTRAIL_CASE_PATTERN is not a valid regex: {e}"
+        ))
+    })?;
+    if re.captures_len() != 2 {
+        return Err(usage(format!(
+            "--case-pattern \"{pattern}\" must have exactly one capture group (the case ID digits), \
+             e.g. \"TR-(\\d+)\""
+        )));
+    }
+    Ok(re)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,69 @@
+//! Which cases a run holds. TestRail quirks live here: `include_all` defaults to true, and a
+//! new `case_ids` list *replaces* the selection — tests of removed cases disappear together
+//! with their results, which is how naive parallel shards lose each other's data.
+
+use super::ApiError;
+use crate::sandbox::store::{Store, Test};
+
+/// Check `case_ids` against the run's suite and collapse duplicates (first occurrence wins).
+pub fn validate_case_ids(
+    store: &Store,
+    suite_id: u64,
+    raw: &[Option<u64>],
+) -> Result<Vec<u64>, ApiError> {
+    let mut ids = Vec::with_capacity(raw.len());
+    for id in raw {
+        let known = id.filter(|id| store.cases.get(id).is_some_and(|c| c.suite_id == suite_id));
+        let id = known
+            .ok_or_else(|| ApiError::bad("Field :case_ids contains unrecognized case IDs."))?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Every case of a suite, in display order.
+pub fn all_cases(store: &Store, suite_id: u64) -> Vec<u64> {
+    store
+        .cases_of_suite(suite_id)
+        .iter()
+        .map(|c| c.id)
+        .collect()
+}
+
+/// Make the run hold exactly `wanted`: tests whose case stays keep their status and results,
+/// the others are deleted with their results, new cases get an untested test.
+pub fn set_selection(store: &mut Store, run_id: u64, suite_id: u64, wanted: &[u64]) {
+    let existing: Vec<(u64, u64)> = store
+        .tests_of_run(run_id)
+        .map(|t| (t.id, t.case_id))
+        .collect();
+    for (test_id, case_id) in &existing {
+        if !wanted.contains(case_id) {
+            store.remove_test(*test_id);
+        }
+    }
+    let ordered: Vec<u64> = all_cases(store, suite_id)
+        .into_iter()
+        .filter(|id| wanted.contains(id))
+        .collect();
+    for case_id in ordered {
+        if !existing.iter().any(|(_, c)| *c == case_id) {
+            add_test(store, run_id, case_id);
+        }
+    }
+}
+
+/// Add an untested test for a case to a run.
+pub fn add_test(store: &mut Store, run_id: u64, case_id: u64) {
+    let id = store.alloc("tests");
+    let test = Test {
+        id,
+        run_id,
+        case_id,
+        status_id: 3,
+        assignedto_id: None,
+    };
+    store.tests.insert(id, test);
+}

@@ -1,0 +1,292 @@
+//! One request, start to finish: classify it, apply injected faults, check auth, verb and
+//! content type, decode the body, run the method under the store lock, log it, answer — or,
+//! for a scripted "drop after write", apply it and then kill the connection.
+
+use super::api::{self, ApiError, Body, Ctx, Part, Reply};
+use super::auth::{AUTH_FAILED, is_authorized};
+use super::control;
+use super::faults::Injected;
+use super::route::{ApiCall, Target, classify};
+use super::server::Shared;
+use axum::body::{Body as HttpBody, Bytes};
+use axum::extract::{FromRequest, Multipart};
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderMap, Method, Request, Response, StatusCode, request::Parts};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use tokio::sync::Notify;
+
+/// Largest accepted request body (attachments included).
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// One API request as the sandbox saw it (`GET /__sandbox/requests`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoggedRequest {
+    /// HTTP verb.
+    pub method: String,
+    /// API method (`add_run`), when the path was an API call.
+    pub api_method: Option<String>,
+    /// Path and query as sent.
+    pub path: String,
+    /// Status answered (for a dropped connection: the status that was not delivered).
+    pub status: u16,
+    /// Size of the request body in bytes.
+    pub body_size: usize,
+    /// The answer was an injected fault.
+    pub injected: bool,
+    /// The write was applied and the connection dropped instead of answering.
+    pub dropped: bool,
+}
+
+/// Entry point for every HTTP request.
+pub async fn handle(
+    shared: Arc<Shared>,
+    kill: Arc<Notify>,
+    req: Request<hyper::body::Incoming>,
+) -> Result<Response<HttpBody>, Infallible> {
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(HttpBody::new(body), MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return Ok(json_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Request too large.",
+            ));
+        }
+    };
+    let target = classify(parts.uri.path(), parts.uri.query());
+    let call = match target {
+        Target::Control(rest) => return Ok(control::handle(&shared, &parts.method, &rest, &bytes)),
+        Target::Web => return Ok(web_page()),
+        Target::Api(call) => call,
+    };
+    let mut entry = LoggedRequest {
+        method: parts.method.to_string(),
+        api_method: Some(call.method.clone()),
+        path: parts
+            .uri
+            .path_and_query()
+            .map_or_else(String::new, |p| p.to_string()),
+        status: 0,
+        body_size: bytes.len(),
+        injected: false,
+        dropped: false,
+    };
+    let injected = shared.faults().error_for(&call.method, Instant::now());
+    if let Some(injected) = injected {
+        entry.injected = true;
+        let response = injected_response(&injected);
+        entry.status = response.status().as_u16();
+        shared.log(entry);
+        return Ok(response);
+    }
+    let delay = shared.faults().delay_for(&call.method);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let outcome = answer(&shared, &parts, &call, bytes).await;
+    let response = respond(outcome);
+    entry.status = response.status().as_u16();
+    let write_ok = response.status().is_success() && api::is_write(&call.method);
+    if write_ok && shared.faults().take_drop(&call.method) {
+        entry.dropped = true;
+        shared.log(entry);
+        // The write is applied; now make the client see a dead connection instead of the
+        // answer, as when a proxy or network drops it after the server committed.
+        kill.notify_one();
+        let never: Infallible = std::future::pending().await;
+        match never {}
+    }
+    shared.log(entry);
+    Ok(response)
+}
+
+/// Checks and dispatch for an API call that no fault intercepted.
+async fn answer(
+    shared: &Shared,
+    parts: &Parts,
+    call: &ApiCall,
+    bytes: Bytes,
+) -> Result<Reply, ApiError> {
+    if !is_authorized(&parts.headers, &shared.user, &shared.api_key) {
+        return Err(ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            message: AUTH_FAILED.into(),
+        });
+    }
+    if !api::is_known(&call.method) {
+        return Err(ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: format!("Unknown method '{}'", call.method),
+        });
+    }
+    check_verb(&parts.method, &call.method)?;
+    let body = decode_body(parts, call, bytes).await?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let mut store = shared.store();
+    let mut ctx = Ctx {
+        store: &mut store,
+        base_url: &shared.base_url,
+        user_id: shared.user_id,
+        now,
+        legacy_arrays: shared.legacy_arrays,
+    };
+    api::dispatch(&mut ctx, call, &body)
+}
+
+/// `get_*` methods are GET, everything else POST (TestRail has no PUT/DELETE).
+fn check_verb(verb: &Method, method: &str) -> Result<(), ApiError> {
+    let (wanted, name) = match api::is_write(method) {
+        true => (Method::POST, "POST"),
+        false => (Method::GET, "GET"),
+    };
+    if *verb == wanted {
+        return Ok(());
+    }
+    // The wording of this refusal was not captured from a real server (inferred).
+    Err(ApiError::bad(format!(
+        "Invalid request method: {method} requires {name}."
+    )))
+}
+
+/// Decode a POST body: multipart for attachments, JSON (with its Content-Type) otherwise.
+async fn decode_body(parts: &Parts, call: &ApiCall, bytes: Bytes) -> Result<Body, ApiError> {
+    if parts.method != Method::POST {
+        return Ok(Body::Json(json!({})));
+    }
+    let content_type = header(&parts.headers, CONTENT_TYPE.as_str());
+    if api::is_multipart(&call.method) {
+        return read_multipart(parts, content_type, bytes).await;
+    }
+    match content_type {
+        None => Err(ApiError::bad(
+            "Content-Type header missing (use Content-Type: application/json)",
+        )),
+        Some(ct) if !ct.to_ascii_lowercase().starts_with("application/json") => Err(ApiError::bad(
+            "Content-Type header invalid (use Content-Type: application/json)",
+        )),
+        Some(_) if bytes.iter().all(u8::is_ascii_whitespace) => Ok(Body::Json(json!({}))),
+        // Inferred wording: TestRail's text for an unparsable body was not captured.
+        Some(_) => serde_json::from_slice(&bytes)
+            .map(Body::Json)
+            .map_err(|_| ApiError::bad("Invalid JSON in request body.")),
+    }
+}
+
+async fn read_multipart(
+    parts: &Parts,
+    content_type: Option<&str>,
+    bytes: Bytes,
+) -> Result<Body, ApiError> {
+    if !content_type.is_some_and(|ct| ct.starts_with("multipart/form-data")) {
+        return Err(ApiError::bad(
+            "Content-Type header invalid (use Content-Type: multipart/form-data)",
+        ));
+    }
+    let mut req = Request::new(HttpBody::from(bytes));
+    *req.headers_mut() = parts.headers.clone();
+    let bad = |_| ApiError::bad("Invalid multipart/form-data body.");
+    let mut multipart = Multipart::from_request(req, &())
+        .await
+        .map_err(|_| ApiError::bad("Invalid multipart/form-data body."))?;
+    let mut out = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().map(str::to_owned);
+        let data = field.bytes().await.map_err(bad)?;
+        out.push(Part {
+            name,
+            file_name,
+            content_type,
+            size: data.len(),
+        });
+    }
+    Ok(Body::Multipart(out))
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Turn a handler outcome into an HTTP response.
+fn respond(outcome: Result<Reply, ApiError>) -> Response<HttpBody> {
+    match outcome {
+        Ok(Reply::Json(value)) => json_response(StatusCode::OK, &value),
+        // Successful deletes answer 200 with an empty body.
+        Ok(Reply::Empty) => json_bytes(StatusCode::OK, Vec::new()),
+        Err(err) => json_error(err.status, &err.message),
+    }
+}
+
+/// A JSON answer with TestRail's content type.
+pub fn json_response(status: StatusCode, value: &Value) -> Response<HttpBody> {
+    json_bytes(status, serde_json::to_vec(value).unwrap_or_default())
+}
+
+fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response<HttpBody> {
+    let mut response = Response::new(HttpBody::from(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        "application/json; charset=utf-8"
+            .parse()
+            .expect("valid header"),
+    );
+    response
+}
+
+/// `{"error": "..."}` with a status.
+pub fn json_error(status: StatusCode, message: &str) -> Response<HttpBody> {
+    json_response(status, &json!({ "error": message }))
+}
+
+/// The answer for an injected fault. 502/503/504 come from proxies in real life, so their
+/// body is HTML; TestRail's own 409/429/500 answers are JSON.
+fn injected_response(injected: &Injected) -> Response<HttpBody> {
+    let status = StatusCode::from_u16(injected.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = match injected.status {
+        429 => json_error(status, "API rate limit reached"),
+        409 => json_error(status, "Account is undergoing daily maintenance."),
+        502..=504 => html(
+            status,
+            &format!("<html><body><h1>{status}</h1></body></html>"),
+        ),
+        _ => json_error(
+            status,
+            "Internal server error (injected by testrail-sandbox).",
+        ),
+    };
+    if let Some(retry) = &injected.retry_after {
+        if let Ok(value) = retry.parse() {
+            response.headers_mut().insert(RETRY_AFTER, value);
+        }
+    }
+    response
+}
+
+fn html(status: StatusCode, body: &str) -> Response<HttpBody> {
+    let mut response = Response::new(HttpBody::from(body.to_owned()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        "text/html; charset=utf-8".parse().expect("valid header"),
+    );
+    response
+}
+
+/// What TestRail's web UI answers outside the API: an HTML page with status 200. A client
+/// pointed at a wrong base URL sees this and must not mistake it for JSON.
+fn web_page() -> Response<HttpBody> {
+    html(
+        StatusCode::OK,
+        "<!DOCTYPE html><html><head><title>Login - TestRail</title></head>\
+         <body><h1>testrail-sandbox</h1><p>This is not the API. API calls go to \
+         <code>index.php?/api/v2/&lt;method&gt;</code>.</p></body></html>",
+    )
+}

@@ -1,0 +1,74 @@
+//! Splitting results into `add_results_for_cases` calls.
+//!
+//! Fewer calls matter (TestRail Cloud allows ~180 requests a minute), but a batch is
+//! all-or-nothing on the server and a too-big body gets a 413 from the proxy in front of it.
+//! So a batch is bounded both by count and by its serialized size.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// Default `--batch-size`: TestRail's page size, and what one request comfortably carries.
+pub const DEFAULT_BATCH_SIZE: usize = 250;
+
+/// Serialized body limit per request, well below common proxy limits (nginx's default
+/// `client_max_body_size` is 1 MiB on some installs, so keep this configurable in code).
+pub const MAX_BATCH_BYTES: usize = 2 * 1024 * 1024;
+
+/// `{"results":[` + `]}`.
+const ENVELOPE: usize = 14;
+
+/// Split `items` into consecutive ranges of at most `max_count` items whose JSON body stays
+/// within `max_bytes`. An item bigger than `max_bytes` on its own still gets a batch of one.
+pub fn batches<T: Serialize>(items: &[T], max_count: usize, max_bytes: usize) -> Vec<Range<usize>> {
+    let max_count = max_count.max(1);
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut size = ENVELOPE;
+    for (i, item) in items.iter().enumerate() {
+        // Serializing our own plain structs cannot fail; count a failure as huge to be safe.
+        let item_size = serde_json::to_vec(item).map_or(usize::MAX / 4, |v| v.len()) + 1;
+        let full = i - start >= max_count || (i > start && size + item_size > max_bytes);
+        if full {
+            out.push(start..i);
+            start = i;
+            size = ENVELOPE;
+        }
+        size += item_size;
+    }
+    if start < items.len() {
+        out.push(start..items.len());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_by_count() {
+        let items: Vec<u32> = (0..601).collect();
+        let b = batches(&items, 250, MAX_BATCH_BYTES);
+        assert_eq!(b, vec![0..250, 250..500, 500..601]);
+        assert!(batches::<u32>(&[], 250, MAX_BATCH_BYTES).is_empty());
+    }
+
+    #[test]
+    fn bounded_by_size() {
+        let big = "x".repeat(1000);
+        let items = vec![big.clone(); 10];
+        let b = batches(&items, 250, 3500);
+        assert_eq!(b, vec![0..3, 3..6, 6..9, 9..10]);
+        for r in &b {
+            let body = serde_json::json!({ "results": &items[r.clone()] }).to_string();
+            assert!(body.len() <= 3500, "{}", body.len());
+        }
+    }
+
+    #[test]
+    fn an_oversized_item_goes_alone() {
+        let items = vec!["a".to_string(), "x".repeat(5000), "b".to_string()];
+        assert_eq!(batches(&items, 250, 1000), vec![0..1, 1..2, 2..3]);
+    }
+}

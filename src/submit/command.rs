@@ -1,0 +1,213 @@
+//! `testrail-report submit`: load and map the reports, run the pipeline on an async runtime,
+//! print the summary, leave CI outputs, and pick the exit code.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::ci::{self, CiContext, PublishOptions};
+use crate::cli::submit::SubmitArgs;
+use crate::cli::{GlobalArgs, OutputFormat};
+use crate::commands::block_on;
+use crate::config::ConnectionConfig;
+use crate::error::Error;
+use crate::junit::{TestCase, load};
+use crate::mapping::Mapper;
+use crate::summary::Summary;
+use crate::testrail::{Client, ClientOptions};
+
+use super::execute::{Matching, Submitted, submit};
+use super::options::{accepts, submit_options};
+use super::post::{PostOptions, landed, post_all};
+use super::render;
+use super::results::ResultEntry;
+use super::status::StatusOverrides;
+use super::target::api;
+use super::unsent::UnsentFile;
+
+/// Run `submit` and answer the exit code.
+pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
+    let ctx = CiContext::detect();
+    if let Some(file) = &args.resume {
+        return resume(global, args, file, &ctx);
+    }
+    let opts = submit_options(args, &ctx)?;
+    let loaded = load(&args.reports.selection())?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    eprintln!(
+        "Read {} report(s): {} test(s)",
+        loaded.reports.len(),
+        loaded.test_count()
+    );
+    let mapper = Mapper::new(&args.mapping.options())?;
+    // A dry run touches no server unless mapping itself needs the suite's cases.
+    let client = if opts.dry_run && opts.matching == Matching::Ids {
+        None
+    } else {
+        Some(client(global)?)
+    };
+    let matcher = args.case_matcher;
+    let map = move |t: &TestCase| {
+        let m = mapper.case_ids(t);
+        if accepts(matcher, m.source) {
+            m.ids
+        } else {
+            Vec::new()
+        }
+    };
+    let submitted = block_on(submit(client.as_ref(), &loaded.reports, &map, &opts))??;
+    print(global.output, &submitted)?;
+    if !opts.dry_run {
+        publish(&submitted.summary, &ctx, args)?;
+    }
+    exit(&submitted, args.fail_on_test_failure)
+}
+
+/// A client from the global connection and transport options.
+pub fn client(global: &GlobalArgs) -> anyhow::Result<Client> {
+    let cfg = ConnectionConfig::from_args(&global.connection)?;
+    Client::new(&cfg, &ClientOptions::from_global(global)?)
+}
+
+/// Print the summary (and a dry run's plan): text for people, one JSON document for scripts.
+pub fn print(format: OutputFormat, submitted: &Submitted) -> anyhow::Result<()> {
+    match (format, submitted.dry_run_doc()) {
+        (OutputFormat::Json, Some(doc)) => println!("{}", serde_json::to_string_pretty(&doc)?),
+        (OutputFormat::Json, None) => {
+            println!("{}", serde_json::to_string_pretty(&submitted.summary)?)
+        }
+        (OutputFormat::Text, doc) => {
+            if let Some(doc) = doc {
+                print!("{}", render::dry_run_text(&doc));
+            }
+            print!("{}", render::text(&submitted.summary));
+        }
+    }
+    Ok(())
+}
+
+fn publish(summary: &Summary, ctx: &CiContext, args: &SubmitArgs) -> anyhow::Result<()> {
+    let opts = PublishOptions {
+        dotenv: args.dotenv.clone(),
+        summary_json: args.summary_json.clone(),
+    };
+    ci::publish(summary, ctx, &opts)
+}
+
+/// Partial (6) beats test failures (1, when asked for) beats success.
+fn exit(submitted: &Submitted, fail_on_test_failure: bool) -> anyhow::Result<i32> {
+    let s = &submitted.summary;
+    if !submitted.errors.is_empty() {
+        let mut msg = format!(
+            "some results were not posted: {}",
+            submitted.errors.join("; ")
+        );
+        if let Some(file) = &s.resume_file {
+            msg.push_str(&format!(
+                "\nthey are saved in {file}; finish with:\n  testrail-report submit --resume {file}"
+            ));
+        }
+        return Err(Error::Partial(msg).into());
+    }
+    let failed = ["failed", "error"]
+        .iter()
+        .filter_map(|k| s.outcomes.get(*k))
+        .sum::<u64>();
+    if fail_on_test_failure && failed > 0 {
+        return Err(Error::TestFailures(format!(
+            "{failed} test(s) failed (--fail-on-test-failure)"
+        ))
+        .into());
+    }
+    Ok(crate::exit::SUCCESS)
+}
+
+/// `--resume FILE`: post the saved results that did not reach the run, then close it if the
+/// original submit asked to.
+fn resume(
+    global: &GlobalArgs,
+    args: &SubmitArgs,
+    path: &Path,
+    ctx: &CiContext,
+) -> anyhow::Result<i32> {
+    let file = UnsentFile::read(path)?;
+    let client = client(global)?;
+    let post = PostOptions {
+        batch_size: args.batch_size.max(1),
+        in_flight: args.parallel_batches.max(1),
+        ..PostOptions::default()
+    };
+    let submitted = block_on(resume_file(&client, &file, path, &post))??;
+    print(global.output, &submitted)?;
+    publish(&submitted.summary, ctx, args)?;
+    exit(&submitted, false)
+}
+
+async fn resume_file(
+    client: &Client,
+    file: &UnsentFile,
+    path: &Path,
+    post: &PostOptions,
+) -> anyhow::Result<Submitted> {
+    let run_id = file.run_id;
+    let planned = file.planned();
+    let entries: Vec<&ResultEntry> = planned.iter().map(|r| &r.entry).collect();
+    let already = landed(client, run_id, &entries, file.since)
+        .await
+        .map_err(api)?;
+    let missing: Vec<_> = planned
+        .iter()
+        .filter(|r| !already.contains_key(&r.entry.case_id))
+        .cloned()
+        .collect();
+    eprintln!(
+        "Resuming run R{run_id}: {} of {} saved result(s) already there, posting {}",
+        already.len(),
+        planned.len(),
+        missing.len()
+    );
+    let missing = Arc::new(missing);
+    let posted = post_all(client, run_id, missing.clone(), post).await;
+    let names = StatusOverrides::default().resolve(None)?;
+    let mut summary = Summary {
+        run_id: Some(run_id),
+        run_url: file.run_url.clone(),
+        results_posted: posted.accepted.len() as u64,
+        ..Summary::default()
+    };
+    for &i in &posted.accepted {
+        *summary
+            .statuses
+            .entry(names.name(missing[i].entry.status_id))
+            .or_insert(0) += 1;
+    }
+    let mut errors = posted.errors;
+    if posted.unsent.is_empty() {
+        if file.close_run {
+            client.close_run(run_id).await.map_err(api)?;
+            summary.closed = true;
+        }
+    } else {
+        let left: Vec<_> = posted.unsent.iter().map(|&i| &missing[i]).collect();
+        let rest = UnsentFile::new(
+            run_id,
+            file.run_url.clone(),
+            file.since,
+            file.close_run,
+            &left,
+        );
+        match rest.write(path) {
+            Ok(()) => summary.resume_file = Some(path.display().to_string()),
+            Err(e) => errors.push(format!("could not update {}: {e:#}", path.display())),
+        }
+    }
+    let stats = client.stats();
+    summary.api_calls = stats.requests;
+    summary.retries = stats.retries;
+    Ok(Submitted {
+        summary,
+        dry_run: None,
+        errors,
+    })
+}

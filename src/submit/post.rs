@@ -1,0 +1,277 @@
+//! Posting results: `add_results_for_cases` in batches, a few in flight at once (they share the
+//! client's rate limiter), then attachments for the results that have files.
+//!
+//! A batch is all-or-nothing on the server. When its outcome is unknown (the connection dropped
+//! after sending), re-sending could double every result, so we first read the run's results and
+//! re-send only the entries that did not land. A batch that still fails is returned as unsent,
+//! never dropped: the caller writes it to a resume file.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::testrail::{ApiError, Client, ResultForCase};
+
+use super::batch::{MAX_BATCH_BYTES, batches};
+use super::results::{PlannedResult, ResultEntry};
+use super::target::now;
+
+/// How results are posted.
+#[derive(Debug, Clone)]
+pub struct PostOptions {
+    /// Results per request at most.
+    pub batch_size: usize,
+    /// Serialized request size at most.
+    pub max_bytes: usize,
+    /// Batches in flight at once.
+    pub in_flight: usize,
+}
+
+impl Default for PostOptions {
+    fn default() -> Self {
+        PostOptions {
+            batch_size: super::batch::DEFAULT_BATCH_SIZE,
+            max_bytes: MAX_BATCH_BYTES,
+            in_flight: 3,
+        }
+    }
+}
+
+/// What happened to the results.
+#[derive(Debug, Default)]
+pub struct Posted {
+    /// Indexes (into the planned results) that TestRail accepted.
+    pub accepted: Vec<usize>,
+    /// Indexes that could not be posted.
+    pub unsent: Vec<usize>,
+    /// Why batches failed (TestRail's message or the network error).
+    pub errors: Vec<String>,
+    /// Attachments uploaded.
+    pub attachments: usize,
+    /// Attachments that could not be read or uploaded.
+    pub warnings: Vec<String>,
+}
+
+/// The client's body type for one entry.
+pub fn to_client(e: &ResultEntry) -> ResultForCase {
+    ResultForCase {
+        case_id: e.case_id,
+        status_id: Some(e.status_id),
+        comment: e.comment.clone(),
+        elapsed: e.elapsed.clone(),
+        defects: e.defects.clone(),
+        extra: e.fields.clone().into_iter().collect(),
+        ..ResultForCase::default()
+    }
+}
+
+/// Post every result into `run_id`.
+pub async fn post_all(
+    client: &Client,
+    run_id: u64,
+    results: Arc<Vec<PlannedResult>>,
+    opts: &PostOptions,
+) -> Posted {
+    let entries: Vec<&ResultEntry> = results.iter().map(|r| &r.entry).collect();
+    let ranges = batches(&entries, opts.batch_size, opts.max_bytes);
+    let gate = Arc::new(Semaphore::new(opts.in_flight.max(1)));
+    let mut tasks = JoinSet::new();
+    for range in ranges {
+        let (client, results, gate) = (client.clone(), results.clone(), gate.clone());
+        tasks.spawn(async move {
+            let _permit = gate.acquire_owned().await;
+            let outcome = post_batch(&client, run_id, &results[range.clone()]).await;
+            (range, outcome)
+        });
+    }
+    let mut posted = Posted::default();
+    let mut uploads = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        let Ok((range, outcome)) = joined else {
+            continue;
+        };
+        collect(&mut posted, &mut uploads, range, outcome);
+    }
+    posted.accepted.sort_unstable();
+    posted.unsent.sort_unstable();
+    upload_all(client, &results, &uploads, &mut posted).await;
+    posted
+}
+
+fn collect(
+    posted: &mut Posted,
+    uploads: &mut Vec<(usize, u64)>,
+    range: Range<usize>,
+    outcome: Result<Vec<u64>, String>,
+) {
+    match outcome {
+        Ok(ids) => {
+            for (i, result_id) in range.zip(ids) {
+                posted.accepted.push(i);
+                uploads.push((i, result_id));
+            }
+        }
+        Err(why) => {
+            posted.unsent.extend(range);
+            posted.errors.push(why);
+        }
+    }
+}
+
+/// Post one batch; answers the new result IDs in request order.
+async fn post_batch(
+    client: &Client,
+    run_id: u64,
+    batch: &[PlannedResult],
+) -> Result<Vec<u64>, String> {
+    let body: Vec<ResultForCase> = batch.iter().map(|r| to_client(&r.entry)).collect();
+    let since = now() - 60;
+    match client.add_results_for_cases(run_id, &body).await {
+        Ok(answer) => Ok(answer.into_iter().map(|r| r.id).collect()),
+        Err(ApiError::OutcomeUnknown { reason, .. }) => {
+            eprintln!(
+                "add_results_for_cases: outcome unknown ({reason}); reading the run's results \
+                 before re-sending"
+            );
+            let entries: Vec<&ResultEntry> = batch.iter().map(|r| &r.entry).collect();
+            resend_missing(client, run_id, &entries, since)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Find which entries already landed (since `since`), post the others, and answer every
+/// entry's result ID in order.
+pub async fn resend_missing(
+    client: &Client,
+    run_id: u64,
+    entries: &[&ResultEntry],
+    since: i64,
+) -> Result<Vec<u64>, ApiError> {
+    let landed = landed(client, run_id, entries, since).await?;
+    let missing: Vec<ResultForCase> = entries
+        .iter()
+        .filter(|e| !landed.contains_key(&e.case_id))
+        .map(|e| to_client(e))
+        .collect();
+    eprintln!(
+        "run {run_id}: {} of {} results had landed; sending the other {}",
+        entries.len() - missing.len(),
+        entries.len(),
+        missing.len()
+    );
+    let mut new_ids = HashMap::new();
+    if !missing.is_empty() {
+        let answer = client.add_results_for_cases(run_id, &missing).await?;
+        for (e, r) in missing.iter().zip(answer) {
+            new_ids.insert(e.case_id, r.id);
+        }
+    }
+    Ok(entries
+        .iter()
+        .map(|e| {
+            landed
+                .get(&e.case_id)
+                .or(new_ids.get(&e.case_id))
+                .copied()
+                .unwrap_or(0)
+        })
+        .collect())
+}
+
+/// Result IDs of entries already in the run: same case, same status and comment, created
+/// since `since`.
+pub async fn landed(
+    client: &Client,
+    run_id: u64,
+    entries: &[&ResultEntry],
+    since: i64,
+) -> Result<HashMap<u64, u64>, ApiError> {
+    let tests = client.get_tests(run_id).await?;
+    let case_of: HashMap<u64, u64> = tests.into_iter().map(|t| (t.id, t.case_id)).collect();
+    let wanted: HashMap<u64, &ResultEntry> = entries.iter().map(|e| (e.case_id, *e)).collect();
+    let mut found = HashMap::new();
+    for r in client.get_results_for_run(run_id).await? {
+        let Some(case_id) = case_of.get(&r.test_id) else {
+            continue;
+        };
+        let Some(e) = wanted.get(case_id) else {
+            continue;
+        };
+        let recent = r.created_on.is_none_or(|t| t >= since);
+        if recent && r.status_id == Some(e.status_id) && r.comment == e.comment {
+            found.entry(*case_id).or_insert(r.id);
+        }
+    }
+    Ok(found)
+}
+
+/// Upload every attachment of the accepted results (one request per file).
+async fn upload_all(
+    client: &Client,
+    results: &[PlannedResult],
+    uploads: &[(usize, u64)],
+    posted: &mut Posted,
+) {
+    let mut done: HashSet<(u64, &Path)> = HashSet::new();
+    for (i, result_id) in uploads {
+        for path in &results[*i].attachments {
+            if *result_id == 0 || !done.insert((*result_id, path.as_path())) {
+                continue;
+            }
+            match upload(client, *result_id, path).await {
+                Ok(()) => posted.attachments += 1,
+                Err(why) => posted.warnings.push(format!(
+                    "attachment {} for case C{} not uploaded: {why}",
+                    path.display(),
+                    results[*i].entry.case_id
+                )),
+            }
+        }
+    }
+}
+
+async fn upload(client: &Client, result_id: u64, path: &Path) -> Result<(), String> {
+    let bytes = tokio::fs::read(path).await.map_err(|e| e.to_string())?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "attachment".into(), |n| n.to_string_lossy().into_owned());
+    client
+        .add_attachment_to_result(result_id, &name, bytes)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn client_body_matches_our_entry() {
+        let e = ResultEntry {
+            case_id: 4,
+            status_id: 5,
+            comment: Some("boom".into()),
+            elapsed: Some("2s".into()),
+            defects: None,
+            fields: [
+                ("version".to_string(), json!("1.0")),
+                ("custom_x".to_string(), json!(3)),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        assert_eq!(
+            serde_json::to_value(to_client(&e)).unwrap(),
+            serde_json::to_value(&e).unwrap()
+        );
+    }
+}

@@ -1,0 +1,339 @@
+//! The run results go to: a new run holding exactly the mapped cases, an existing run whose
+//! selection is extended, or a new entry in a test plan.
+//!
+//! TestRail quirks handled here:
+//! - `add_run` defaults to `include_all: true`; we always send `false` with the case IDs, so a
+//!   run never silently holds the whole suite.
+//! - unknown case IDs reject the whole `add_run` with `Field :case_ids contains unrecognized
+//!   case IDs.` without saying which; only then do we download the suite's cases (the happy path
+//!   costs no lookup), drop the unknown ones with a warning, and retry once.
+//! - `update_run` *replaces* the selection, and another shard may be writing at the same time,
+//!   so extending a run is read → union → write → read back, retried when a case went missing.
+//! - an `add_run` whose outcome is unknown (timeout after sending) is not re-sent blindly: we
+//!   look for a run with that name created by us since just before the call.
+
+use std::collections::BTreeSet;
+
+use crate::error::Error;
+use crate::testrail::{ApiError, Client, NewPlanEntry, NewRun, Run, RunUpdate};
+
+/// TestRail's answer when `case_ids` holds IDs it does not know (or from another suite).
+const UNRECOGNIZED: &str = "contains unrecognized case IDs";
+
+/// How many times extending a run's selection is retried when a concurrent writer undid it.
+const UNION_ATTEMPTS: usize = 4;
+
+/// Where results go, as the options asked.
+#[derive(Debug, Clone)]
+pub enum TargetSpec {
+    /// `add_run` on a project (`case_ids` are filled in when the run is opened).
+    New {
+        /// The project.
+        project_id: u64,
+        /// Name, description, suite, milestone, assignee, refs.
+        run: NewRun,
+    },
+    /// `--run-id`: an existing open run.
+    Existing {
+        /// The run.
+        run_id: u64,
+    },
+    /// `--plan-id`: a new entry in a plan.
+    Plan {
+        /// The plan.
+        plan_id: u64,
+        /// The suite (`None`: the project's only suite).
+        suite_id: Option<u64>,
+        /// Name, description, configurations, refs.
+        entry: NewPlanEntry,
+    },
+}
+
+/// The run that was opened, and the case IDs TestRail did not know.
+#[derive(Debug, Clone)]
+pub struct OpenedRun {
+    /// The run, as TestRail answered.
+    pub run: Run,
+    /// Case IDs dropped because TestRail does not know them.
+    pub unknown: Vec<u64>,
+    /// Whether the run was created by this submit.
+    pub created: bool,
+}
+
+/// Open the target for these (distinct) case IDs.
+pub async fn open(
+    client: &Client,
+    spec: &TargetSpec,
+    case_ids: &[u64],
+) -> anyhow::Result<OpenedRun> {
+    match spec {
+        TargetSpec::New { project_id, run } => new_run(client, *project_id, run, case_ids).await,
+        TargetSpec::Existing { run_id } => extend_run(client, *run_id, case_ids).await,
+        TargetSpec::Plan {
+            plan_id,
+            suite_id,
+            entry,
+        } => plan_entry(client, *plan_id, *suite_id, entry, case_ids).await,
+    }
+}
+
+/// Whether TestRail rejected case IDs it does not know.
+fn is_unrecognized(e: &ApiError) -> bool {
+    e.status() == Some(400) && e.message().is_some_and(|m| m.contains(UNRECOGNIZED))
+}
+
+/// The IDs of the suite's cases (every page).
+pub async fn suite_case_ids(
+    client: &Client,
+    project_id: u64,
+    suite_id: Option<u64>,
+) -> anyhow::Result<BTreeSet<u64>> {
+    let cases = client
+        .get_cases(project_id, suite_id, None)
+        .await
+        .map_err(api)?;
+    Ok(cases.into_iter().map(|c| c.id).collect())
+}
+
+/// Split `case_ids` into (known, unknown) against the suite.
+async fn drop_unknown(
+    client: &Client,
+    project_id: u64,
+    suite_id: Option<u64>,
+    case_ids: &[u64],
+) -> anyhow::Result<(Vec<u64>, Vec<u64>)> {
+    let known = suite_case_ids(client, project_id, suite_id).await?;
+    Ok(case_ids.iter().partition(|id| known.contains(id)))
+}
+
+/// Classify a client error for the exit code, keeping TestRail's message.
+pub fn api(e: ApiError) -> anyhow::Error {
+    anyhow::Error::new(e.class())
+}
+
+fn nothing_known(unknown: &[u64]) -> anyhow::Error {
+    Error::Rejected(format!(
+        "TestRail knows none of the mapped case IDs ({}); nothing was created. Check the \
+         case IDs in the report and --project-id / --suite-id",
+        ids(unknown)
+    ))
+    .into()
+}
+
+/// `C1, C2, C3` for messages.
+pub fn ids(ids: &[u64]) -> String {
+    ids.iter()
+        .map(|id| format!("C{id}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn new_run(
+    client: &Client,
+    project_id: u64,
+    template: &NewRun,
+    case_ids: &[u64],
+) -> anyhow::Result<OpenedRun> {
+    let mut body = template.clone();
+    body.include_all = false;
+    body.case_ids = Some(case_ids.to_vec());
+    let mut unknown = Vec::new();
+    let run = match add_run_once(client, project_id, &body).await {
+        Err(e) if is_unrecognized(&e) => {
+            let (known, dropped) =
+                drop_unknown(client, project_id, body.suite_id, case_ids).await?;
+            if known.is_empty() {
+                return Err(nothing_known(&dropped));
+            }
+            unknown = dropped;
+            body.case_ids = Some(known);
+            add_run_once(client, project_id, &body).await.map_err(api)?
+        }
+        other => other.map_err(suite_hint)?,
+    };
+    Ok(OpenedRun {
+        run,
+        unknown,
+        created: true,
+    })
+}
+
+/// A missing suite is TestRail's most common first-run error; name the option that fixes it.
+fn suite_hint(e: ApiError) -> anyhow::Error {
+    if e.message()
+        .is_some_and(|m| m.contains(":suite_id is a required field"))
+    {
+        return Error::Usage(format!(
+            "{e}\nthis project has several suites: set --suite-id / TESTRAIL_SUITE_ID"
+        ))
+        .into();
+    }
+    api(e)
+}
+
+/// `add_run`, checking before re-sending when the first attempt's outcome is unknown.
+async fn add_run_once(client: &Client, project_id: u64, body: &NewRun) -> Result<Run, ApiError> {
+    // Server clocks drift; a minute of slack still excludes yesterday's run of the same name.
+    let since = now() - 60;
+    match client.add_run(project_id, body).await {
+        Err(ApiError::OutcomeUnknown { reason, .. }) => {
+            eprintln!("add_run: outcome unknown ({reason}); checking whether the run was created");
+            let name = body.name.clone().unwrap_or_default();
+            let me = client.get_current_user().await?;
+            let found = client
+                .find_runs_created(project_id, &name, me.id, since)
+                .await?;
+            match found.into_iter().next() {
+                Some(run) => {
+                    eprintln!("add_run: run {} was created; using it", run.id);
+                    Ok(run)
+                }
+                None => client.add_run(project_id, body).await,
+            }
+        }
+        other => other,
+    }
+}
+
+/// Seconds since the epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::Result<OpenedRun> {
+    let run = client.get_run(run_id).await.map_err(api)?;
+    if run.is_completed {
+        return Err(Error::Rejected(format!(
+            "run {run_id} ({}) is closed: TestRail accepts no results for it; report into a new \
+             run or another --run-id",
+            run.name
+        ))
+        .into());
+    }
+    let mut opened = OpenedRun {
+        run,
+        unknown: Vec::new(),
+        created: false,
+    };
+    if opened.run.include_all {
+        // The run holds every case of its suite already; unknown IDs surface when posting.
+        return Ok(opened);
+    }
+    let mut wanted: Vec<u64> = case_ids.to_vec();
+    for attempt in 0..UNION_ATTEMPTS {
+        let present: BTreeSet<u64> = client
+            .get_tests(run_id)
+            .await
+            .map_err(api)?
+            .into_iter()
+            .map(|t| t.case_id)
+            .collect();
+        let missing: Vec<u64> = wanted
+            .iter()
+            .copied()
+            .filter(|id| !present.contains(id))
+            .collect();
+        if missing.is_empty() {
+            return Ok(opened);
+        }
+        if attempt > 0 {
+            eprintln!(
+                "run {run_id}: {} case(s) missing after extending the selection (another job \
+                 replaced it?); extending again",
+                missing.len()
+            );
+        }
+        if opened.run.plan_id.is_some() {
+            return Err(Error::Rejected(format!(
+                "run {run_id} belongs to a test plan and lacks {}; TestRail only lets plan \
+                 entries change a plan run's cases: add them to the plan entry, or use --plan-id",
+                ids(&missing)
+            ))
+            .into());
+        }
+        // update_run replaces the selection: send what is there plus what we need.
+        let union: Vec<u64> = present.iter().copied().chain(missing).collect();
+        let update = RunUpdate {
+            include_all: Some(false),
+            case_ids: Some(union),
+            ..RunUpdate::default()
+        };
+        match client.update_run(run_id, &update).await {
+            Ok(_) => {}
+            Err(e) if is_unrecognized(&e) && opened.unknown.is_empty() => {
+                let (project, suite) = (opened.run.project_id.unwrap_or(0), opened.run.suite_id);
+                let (known, dropped) = drop_unknown(client, project, suite, &wanted).await?;
+                if known.is_empty() {
+                    return Err(nothing_known(&dropped));
+                }
+                opened.unknown = dropped;
+                wanted = known;
+            }
+            Err(e) => return Err(api(e)),
+        }
+    }
+    Err(Error::Rejected(format!(
+        "run {run_id}: the cases this job needs kept disappearing from the run's selection \
+         ({UNION_ATTEMPTS} attempts); another job is replacing it. Create the run with all cases \
+         first (see README, Reliability: sharded CI)"
+    ))
+    .into())
+}
+
+async fn plan_entry(
+    client: &Client,
+    plan_id: u64,
+    suite_id: Option<u64>,
+    template: &NewPlanEntry,
+    case_ids: &[u64],
+) -> anyhow::Result<OpenedRun> {
+    let plan = client.get_plan(plan_id).await.map_err(api)?;
+    let project_id = plan.project_id.unwrap_or(0);
+    let suite_id = match suite_id {
+        Some(id) => id,
+        None => only_suite(client, project_id).await?,
+    };
+    let mut body = template.clone();
+    body.suite_id = suite_id;
+    body.include_all = false;
+    body.case_ids = Some(case_ids.to_vec());
+    let mut unknown = Vec::new();
+    let entry = match client.add_plan_entry(plan_id, &body).await {
+        Err(e) if is_unrecognized(&e) => {
+            let (known, dropped) =
+                drop_unknown(client, project_id, Some(suite_id), case_ids).await?;
+            if known.is_empty() {
+                return Err(nothing_known(&dropped));
+            }
+            unknown = dropped;
+            body.case_ids = Some(known);
+            client.add_plan_entry(plan_id, &body).await.map_err(api)?
+        }
+        other => other.map_err(api)?,
+    };
+    let run = entry.runs.into_iter().next().ok_or_else(|| {
+        Error::Rejected(format!(
+            "add_plan_entry on plan {plan_id} answered an entry without runs"
+        ))
+    })?;
+    Ok(OpenedRun {
+        run,
+        unknown,
+        created: true,
+    })
+}
+
+/// The suite of a single-suite project (a plan entry always needs one).
+async fn only_suite(client: &Client, project_id: u64) -> anyhow::Result<u64> {
+    let suites = client.get_suites(project_id).await.map_err(api)?;
+    match suites.as_slice() {
+        [one] => Ok(one.id),
+        _ => Err(Error::Usage(format!(
+            "project {project_id} has {} suites: set --suite-id / TESTRAIL_SUITE_ID for the plan entry",
+            suites.len()
+        ))
+        .into()),
+    }
+}

@@ -1,0 +1,144 @@
+//! The client handle and the generic GET/POST/list helpers every API area builds on.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::error::ApiError;
+use super::options::ClientOptions;
+use super::paging::{Collector, parse_page};
+use super::retry::Verb;
+use super::transport::{Body, Stats, Transport};
+use super::url::{BaseUrl, Filters};
+use crate::config::ConnectionConfig;
+
+/// TestRail's largest page.
+pub const PAGE_SIZE: usize = 250;
+
+/// A TestRail API client. Create one per process and clone it.
+#[derive(Debug, Clone)]
+pub struct Client {
+    transport: Arc<Transport>,
+}
+
+impl Client {
+    /// Connect with validated settings; fails on a bad URL, CA file or proxy (usage errors).
+    pub fn new(cfg: &ConnectionConfig, opts: &ClientOptions) -> anyhow::Result<Client> {
+        Ok(Client {
+            transport: Arc::new(Transport::new(cfg, opts)?),
+        })
+    }
+
+    /// Requests and retries made so far by this client and its clones.
+    pub fn stats(&self) -> Stats {
+        self.transport.stats()
+    }
+
+    /// The normalised address.
+    pub fn base_url(&self) -> &BaseUrl {
+        self.transport.base()
+    }
+
+    /// The web page of a run.
+    pub fn run_url(&self, run_id: u64) -> String {
+        self.transport.base().run_url(run_id)
+    }
+
+    /// GET one object.
+    pub(crate) async fn get<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        filters: &Filters,
+    ) -> Result<T, ApiError> {
+        let url = self.transport.base().api(endpoint, filters);
+        let value = self
+            .transport
+            .send(Verb::Get, endpoint, &url, &Body::Empty)
+            .await?;
+        shape(Verb::Get, endpoint, value)
+    }
+
+    /// GET a list, following `_links.next` until the end or until `limit` items.
+    pub(crate) async fn get_list<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        filters: &Filters,
+        key: &str,
+        limit: Option<usize>,
+    ) -> Result<Vec<T>, ApiError> {
+        let base = self.transport.base();
+        let filters = match limit {
+            Some(n) => filters.clone().add("limit", n.clamp(1, PAGE_SIZE)),
+            None => filters.clone(),
+        };
+        let mut url = base.api(endpoint, &filters);
+        let mut collector = Collector::default();
+        loop {
+            let body = self
+                .transport
+                .send(Verb::Get, endpoint, &url, &Body::Empty)
+                .await?;
+            let page =
+                parse_page(body, key).map_err(|detail| shape_error(Verb::Get, endpoint, detail))?;
+            let on_page = page.items.len();
+            collector.extend(page.items);
+            if limit.is_some_and(|n| collector.len() >= n) {
+                break;
+            }
+            match page.next {
+                // An empty page or a link seen before would loop forever on a misbehaving server.
+                Some(next) if on_page > 0 && collector.should_follow(&next) => {
+                    url = base.link(&next)
+                }
+                _ => break,
+            }
+        }
+        let mut items = collector.into_items();
+        if let Some(n) = limit {
+            items.truncate(n);
+        }
+        items
+            .into_iter()
+            .map(|v| shape(Verb::Get, endpoint, v))
+            .collect()
+    }
+
+    /// POST a JSON body and read the answer.
+    pub(crate) async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        filters: &Filters,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| shape_error(Verb::Post, endpoint, e.to_string()))?;
+        let value = self.post_raw(endpoint, filters, &Body::Json(bytes)).await?;
+        shape(Verb::Post, endpoint, value)
+    }
+
+    /// POST any body and return the raw answer (`Null` for an empty 200).
+    pub(crate) async fn post_raw(
+        &self,
+        endpoint: &str,
+        filters: &Filters,
+        body: &Body,
+    ) -> Result<Value, ApiError> {
+        let url = self.transport.base().api(endpoint, filters);
+        self.transport.send(Verb::Post, endpoint, &url, body).await
+    }
+}
+
+/// Deserialize an answer, reporting a mismatch as a `Shape` error.
+fn shape<T: DeserializeOwned>(verb: Verb, endpoint: &str, value: Value) -> Result<T, ApiError> {
+    serde_json::from_value(value).map_err(|e| shape_error(verb, endpoint, e.to_string()))
+}
+
+fn shape_error(verb: Verb, endpoint: &str, detail: String) -> ApiError {
+    ApiError::Shape {
+        verb: verb.as_str(),
+        endpoint: endpoint.into(),
+        detail,
+    }
+}

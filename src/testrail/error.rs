@@ -1,0 +1,227 @@
+//! What can go wrong talking to TestRail, and what each failure usually means.
+//!
+//! TestRail answers errors as `{"error": "…"}`; we keep that text verbatim and add the method,
+//! the HTTP status and a hint, because TestRail's status codes are easy to misread: an unknown
+//! run ID is a 400 (not a 404), and a 404 means an unknown API *method*, i.e. a wrong URL.
+
+use crate::error::Error;
+
+/// A failed API call. `Display` is the user-facing message; none of it ever holds credentials.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// TestRail answered with an error status (after any retries).
+    #[error("TestRail rejected {verb} {endpoint} (HTTP {status}): {message}{}", hint(*status))]
+    Status {
+        /// `GET` or `POST`.
+        verb: &'static str,
+        /// The API endpoint, e.g. `get_run/5`.
+        endpoint: String,
+        /// HTTP status code.
+        status: u16,
+        /// TestRail's own `error` text, or a short excerpt of a non-JSON body.
+        message: String,
+    },
+    /// A transient failure (429, 409, 5xx, network) that outlasted the retry budget.
+    #[error(
+        "TestRail could not be reached for {verb} {endpoint} after {attempts} attempt(s): {reason} (raise --retries / TESTRAIL_RETRIES or --deadline / TESTRAIL_DEADLINE, or check --url / TESTRAIL_URL, --proxy and the network)"
+    )]
+    Unreachable {
+        /// `GET` or `POST`.
+        verb: &'static str,
+        /// The API endpoint.
+        endpoint: String,
+        /// How many times the request was sent.
+        attempts: u32,
+        /// The last failure.
+        reason: String,
+    },
+    /// A write may or may not have happened (timeout or dropped connection after sending).
+    /// It was deliberately not re-sent: check the server's state before trying again.
+    #[error(
+        "the outcome of {verb} {endpoint} is unknown ({reason}): TestRail may or may not have applied it; it was not re-sent to avoid doing it twice"
+    )]
+    OutcomeUnknown {
+        /// Always `POST`.
+        verb: &'static str,
+        /// The API endpoint.
+        endpoint: String,
+        /// What happened.
+        reason: String,
+    },
+    /// A 2xx answer that is not JSON: usually a login or landing page from a wrong address.
+    #[error(
+        "TestRail's answer to {verb} {endpoint} (HTTP {status}) is not JSON ({excerpt:?}): the base URL is probably wrong; set --url / TESTRAIL_URL to the address you open TestRail at, e.g. https://example.testrail.io"
+    )]
+    NotJson {
+        /// `GET` or `POST`.
+        verb: &'static str,
+        /// The API endpoint.
+        endpoint: String,
+        /// HTTP status code.
+        status: u16,
+        /// The start of the body.
+        excerpt: String,
+    },
+    /// The server redirected; a POST would silently become a GET, so we never follow.
+    #[error(
+        "TestRail redirected {verb} {endpoint} (HTTP {status}) to {location:?}; redirects are not followed because a redirected POST turns into a GET and the write is lost: set --url / TESTRAIL_URL to the final address (usually the https:// one)"
+    )]
+    Redirect {
+        /// `GET` or `POST`.
+        verb: &'static str,
+        /// The API endpoint.
+        endpoint: String,
+        /// HTTP status code.
+        status: u16,
+        /// The `Location` header.
+        location: String,
+    },
+    /// JSON that does not have the shape the API documents.
+    #[error("unexpected answer to {verb} {endpoint}: {detail}")]
+    Shape {
+        /// `GET` or `POST`.
+        verb: &'static str,
+        /// The API endpoint.
+        endpoint: String,
+        /// What did not fit.
+        detail: String,
+    },
+}
+
+/// What a status code usually means, with the setting to check.
+fn hint(status: u16) -> &'static str {
+    match status {
+        400 => " (HTTP 400: an unknown or invalid ID, or a bad field value)",
+        401 => " (check TESTRAIL_USER and TESTRAIL_API_KEY, or --user and --api-key)",
+        403 => {
+            " (the TestRail user lacks permission for this, or the API is disabled under Administration > Site Settings > API)"
+        }
+        404 => " (unknown API method: check that --url / TESTRAIL_URL is your TestRail address)",
+        409 => " (TestRail Cloud's daily maintenance; try again later)",
+        429 => " (TestRail's rate limit; lower --max-requests-per-minute / TESTRAIL_RPM)",
+        _ => "",
+    }
+}
+
+impl ApiError {
+    /// The HTTP status, when TestRail answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// TestRail's own error text, when it sent one.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            ApiError::Status { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The classified error that decides the exit code.
+    pub fn class(&self) -> Error {
+        let msg = self.to_string();
+        match self {
+            ApiError::Status { status, .. } if is_transient(*status) => Error::Unreachable(msg),
+            ApiError::Status { .. } | ApiError::NotJson { .. } | ApiError::Shape { .. } => {
+                Error::Rejected(msg)
+            }
+            ApiError::Redirect { .. } => Error::Usage(msg),
+            ApiError::Unreachable { .. } | ApiError::OutcomeUnknown { .. } => {
+                Error::Unreachable(msg)
+            }
+        }
+    }
+
+    /// The documented exit code.
+    pub fn exit_code(&self) -> i32 {
+        self.class().exit_code()
+    }
+}
+
+/// Statuses that mean "try again later" rather than "no".
+pub fn is_transient(status: u16) -> bool {
+    matches!(status, 409 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// TestRail's `error` text from a body, or a short printable excerpt of whatever came back.
+pub fn error_text(body: &[u8]) -> String {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        error: String,
+    }
+    match serde_json::from_slice::<Body>(body) {
+        Ok(b) => b.error,
+        Err(_) => excerpt(body),
+    }
+}
+
+/// The first 120 characters of a body, on one line.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut cut: String = one_line.chars().take(120).collect();
+    if one_line.chars().count() > 120 {
+        cut.push('…');
+    }
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(code: u16, message: &str) -> ApiError {
+        ApiError::Status {
+            verb: "GET",
+            endpoint: "get_run/9".into(),
+            status: code,
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn messages_keep_testrail_text_and_name_the_fix() {
+        let e = status(400, "Field :run is not a valid test run.").to_string();
+        assert!(
+            e.contains("GET get_run/9 (HTTP 400): Field :run is not a valid test run."),
+            "{e}"
+        );
+        let e = status(401, "Authentication failed").to_string();
+        assert!(
+            e.contains("TESTRAIL_USER") && e.contains("TESTRAIL_API_KEY"),
+            "{e}"
+        );
+        assert!(e.contains("--api-key"), "{e}");
+        assert!(status(403, "x").to_string().contains("permission"));
+        assert!(status(404, "x").to_string().contains("unknown API method"));
+    }
+
+    #[test]
+    fn classes_pick_the_documented_exit_codes() {
+        assert_eq!(status(400, "x").exit_code(), crate::exit::REJECTED);
+        assert_eq!(status(401, "x").exit_code(), crate::exit::REJECTED);
+        assert_eq!(status(503, "x").exit_code(), crate::exit::UNREACHABLE);
+        let unknown = ApiError::OutcomeUnknown {
+            verb: "POST",
+            endpoint: "add_run/1".into(),
+            reason: "timed out".into(),
+        };
+        assert_eq!(unknown.exit_code(), crate::exit::UNREACHABLE);
+    }
+
+    #[test]
+    fn error_text_reads_testrail_bodies_and_summarises_others() {
+        assert_eq!(
+            error_text(br#"{"error":"Field :x is bad."}"#),
+            "Field :x is bad."
+        );
+        assert_eq!(
+            error_text(b"<html>\n  <b>Login</b>\n</html>"),
+            "<html> <b>Login</b> </html>"
+        );
+        assert_eq!(excerpt("a".repeat(200).as_bytes()).chars().count(), 121);
+    }
+}

@@ -1,0 +1,363 @@
+//! TestRail's objects as serde types.
+//!
+//! Every object is open: TestRail adds fields between versions and admins add `custom_*`
+//! fields, so each type keeps whatever it does not name in `extra`. That way `--output json`
+//! prints exactly what TestRail sent, and nothing breaks when a new field appears. Fields that
+//! some versions omit or send as `null` are `Option` or defaulted.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Fields this crate does not name, kept so objects round-trip.
+pub type Extra = Map<String, Value>;
+
+/// A test run (`get_run`, `add_run`, ...). `get_run` does not list case IDs: use `get_tests`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub project_id: Option<u64>,
+    #[serde(default)]
+    pub suite_id: Option<u64>,
+    #[serde(default)]
+    pub milestone_id: Option<u64>,
+    #[serde(default)]
+    pub assignedto_id: Option<u64>,
+    #[serde(default)]
+    pub plan_id: Option<u64>,
+    #[serde(default)]
+    pub include_all: bool,
+    #[serde(default)]
+    pub is_completed: bool,
+    #[serde(default)]
+    pub completed_on: Option<i64>,
+    #[serde(default)]
+    pub created_on: Option<i64>,
+    #[serde(default)]
+    pub created_by: Option<u64>,
+    #[serde(default)]
+    pub refs: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub passed_count: u64,
+    #[serde(default)]
+    pub blocked_count: u64,
+    #[serde(default)]
+    pub untested_count: u64,
+    #[serde(default)]
+    pub retest_count: u64,
+    #[serde(default)]
+    pub failed_count: u64,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Run {
+    /// Tests in the run, from its status counters (custom statuses included).
+    pub fn test_count(&self) -> u64 {
+        let custom: u64 = (1..=7)
+            .filter_map(|i| self.extra.get(&format!("custom_status{i}_count")))
+            .filter_map(Value::as_u64)
+            .sum();
+        self.passed_count
+            + self.blocked_count
+            + self.untested_count
+            + self.retest_count
+            + self.failed_count
+            + custom
+    }
+}
+
+/// A test: one case inside a run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Test {
+    pub id: u64,
+    pub case_id: u64,
+    #[serde(default)]
+    pub run_id: Option<u64>,
+    #[serde(default)]
+    pub status_id: Option<u64>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A test case.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: u64,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub section_id: Option<u64>,
+    #[serde(default)]
+    pub suite_id: Option<u64>,
+    #[serde(default)]
+    pub refs: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A project. `suite_mode`: 1 single suite, 2 single + baselines, 3 multiple suites.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub suite_mode: Option<u8>,
+    #[serde(default)]
+    pub is_completed: bool,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A test suite.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Suite {
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub project_id: Option<u64>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A section (folder) of cases.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub suite_id: Option<u64>,
+    #[serde(default)]
+    pub parent_id: Option<u64>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A result status (1 passed, 2 blocked, 3 untested, 4 retest, 5 failed, 6+ custom).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub is_system: bool,
+    #[serde(default)]
+    pub is_untested: bool,
+    #[serde(default)]
+    pub is_final: bool,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A TestRail user.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// One result to post with `add_results_for_cases`. `elapsed` is a timespan like `"1m 5s"`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResultForCase {
+    pub case_id: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub defects: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignedto_id: Option<u64>,
+    /// `custom_*` result fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A result as TestRail stores it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResultEntry {
+    pub id: u64,
+    #[serde(default)]
+    pub test_id: u64,
+    #[serde(default)]
+    pub status_id: Option<u64>,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub created_on: Option<i64>,
+    #[serde(default)]
+    pub created_by: Option<u64>,
+    #[serde(default)]
+    pub elapsed: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A test plan with its entries.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub project_id: Option<u64>,
+    #[serde(default)]
+    pub is_completed: bool,
+    #[serde(default)]
+    pub entries: Vec<PlanEntry>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A plan entry; its ID is a UUID string, its runs are one per configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanEntry {
+    pub id: String,
+    #[serde(default)]
+    pub suite_id: Option<u64>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub runs: Vec<Run>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A milestone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub is_completed: bool,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A configuration group (e.g. "Browsers") and its configurations.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfigGroup {
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub configs: Vec<Value>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A custom case field definition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaseField {
+    pub id: u64,
+    #[serde(default)]
+    pub system_name: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub type_id: Option<u64>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A custom result field definition (`configs[].options.is_required` says if it is mandatory).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResultField {
+    pub id: u64,
+    #[serde(default)]
+    pub system_name: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub type_id: Option<u64>,
+    #[serde(default)]
+    pub is_active: Option<bool>,
+    #[serde(default)]
+    pub configs: Vec<Value>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// An attachment ID: a number on older servers, a string since TestRail 7.1 (Cloud).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AttachmentId {
+    Number(u64),
+    Text(String),
+}
+
+impl std::fmt::Display for AttachmentId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AttachmentId::Number(n) => write!(f, "{n}"),
+            AttachmentId::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_fields_round_trip() {
+        let raw = json!({"id": 3, "name": "R", "include_all": false, "is_completed": false,
+                         "custom_status2_count": 4, "dataset_id": null, "failed_count": 1,
+                         "project_id": 1, "suite_id": null, "url": "https://h/index.php?/runs/view/3"});
+        let run: Run = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(run.test_count(), 5);
+        let back = serde_json::to_value(&run).unwrap();
+        for (k, v) in raw.as_object().unwrap() {
+            assert_eq!(back.get(k), Some(v), "field {k}");
+        }
+    }
+
+    #[test]
+    fn attachment_ids_come_as_numbers_or_strings() {
+        let n: AttachmentId = serde_json::from_value(json!(443)).unwrap();
+        let s: AttachmentId = serde_json::from_value(json!("2f6c-11")).unwrap();
+        assert_eq!(
+            (n.to_string(), s.to_string()),
+            ("443".into(), "2f6c-11".into())
+        );
+    }
+
+    #[test]
+    fn results_omit_unset_fields() {
+        let r = ResultForCase {
+            case_id: 7,
+            status_id: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"case_id": 7, "status_id": 1})
+        );
+    }
+}

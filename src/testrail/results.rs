@@ -1,0 +1,67 @@
+//! The results API: add_results_for_cases, get_results_for_run, add_attachment_to_result.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::client::Client;
+use super::error::ApiError;
+use super::models::{AttachmentId, ResultEntry, ResultForCase};
+use super::transport::Body;
+use super::url::Filters;
+
+impl Client {
+    /// `add_results_for_cases/{run_id}`: all-or-nothing (one bad entry rejects the batch);
+    /// answers the new results in request order. An `OutcomeUnknown` error means the batch
+    /// may have been stored: read `get_results_for_run` before sending it again.
+    pub async fn add_results_for_cases(
+        &self,
+        run_id: u64,
+        results: &[ResultForCase],
+    ) -> Result<Vec<ResultEntry>, ApiError> {
+        let body = serde_json::json!({ "results": results });
+        self.post(
+            &format!("add_results_for_cases/{run_id}"),
+            &Filters::new(),
+            &body,
+        )
+        .await
+    }
+
+    /// `get_results_for_run/{run_id}`, every page, newest first.
+    pub async fn get_results_for_run(&self, run_id: u64) -> Result<Vec<ResultEntry>, ApiError> {
+        self.get_list(
+            &format!("get_results_for_run/{run_id}"),
+            &Filters::new(),
+            "results",
+            None,
+        )
+        .await
+    }
+
+    /// `add_attachment_to_result/{result_id}`: one multipart part named `attachment`.
+    pub async fn add_attachment_to_result(
+        &self,
+        result_id: u64,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<AttachmentId, ApiError> {
+        #[derive(Deserialize)]
+        struct Answer {
+            attachment_id: AttachmentId,
+        }
+        let endpoint = format!("add_attachment_to_result/{result_id}");
+        let body = Body::File {
+            field: "attachment",
+            file_name: file_name.to_string(),
+            bytes: Arc::new(bytes),
+        };
+        let value = self.post_raw(&endpoint, &Filters::new(), &body).await?;
+        let answer: Answer = serde_json::from_value(value).map_err(|e| ApiError::Shape {
+            verb: "POST",
+            endpoint,
+            detail: e.to_string(),
+        })?;
+        Ok(answer.attachment_id)
+    }
+}

@@ -1,0 +1,121 @@
+//! Shared set-up for the integration tests: a sandbox, a sanitised command, tiny fake servers.
+
+#![allow(dead_code)]
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use testrail_report::sandbox::{DEFAULT_API_KEY, DEFAULT_USER, Sandbox, SandboxOptions};
+
+/// A sandbox with the demo project (project 1, suite 1, cases 1..=12, milestone 1).
+pub fn sandbox() -> Sandbox {
+    sandbox_with(SandboxOptions::default())
+}
+
+/// A sandbox with custom options.
+pub fn sandbox_with(opts: SandboxOptions) -> Sandbox {
+    Sandbox::spawn(opts).expect("sandbox starts")
+}
+
+/// The `testrail-report` binary with a clean environment: no `TESTRAIL_*`, proxy or CI
+/// variables leak in from the machine running the tests.
+pub fn bare_cmd() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_testrail-report"));
+    for (key, _) in std::env::vars_os() {
+        let k = key.to_string_lossy();
+        if k.starts_with("TESTRAIL_") || k.starts_with("GITHUB_") || k.starts_with("GITLAB_")
+            || k.to_ascii_lowercase().ends_with("_proxy") || k == "CI" || k == "JENKINS_URL"
+        {
+            cmd.env_remove(&key);
+        }
+    }
+    // Keep fault tests fast: backoff starts at 20 ms (so a 429 without Retry-After waits 100 ms).
+    cmd.env("TESTRAIL_BACKOFF_MS", "20");
+    cmd
+}
+
+/// The binary, connected to `sandbox` with its default credentials.
+pub fn cmd(sandbox: &Sandbox) -> Command {
+    let mut cmd = bare_cmd();
+    cmd.env("TESTRAIL_URL", sandbox.base_url())
+        .env("TESTRAIL_USER", DEFAULT_USER)
+        .env("TESTRAIL_API_KEY", DEFAULT_API_KEY);
+    cmd
+}
+
+/// Run a command expecting success and parse its stdout as JSON.
+pub fn json_of(cmd: &mut Command) -> Value {
+    let out = cmd.arg("--output").arg("json").output().expect("runs");
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
+}
+
+/// API calls of one method in the sandbox's request log.
+pub fn calls(sandbox: &Sandbox, api_method: &str) -> usize {
+    sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.api_method.as_deref() == Some(api_method))
+        .count()
+}
+
+/// Every request path of one API method, as the sandbox received it.
+pub fn paths(sandbox: &Sandbox, api_method: &str) -> Vec<String> {
+    sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.api_method.as_deref() == Some(api_method))
+        .map(|r| r.path.clone())
+        .collect()
+}
+
+/// A one-trick HTTP server: answers every request with `response` and counts requests.
+pub struct FakeServer {
+    /// `http://127.0.0.1:PORT/`
+    pub url: String,
+    hits: Arc<AtomicUsize>,
+    first_request: Arc<std::sync::Mutex<String>>,
+}
+
+impl FakeServer {
+    /// Start answering with a raw HTTP response (status line, headers, body).
+    pub fn start(response: String) -> FakeServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/", listener.local_addr().expect("addr"));
+        let hits = Arc::new(AtomicUsize::new(0));
+        let first_request = Arc::new(std::sync::Mutex::new(String::new()));
+        let (h, f) = (hits.clone(), first_request.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut buf = [0u8; 8192];
+                let n = stream.read(&mut buf).unwrap_or(0);
+                if h.fetch_add(1, Ordering::SeqCst) == 0 {
+                    *f.lock().unwrap() = String::from_utf8_lossy(&buf[..n]).into_owned();
+                }
+                let _ = stream.write_all(response.as_bytes());
+            }
+        });
+        FakeServer { url, hits, first_request }
+    }
+
+    /// How many requests arrived.
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
+
+    /// The first request's head and start of body, as received.
+    pub fn first_request(&self) -> String {
+        self.first_request.lock().unwrap().clone()
+    }
+}
