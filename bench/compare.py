@@ -69,7 +69,7 @@ class Sandbox:
         log = self.get("__sandbox/requests")
         if isinstance(log, dict):
             log = log.get("requests", [])
-        return [entry for entry in log if "/api/v2/" in json.dumps(entry)]
+        return [entry for entry in log if entry.get("api_method") or "/api/v2/" in entry.get("path", "")]
 
     def stop(self):
         if self.proc.poll() is None:
@@ -82,15 +82,31 @@ class Sandbox:
         self.log.close()
 
 
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def run_measured(argv, env, cwd, log_path):
-    """Run argv to completion; return (seconds, peak RSS in MB, exit code)."""
+    """Run argv to completion; return (wall seconds, peak RSS in MB, CPU seconds, exit code).
+
+    Peak RSS comes from GNU time when installed: a child forked from this Python process carries
+    the harness's own pages until it execs, and the kernel counts those in its ru_maxrss, so
+    wait4 alone would report ~25 MB for a tool that never uses that much. GNU time's own
+    footprint (~1 MB) is the remaining bias, the same for both tools.
+    """
+    usage_file = log_path + ".rusage"
+    wrapped = [GNU_TIME, "-f", "%M %U %S", "-o", usage_file, *argv] if GNU_TIME else argv
     with open(log_path, "w") as log:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(wrapped, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024.0, proc.returncode
+    code = os.waitstatus_to_exitcode(status)
+    if GNU_TIME:
+        with open(usage_file) as f:
+            # GNU time prefixes a "Command exited with non-zero status" line when the tool fails.
+            kb, user, system = f.read().split()[-3:]
+        return elapsed, int(kb) / 1024.0, float(user) + float(system), code
+    return elapsed, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime, code
 
 
 def run_counts(sandbox):
@@ -181,10 +197,11 @@ def measure_once(tool, scenario, sandbox_bin, work, tag):
     try:
         log_path = os.path.join(logs, f"{tag}.log")
         argv = tool.argv_for(scenario, sandbox.url)
-        seconds, rss, code = run_measured(argv, tool.env(sandbox.url), work, log_path)
+        seconds, rss, cpu, code = run_measured(argv, tool.env(sandbox.url), work, log_path)
         calls = sandbox.api_calls()
         with open(os.path.join(logs, f"{tag}.calls.json"), "w") as out:
             json.dump(calls, out, indent=0)
+        largest_body = max((c.get("body_size", 0) for c in calls), default=0)
         calls = len(calls)
         total, tested = run_counts(sandbox)
     finally:
@@ -200,7 +217,8 @@ def measure_once(tool, scenario, sandbox_bin, work, tag):
             f"({tested} with a result; expected {size} and at least {expected}).\n"
             f"command: {' '.join(argv)}\nlast output:\n{tail}"
         )
-    return {"seconds": seconds, "rss_mb": rss, "calls": calls, "tests": total, "results": tested}
+    return {"seconds": seconds, "cpu": cpu, "rss_mb": rss, "calls": calls, "tests": total, "results": tested,
+            "largest_body_kb": largest_body / 1024.0}
 
 
 def startup(argv, env, runs):
@@ -248,22 +266,22 @@ def render(meta, rows, start_rows):
            f"{meta['load_after']} after. Commit {meta['commit']} ({meta['build']} build), trcli {meta['trcli']}, "
            f"{meta['rounds']} round(s), medians; each run against a fresh `testrail-sandbox` on 127.0.0.1.",
            "",
-           "| scenario | tool | wall time | peak RSS | API calls | results posted |",
-           "|---|---|---:|---:|---:|---:|"]
+           "| scenario | tool | wall time | CPU time | peak RSS | API calls | results posted |",
+           "|---|---|---:|---:|---:|---:|---:|"]
     for row in rows:
         for tool in row["tools"]:
             m = row["tools"][tool]
-            out.append(f"| {row['label']} | {tool} | {m['seconds']:.3f} s | {m['rss_mb']:.1f} MB | "
+            out.append(f"| {row['label']} | {tool} | {m['seconds']:.3f} s | {m['cpu']:.2f} s | {m['rss_mb']:.1f} MB | "
                        f"{m['calls']} | {m['results']:,} |")
     have_trcli = any("trcli" in row["tools"] for row in rows)
     if have_trcli:
-        out += ["", "| scenario | faster (trcli ÷ ours) | memory (trcli ÷ ours) | API calls (trcli ÷ ours) |",
-                "|---|---:|---:|---:|"]
+        out += ["", "| scenario | wall time (trcli ÷ ours) | CPU time | peak RSS | API calls |",
+                "|---|---:|---:|---:|---:|"]
         for row in rows:
             t = row["tools"]
             if "trcli" in t:
                 a, b = t["testrail-report"], t["trcli"]
-                out.append(f"| {row['label']} | {fmt_ratio(b['seconds'], a['seconds'])} | "
+                out.append(f"| {row['label']} | {fmt_ratio(b['seconds'], a['seconds'])} | {fmt_ratio(b['cpu'], a['cpu'])} | "
                            f"{fmt_ratio(b['rss_mb'], a['rss_mb'])} | {fmt_ratio(b['calls'], a['calls'])} |")
     if start_rows:
         out += ["", "| start-up | median of runs |", "|---|---:|"]
@@ -322,7 +340,7 @@ def main():
                 tag = f"{scenario['mode']}-{scenario['size']}-r{r}-{tool.name}"
                 sample = measure_once(tool, scenario, os.path.abspath(args.sandbox), work, tag)
                 samples[tool.name].append(sample)
-                print(f"  {scenario['label']:<32} round {r + 1} {tool.name:<16} {sample['seconds']:8.3f} s "
+                print(f"  {scenario['label']:<32} round {r + 1} {tool.name:<16} {sample['seconds']:8.3f} s {sample['cpu']:7.2f} s CPU "
                       f"{sample['rss_mb']:7.1f} MB {sample['calls']:6d} calls", file=sys.stderr, flush=True)
         rows.append({"label": scenario["label"], "mode": scenario["mode"], "size": scenario["size"],
                      "tools": {name: median_of(s) for name, s in samples.items() if s},

@@ -104,28 +104,25 @@ def write_report(path, size, mode, seed=8):
 
 
 def seed_document(size, mode):
-    """The sandbox seed: one project, one suite, sections by area, case i+1 for test i."""
+    """The sandbox seed (src/sandbox/seed.rs): one project, one suite, a section per area, and
+    case i + 1 for test i, holding "classname.name" in custom_automation_id."""
     sections = {}
-    cases = []
     for i in range(size):
         classname, name = identity(i, mode)
         area = classname.split(".")[2]
-        section_id = sections.setdefault(area, len(sections) + 1)
-        cases.append(
-            {
-                "id": i + 1,
-                "title": name,
-                "section_id": section_id,
-                "custom_automation_id": f"{classname}.{name}",
-            }
+        section = sections.setdefault(area, {"id": len(sections) + 1, "name": area, "cases": []})
+        section["cases"].append(
+            {"id": i + 1, "title": name, "custom_automation_id": f"{classname}.{name}"}
         )
     return {
-        "projects": [{"id": PROJECT_ID, "name": PROJECT_NAME, "suite_mode": 3}],
-        "suites": [{"id": SUITE_ID, "project_id": PROJECT_ID, "name": "Bench suite"}],
-        "sections": [
-            {"id": sid, "suite_id": SUITE_ID, "name": area} for area, sid in sections.items()
-        ],
-        "cases": [dict(c, suite_id=SUITE_ID) for c in cases],
+        "projects": [
+            {
+                "id": PROJECT_ID,
+                "name": PROJECT_NAME,
+                "suite_mode": 1,
+                "suites": [{"id": SUITE_ID, "name": "Master", "sections": list(sections.values())}],
+            }
+        ]
     }
 
 
