@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -59,8 +60,10 @@ pub struct Totals {
 /// One testcase as `inspect` shows it.
 #[derive(Debug, Serialize)]
 pub struct TestRow<'a> {
-    pub file: String,
-    pub suite: String,
+    /// Shared by every test of a file.
+    pub file: Arc<str>,
+    /// The suite path joined with ` / `, shared by the tests of one suite.
+    pub suite: Arc<str>,
     pub classname: &'a str,
     pub name: &'a str,
     pub outcome: Outcome,
@@ -98,10 +101,19 @@ impl<'a> Inventory<'a> {
             warnings: loaded.warnings.clone(),
         };
         let mut by_case: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+        let mut suite_cache: Option<(Arc<[String]>, Arc<str>)> = None;
         for report in &loaded.reports {
-            let path = report.path.display().to_string();
+            let path: Arc<str> = Arc::from(report.path.display().to_string());
             let mut counts = Counts::default();
             for test in &report.tests {
+                let suite = match &suite_cache {
+                    Some((key, joined)) if Arc::ptr_eq(key, &test.suite) => joined.clone(),
+                    _ => {
+                        let joined: Arc<str> = Arc::from(test.suite.join(" / "));
+                        suite_cache = Some((test.suite.clone(), joined.clone()));
+                        joined
+                    }
+                };
                 counts.add(test);
                 let ids = mapper.case_ids(test).ids;
                 for &id in &ids {
@@ -109,7 +121,7 @@ impl<'a> Inventory<'a> {
                 }
                 inv.tests.push(TestRow {
                     file: path.clone(),
-                    suite: test.suite.join(" / "),
+                    suite,
                     classname: &test.classname,
                     name: &test.name,
                     outcome: test.outcome,
@@ -118,7 +130,7 @@ impl<'a> Inventory<'a> {
                     retries: test.retries,
                 });
             }
-            inv.add_file(path, counts);
+            inv.add_file(path.to_string(), counts);
         }
         inv.duplicate_case_ids = by_case
             .into_iter()

@@ -8,6 +8,7 @@ use crate::mapping::MappingOptions;
 
 /// Case-ID mapping options.
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Case-ID mapping")]
 pub struct MappingArgs {
     /// Testcase property holding case IDs (repeat or separate with commas). Default:
     /// test_id, testrail_case_id, case_id.

@@ -6,6 +6,7 @@ use crate::junit::ReportSelection;
 
 /// Report files and what to do when some are missing or unreadable.
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Reports")]
 pub struct ReportArgs {
     /// JUnit XML report files, directories (every *.xml below) or glob patterns such as
     /// 'build/test-results/**/TEST-*.xml' (quote them so the shell does not expand them).

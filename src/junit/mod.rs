@@ -20,3 +20,6 @@ mod select;
 
 pub use load::{Loaded, load};
 pub use select::{ReportSelection, Selected, select};
+
+#[cfg(test)]
+mod tests;

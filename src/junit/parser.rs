@@ -170,17 +170,11 @@ impl Parser {
             return Ok(());
         };
         // Decode only what can be kept: a 50 MB log costs no more than 64 KiB of work.
-        let take = raw.len().min(buf.remaining() + 16);
-        let mut text = self.enc.decode(&raw[..take], &mut self.notes.invalid_utf8);
+        let take = keepable_prefix(raw, buf.remaining() + 16, escaped);
         if take < raw.len() {
-            // The cut may split a UTF-8 sequence; drop the partial character.
-            if let Cow::Owned(s) = &mut text {
-                while s.ends_with('\u{FFFD}') {
-                    s.pop();
-                }
-            }
             buf.mark_truncated();
         }
+        let mut text = self.enc.decode(&raw[..take], &mut self.notes.invalid_utf8);
         if escaped {
             text = text::unescape(text, &mut self.notes.unknown_entity);
         }
@@ -362,9 +356,9 @@ impl Parser {
             retries: 0,
         };
         let (mut skip_attr, mut status_outcome) = (false, None);
-        let mut time_raw: Option<String> = None;
+        let (mut time_attr, mut duration_attr) = (None, None);
         let mut class_attr: Option<String> = None;
-        for attr in e.attributes() {
+        for attr in e.attributes().with_checks(false).with_checks(false) {
             let attr =
                 attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
             let raw = &*attr.value;
@@ -374,8 +368,9 @@ impl Parser {
                 b"name" => test.name = self.value(raw).into_owned(),
                 b"classname" => test.classname = self.value(raw).into_owned(),
                 b"class" => class_attr = Some(self.value(raw).into_owned()),
-                b"time" => time_raw = Some(self.value(raw).into_owned()),
-                b"duration" if time_raw.is_none() => time_raw = Some(self.value(raw).into_owned()),
+                // Parsed after the loop, once `name` is known for the warning.
+                b"time" => time_attr = Some(attr.value.clone()),
+                b"duration" => duration_attr = Some(attr.value.clone()),
                 b"file" | b"filepath" if test.source_file.is_none() => {
                     test.source_file = Some(self.value(raw).into_owned());
                 }
@@ -406,8 +401,9 @@ impl Parser {
         if test.classname.is_empty() {
             test.classname = class_attr.unwrap_or_default();
         }
-        if let Some(raw) = time_raw {
-            test.time = self.parse_time(&raw, &test);
+        if let Some(raw) = time_attr.or(duration_attr) {
+            let value = self.value(&raw);
+            test.time = self.parse_time(&value, &test);
         }
         self.case = Some(Pending {
             test,
@@ -464,7 +460,7 @@ impl Parser {
             body: Default::default(),
         };
         let (mut file, mut line) = (None, None);
-        for attr in e.attributes() {
+        for attr in e.attributes().with_checks(false).with_checks(false) {
             let attr =
                 attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
             let raw = &*attr.value;
@@ -537,7 +533,7 @@ impl Parser {
 
     /// One attribute's decoded value, if present.
     fn attr(&mut self, e: &BytesStart, key: &[u8], offset: u64) -> Result<Option<String>, Fail> {
-        for attr in e.attributes() {
+        for attr in e.attributes().with_checks(false).with_checks(false) {
             let attr =
                 attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
             if attr.key.as_ref() == key {
@@ -569,6 +565,27 @@ fn check_attr(raw: &[u8], offset: u64) -> Result<(), Fail> {
         ));
     }
     Ok(())
+}
+
+/// How many bytes of `raw` to decode when at most about `room` can be kept: never cutting
+/// a UTF-8 sequence or an entity reference in two (either would look like bad input).
+fn keepable_prefix(raw: &[u8], room: usize, escaped: bool) -> usize {
+    if raw.len() <= room {
+        return raw.len();
+    }
+    let mut take = room;
+    while take > 0 && (raw[take] & 0xC0) == 0x80 {
+        take -= 1;
+    }
+    if escaped {
+        let tail = &raw[take.saturating_sub(12)..take];
+        if let Some(amp) = tail.iter().rposition(|&b| b == b'&') {
+            if !tail[amp..].contains(&b';') {
+                take = take.saturating_sub(12) + amp;
+            }
+        }
+    }
+    take
 }
 
 fn capped(s: Cow<'_, str>) -> String {

@@ -5,3 +5,4 @@ mod corpus;
 
 mod common;
 mod runs;
+mod inspect;
