@@ -61,6 +61,15 @@ class Sandbox:
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.load(response)
 
+    def cpu_seconds(self):
+        """CPU time the server has used so far (Linux; None elsewhere)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return None
+
     def api(self, endpoint):
         return self.get(f"index.php?/api/v2/{endpoint}")
 
@@ -197,7 +206,10 @@ def measure_once(tool, scenario, sandbox_bin, work, tag):
     try:
         log_path = os.path.join(logs, f"{tag}.log")
         argv = tool.argv_for(scenario, sandbox.url)
+        server_before = sandbox.cpu_seconds()
         seconds, rss, cpu, code = run_measured(argv, tool.env(sandbox.url), work, log_path)
+        server_after = sandbox.cpu_seconds()
+        server_cpu = None if server_before is None else server_after - server_before
         calls = sandbox.api_calls()
         with open(os.path.join(logs, f"{tag}.calls.json"), "w") as out:
             json.dump(calls, out, indent=0)
@@ -217,7 +229,7 @@ def measure_once(tool, scenario, sandbox_bin, work, tag):
             f"({tested} with a result; expected {size} and at least {expected}).\n"
             f"command: {' '.join(argv)}\nlast output:\n{tail}"
         )
-    return {"seconds": seconds, "cpu": cpu, "rss_mb": rss, "calls": calls, "tests": total, "results": tested,
+    return {"seconds": seconds, "cpu": cpu, "server_cpu": server_cpu, "rss_mb": rss, "calls": calls, "tests": total, "results": tested,
             "largest_body_kb": largest_body / 1024.0}
 
 
@@ -255,6 +267,10 @@ def commit():
         return "unknown"
 
 
+def fmt_seconds(value):
+    return "n/a" if value is None else f"{value:.2f} s"
+
+
 def fmt_ratio(theirs, mine):
     if not mine:
         return "n/a"
@@ -266,13 +282,16 @@ def render(meta, rows, start_rows):
            f"{meta['load_after']} after. Commit {meta['commit']} ({meta['build']} build), trcli {meta['trcli']}, "
            f"{meta['rounds']} round(s), medians; each run against a fresh `testrail-sandbox` on 127.0.0.1.",
            "",
-           "| scenario | tool | wall time | CPU time | peak RSS | API calls | results posted |",
-           "|---|---|---:|---:|---:|---:|---:|"]
+           "| scenario | tool | wall time | CPU time | peak RSS | API calls | results posted | sandbox CPU |",
+           "|---|---|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         for tool in row["tools"]:
             m = row["tools"][tool]
             out.append(f"| {row['label']} | {tool} | {m['seconds']:.3f} s | {m['cpu']:.2f} s | {m['rss_mb']:.1f} MB | "
-                       f"{m['calls']} | {m['results']:,} |")
+                       f"{m['calls']} | {m['results']:,} | {fmt_seconds(m['server_cpu'])} |")
+    out += ["", "Wall time runs from spawn to exit and so includes the sandbox's answers; CPU time is the "
+            "tool's own (user + system); sandbox CPU is what the server spent during that run; peak "
+            "RSS is the tool's (GNU time's %M); API calls are counted in the sandbox's request log."]
     have_trcli = any("trcli" in row["tools"] for row in rows)
     if have_trcli:
         out += ["", "| scenario | wall time (trcli ÷ ours) | CPU time | peak RSS | API calls |",
@@ -291,7 +310,11 @@ def render(meta, rows, start_rows):
 
 
 def median_of(samples):
-    return {k: statistics.median(s[k] for s in samples) for k in samples[0]}
+    out = {}
+    for key in samples[0]:
+        values = [s[key] for s in samples if s[key] is not None]
+        out[key] = statistics.median(values) if values else None
+    return out
 
 
 def main():

@@ -4,6 +4,7 @@
 #   bash bench/compare.sh              # full run: 1k/10k/100k by case ID, 10k/20k by automation ID
 #   bash bench/compare.sh --tiny       # 200 tests, one round, both tools, debug build (CI's smoke run)
 #   bash bench/compare.sh --skip-trcli --sizes 100000 --auto-sizes ''
+#   bash bench/compare.sh --with-parser   # also the reader benchmark (cargo bench --bench parser)
 #
 # Builds the release binaries, installs trcli from PyPI into a throwaway virtualenv under
 # bench/out/ (pinned, so figures stay comparable), then hands over to bench/compare.py, which
@@ -14,6 +15,8 @@ cd "$(dirname "$0")/.."
 TRCLI_VERSION=1.15.3
 OUT=bench/out
 skip_trcli=0
+with_parser=0
+results_dir=$OUT
 profile=release
 args=()
 while [ $# -gt 0 ]; do
@@ -21,10 +24,12 @@ while [ $# -gt 0 ]; do
         # The smoke run only proves the harness still works end to end, so it reuses the debug
         # build `cargo test` already made instead of paying for a release build in CI.
         --tiny) args+=(--sizes 200 --auto-sizes 200 --rounds 1 --startup-runs 3 --out "$OUT/tiny")
-                profile=debug ;;
+                profile=debug; results_dir=$OUT/tiny ;;
         --skip-trcli) skip_trcli=1 ;;
-        --sizes|--auto-sizes|--rounds|--startup-runs|--trcli-max|--out) args+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        --with-parser) with_parser=1 ;;
+        --out) args+=("$1" "$2"); results_dir=$2; shift ;;
+        --sizes|--auto-sizes|--rounds|--startup-runs|--trcli-max) args+=("$1" "$2"); shift ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -52,5 +57,15 @@ if [ "$skip_trcli" = 0 ]; then
     trcli_args=(--trcli "$venv/bin/trcli")
 fi
 
-exec python3 bench/compare.py --ours "$bin/testrail-report" --sandbox "$bin/testrail-sandbox" \
+export PYTHONDONTWRITEBYTECODE=1
+python3 bench/compare.py --ours "$bin/testrail-report" --sandbox "$bin/testrail-sandbox" \
     --build "$profile" "${trcli_args[@]}" "${args[@]}"
+
+if [ "$with_parser" = 1 ]; then
+    echo "==> cargo bench --bench parser (the reader on its own)" >&2
+    {
+        printf '\n### Reader (cargo bench --bench parser)\n\n```text\n'
+        cargo bench --locked --bench parser 2>/dev/null
+        printf '```\n'
+    } | tee -a "$results_dir/results.md"
+fi
