@@ -103,19 +103,21 @@ def run_measured(argv, env, cwd, log_path):
     footprint (~1 MB) is the remaining bias, the same for both tools.
     """
     usage_file = log_path + ".rusage"
-    wrapped = [GNU_TIME, "-f", "%M %U %S", "-o", usage_file, *argv] if GNU_TIME else argv
+    wrapped = [GNU_TIME, "-f", "%M", "-o", usage_file, *argv] if GNU_TIME else argv
     with open(log_path, "w") as log:
         start = time.perf_counter()
         proc = subprocess.Popen(wrapped, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
+    # CPU from wait4: microseconds, and it includes the tool GNU time waited for.
+    cpu = usage.ru_utime + usage.ru_stime
     if GNU_TIME:
         with open(usage_file) as f:
             # GNU time prefixes a "Command exited with non-zero status" line when the tool fails.
-            kb, user, system = f.read().split()[-3:]
-        return elapsed, int(kb) / 1024.0, float(user) + float(system), code
-    return elapsed, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime, code
+            kb = f.read().split()[-1]
+        return elapsed, int(kb) / 1024.0, cpu, code
+    return elapsed, usage.ru_maxrss / 1024.0, cpu, code
 
 
 def run_counts(sandbox):
@@ -287,7 +289,7 @@ def render(meta, rows, start_rows):
     for row in rows:
         for tool in row["tools"]:
             m = row["tools"][tool]
-            out.append(f"| {row['label']} | {tool} | {m['seconds']:.3f} s | {m['cpu']:.2f} s | {m['rss_mb']:.1f} MB | "
+            out.append(f"| {row['label']} | {tool} | {m['seconds']:.3f} s | {m['cpu']:.3f} s | {m['rss_mb']:.1f} MB | "
                        f"{m['calls']} | {m['results']:,} | {fmt_seconds(m['server_cpu'])} |")
     out += ["", "Wall time runs from spawn to exit and so includes the sandbox's answers; CPU time is the "
             "tool's own (user + system); sandbox CPU is what the server spent during that run; peak "
@@ -363,7 +365,7 @@ def main():
                 tag = f"{scenario['mode']}-{scenario['size']}-r{r}-{tool.name}"
                 sample = measure_once(tool, scenario, os.path.abspath(args.sandbox), work, tag)
                 samples[tool.name].append(sample)
-                print(f"  {scenario['label']:<32} round {r + 1} {tool.name:<16} {sample['seconds']:8.3f} s {sample['cpu']:7.2f} s CPU "
+                print(f"  {scenario['label']:<32} round {r + 1} {tool.name:<16} {sample['seconds']:8.3f} s {sample['cpu']:7.3f} s CPU "
                       f"{sample['rss_mb']:7.1f} MB {sample['calls']:6d} calls", file=sys.stderr, flush=True)
         rows.append({"label": scenario["label"], "mode": scenario["mode"], "size": scenario["size"],
                      "tools": {name: median_of(s) for name, s in samples.items() if s},
