@@ -330,7 +330,10 @@ def main():
                     help="skip trcli on scenarios larger than this (it needs minutes there)")
     ap.add_argument("--build", default="release", help="which build of ours is measured (stamped on the table)")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds-large", type=int, default=None,
+                    help="rounds for scenarios above 10,000 tests (default: --rounds); trcli needs minutes there")
     ap.add_argument("--startup-runs", type=int, default=30)
+    ap.add_argument("--readme", help="replace the table between the bench-results markers of this file")
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     args = ap.parse_args()
 
@@ -351,7 +354,9 @@ def main():
     scenarios += [make_scenario(data_dir, "automation", n) for n in auto_sizes]
 
     meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-            "commit": commit(), "trcli": trcli_version, "rounds": args.rounds, "build": args.build,
+            "commit": commit(), "trcli": trcli_version, "build": args.build,
+            "rounds": str(args.rounds) if args.rounds_large in (None, args.rounds)
+            else f"{args.rounds} (above 10,000 tests: {args.rounds_large})",
             "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg())}
 
     rows = []
@@ -359,7 +364,10 @@ def main():
         samples = {tool.name: [] for tool in tools}
         active = [t for t in tools
                   if t.name != "trcli" or args.trcli_max is None or scenario["size"] <= args.trcli_max]
-        for r in range(args.rounds):
+        rounds = args.rounds
+        if scenario["size"] > 10_000 and args.rounds_large is not None:
+            rounds = args.rounds_large
+        for r in range(rounds):
             order = active if r % 2 == 0 else list(reversed(active))
             for tool in order:
                 tag = f"{scenario['mode']}-{scenario['size']}-r{r}-{tool.name}"
@@ -390,7 +398,22 @@ def main():
         out.write(table)
     with open(os.path.join(work, "results.json"), "w") as out:
         json.dump({"meta": meta, "rows": rows, "startup": start_rows}, out, indent=1)
+    if args.readme:
+        update_readme(args.readme, table)
     print(table)
+
+
+def update_readme(path, table):
+    """Put the table between `<!-- bench-results:start -->` and `<!-- bench-results:end -->`."""
+    start, end = "<!-- bench-results:start -->\n", "<!-- bench-results:end -->"
+    with open(path) as f:
+        text = f.read()
+    if start not in text or end not in text:
+        raise SystemExit(f"{path} has no {start.strip()} ... {end} markers")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    with open(path, "w") as f:
+        f.write(head + start + table + end + tail)
 
 
 if __name__ == "__main__":

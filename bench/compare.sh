@@ -5,6 +5,7 @@
 #   bash bench/compare.sh --tiny       # 200 tests, one round, both tools, debug build (CI's smoke run)
 #   bash bench/compare.sh --skip-trcli --sizes 100000 --auto-sizes ''
 #   bash bench/compare.sh --with-parser   # also the reader benchmark (cargo bench --bench parser)
+#   bash bench/compare.sh --rounds 3 --rounds-large 1 --update-readme   # how the README's table is made
 #
 # Builds the release binaries, installs trcli from PyPI into a throwaway virtualenv under
 # bench/out/ (pinned, so figures stay comparable), then hands over to bench/compare.py, which
@@ -28,8 +29,9 @@ while [ $# -gt 0 ]; do
         --skip-trcli) skip_trcli=1 ;;
         --with-parser) with_parser=1 ;;
         --out) args+=("$1" "$2"); results_dir=$2; shift ;;
-        --sizes|--auto-sizes|--rounds|--startup-runs|--trcli-max) args+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --sizes|--auto-sizes|--rounds|--rounds-large|--startup-runs|--trcli-max) args+=("$1" "$2"); shift ;;
+        --update-readme) args+=(--readme README.md) ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
