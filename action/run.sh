@@ -14,28 +14,33 @@
 # Runs under bash on Linux, macOS and Windows runners (Git Bash there).
 set -euo pipefail
 
+# A workflow command's message with `%`, CR and LF escaped, so it cannot end the command early
+# (the runner's unescaping rules, as in @actions/core).
+escape_data() {
+    local v=$1
+    v=${v//'%'/%25}; v=${v//$'\r'/%0D}; v=${v//$'\n'/%0A}
+    printf '%s' "$v"
+}
 log() { printf '%s\n' "testrail-report action: $*" >&2; }
-die() { printf '::error title=testrail-report action::%s\n' "$*" >&2; exit 2; }
+die() { printf '::error title=testrail-report action::%s\n' "$(escape_data "$*")" >&2; exit 2; }
 
 action_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 temp_dir=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
 server=${GITHUB_SERVER_URL:-https://github.com}
 
 # Mask the API key before anything could print it, in case it did not come from a secret.
-# `%`, CR and LF are escaped so a strange key cannot end the command early.
-mask() {
-    local v=$1
-    v=${v//'%'/%25}; v=${v//$'\r'/%0D}; v=${v//$'\n'/%0A}
-    printf '::add-mask::%s\n' "$v" >&2
-}
-if [[ -n "${TESTRAIL_API_KEY:-}" ]]; then mask "$TESTRAIL_API_KEY"; fi
+if [[ -n "${TESTRAIL_API_KEY:-}" ]]; then
+    printf '::add-mask::%s\n' "$(escape_data "$TESTRAIL_API_KEY")" >&2
+fi
 
 # github.action_ref/action_repository are often empty inside composite actions
 # (actions/runner#2473); the runner checks actions out at _actions/<owner>/<repo>/<ref>.
 action_ref=${ACTION_REF:-}
 action_repo=${ACTION_REPOSITORY:-}
 if [[ -z "$action_ref" || -z "$action_repo" ]]; then
-    IFS=/ read -r -a parts <<<"${GITHUB_ACTION_PATH:-$action_dir}"
+    checkout=${GITHUB_ACTION_PATH:-$action_dir}
+    checkout=${checkout//\\//}  # Windows runners use backslashes
+    IFS=/ read -r -a parts <<<"$checkout"
     n=${#parts[@]}
     if (( n >= 4 )) && [[ "${parts[n-4]}" == _actions ]]; then
         action_repo=${action_repo:-${parts[n-3]}/${parts[n-2]}}

@@ -8,12 +8,14 @@ pub mod ci;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod demo;
 pub mod env;
 pub mod error;
 pub mod exit;
 pub mod inspect;
 pub mod junit;
 pub mod mapping;
+pub mod panic;
 pub mod sandbox;
 pub mod secret;
 pub mod submit;
@@ -29,5 +31,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         cli::Command::Inspect(args) => inspect::run(&args, cli.global.output),
         cli::Command::Run(cmd) => commands::run::execute(&cli.global, &cmd),
         cli::Command::Submit(args) => submit::command::run(&cli.global, &args),
+        cli::Command::Demo(args) => demo::run(&cli.global, &args),
     }
 }

@@ -4,6 +4,8 @@ use clap::Parser;
 
 fn main() {
     testrail_report::env::drop_empty_vars();
+    testrail_report::panic::install_hook();
+    testrail_report::panic::force_for_tests();
     let cli = testrail_report::cli::Cli::parse();
     let code = match testrail_report::run(cli) {
         Ok(code) => code,

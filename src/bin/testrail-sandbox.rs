@@ -38,6 +38,9 @@ struct Args {
     /// Answer bulk GETs with bare arrays, like TestRail before 6.7.
     #[arg(long)]
     legacy_arrays: bool,
+    /// Prefix API answers with `USER AUTHENTICATION SUCCESSFUL!`, like some old servers.
+    #[arg(long)]
+    auth_banner: bool,
     /// Inject errors: STATUS[:every=N][:next=K][:method=M][:retry-after=S|date:S|none]
     /// (e.g. `429:every=3:retry-after=2`, `503:next=2:method=add_run`). Repeatable.
     #[arg(long, value_name = "SPEC")]
@@ -104,14 +107,19 @@ fn run(args: Args) -> anyhow::Result<()> {
         state_file: args.state.clone(),
         faults: faults(&args)?,
         legacy_arrays: args.legacy_arrays,
+        auth_banner: args.auth_banner,
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let sandbox = Sandbox::start(opts)
             .await
             .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
+        // One line on stdout, for scripts to parse; the rest goes to stderr.
         println!("testrail-sandbox listening on {}", sandbox.base_url());
-        println!("user: {}  (API key given with --api-key)", args.user);
+        eprintln!(
+            "testrail-sandbox: log in as {} with the key given by --api-key; Ctrl-C stops",
+            args.user
+        );
         wait_for_signal().await;
         sandbox.shutdown().await;
         Ok(())

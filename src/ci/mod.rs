@@ -13,6 +13,8 @@ mod utc;
 
 use std::path::PathBuf;
 
+use anyhow::Context;
+
 pub use context::{CiContext, CiKind};
 
 use crate::summary::Summary;
@@ -30,6 +32,16 @@ pub struct PublishOptions {
 /// Actions the step outputs, job summary and annotations (annotations go to stderr, keeping
 /// stdout for `--output json`; see [`commands`]).
 pub fn publish(summary: &Summary, ctx: &CiContext, opts: &PublishOptions) -> anyhow::Result<()> {
+    write_all(summary, ctx, opts).with_context(|| match summary.run_id {
+        // The results are in TestRail by now: say so, so nobody re-runs the whole report.
+        Some(id) if !summary.dry_run => {
+            format!("the results are in run R{id}, but the CI files could not be written")
+        }
+        _ => "the CI files could not be written".to_string(),
+    })
+}
+
+fn write_all(summary: &Summary, ctx: &CiContext, opts: &PublishOptions) -> anyhow::Result<()> {
     if let Some(path) = &opts.dotenv {
         dotenv::write_dotenv(path, summary)?;
     }
@@ -62,6 +74,25 @@ mod tests {
         let env = std::fs::read_to_string(dir.path().join("t.env")).unwrap();
         assert_eq!(env, "TESTRAIL_RUN_ID=5\n");
         assert!(dir.path().join("s.json").exists());
+    }
+
+    #[test]
+    fn a_failed_write_says_the_results_are_already_posted() {
+        let opts = PublishOptions {
+            dotenv: Some("/nonexistent-dir/t.env".into()),
+            summary_json: None,
+        };
+        let ctx = CiContext::from_vars(|_| None);
+        let summary = Summary {
+            run_id: Some(12),
+            ..Summary::default()
+        };
+        let err = format!("{:#}", publish(&summary, &ctx, &opts).unwrap_err());
+        assert!(
+            err.starts_with("the results are in run R12, but the CI files could not be written: ")
+                && err.contains("--dotenv file /nonexistent-dir/t.env"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! precedence flag > environment > default comes from clap and shows in `--help`. An empty
 //! variable counts as unset (see `env::drop_empty_vars`).
 
+pub mod demo;
 pub mod inspect;
 pub mod mapping;
 pub mod reports;
@@ -37,6 +38,8 @@ pub enum Command {
     Run(run::RunCommand),
     /// Report JUnit XML results to TestRail: a run with exactly the executed cases, every result.
     Submit(Box<submit::SubmitArgs>),
+    /// See it work: submit the demo reports to an in-process sandbox and read the run back.
+    Demo(demo::DemoArgs),
 }
 
 /// Options every command accepts.

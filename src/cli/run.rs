@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::BoolishValueParser;
 use clap::{ArgAction, ArgGroup, Args, Subcommand};
 
 /// Manage TestRail test runs.
@@ -51,8 +52,8 @@ pub struct ListArgs {
     /// Only runs created by these user IDs (comma-separated).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub created_by: Vec<u64>,
-    /// Only completed (true) or active (false) runs.
-    #[arg(long, value_name = "BOOL")]
+    /// Only completed (true, 1) or active (false, 0) runs.
+    #[arg(long, value_name = "BOOL", value_parser = BoolishValueParser::new())]
     pub is_completed: Option<bool>,
     /// Only runs in these milestones (comma-separated IDs).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
@@ -94,7 +95,7 @@ pub struct CreateArgs {
     #[arg(long, env = "TESTRAIL_ASSIGNEDTO_ID", value_name = "USER_ID")]
     pub assignedto_id: Option<u64>,
     /// References (comma-separated, e.g. Jira keys).
-    #[arg(long, env = "TESTRAIL_RUN_REFS", value_name = "REFS")]
+    #[arg(long, env = "TESTRAIL_REFS", value_name = "REFS")]
     pub refs: Option<String>,
     /// Include every case of the suite (and cases added to it later).
     #[arg(long, action = ArgAction::SetTrue)]
@@ -105,7 +106,7 @@ pub struct CreateArgs {
     /// Include the cases listed in FILE (IDs separated by commas, spaces or new lines).
     #[arg(long, value_name = "FILE")]
     pub case_ids_file: Option<PathBuf>,
-    /// Also write TESTRAIL_RUN_ID=<id> to FILE (a GitLab dotenv artifact).
+    /// Also append a `TESTRAIL_RUN_ID=<id>` line to FILE (a GitLab dotenv artifact).
     #[arg(long, value_name = "FILE")]
     pub dotenv: Option<PathBuf>,
 }

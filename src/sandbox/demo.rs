@@ -95,3 +95,28 @@ impl Seed {
         seed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::Regex;
+
+    /// Every `C<id>` the demo reports name must be a demo case, or the demo would show
+    /// "unknown case" instead of a clean run.
+    #[test]
+    fn demo_reports_only_reference_demo_cases() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+        let case_ref = Regex::new(r#"(?:_|"|\b)C(\d+)\b"#).unwrap();
+        let mut seen = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for cap in case_ref.captures_iter(&text) {
+                seen.push(cap[1].parse::<usize>().unwrap());
+            }
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen, (1..=9).collect::<Vec<_>>());
+        assert!(seen.iter().all(|id| *id <= DEMO_CASES.len()));
+    }
+}

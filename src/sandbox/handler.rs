@@ -88,7 +88,8 @@ pub async fn handle(
         tokio::time::sleep(delay).await;
     }
     let outcome = answer(&shared, &parts, &call, bytes).await;
-    let response = respond(outcome);
+    let banner = shared.auth_banner && outcome.is_ok();
+    let response = respond(outcome, banner);
     entry.status = response.status().as_u16();
     let write_ok = response.status().is_success() && api::is_write(&call.method);
     if write_ok && shared.faults().take_drop(&call.method) {
@@ -129,10 +130,16 @@ async fn answer(
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     let mut store = shared.store();
+    // Looked up per request: a reset or a loaded state file may number users differently.
+    let user_id = store
+        .users
+        .values()
+        .find(|u| u.email == shared.user)
+        .map_or(0, |u| u.id);
     let mut ctx = Ctx {
         store: &mut store,
         base_url: &shared.base_url,
-        user_id: shared.user_id,
+        user_id,
         now,
         legacy_arrays: shared.legacy_arrays,
     };
@@ -214,17 +221,29 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Turn a handler outcome into an HTTP response.
-fn respond(outcome: Result<Reply, ApiError>) -> Response<HttpBody> {
-    match outcome {
-        Ok(Reply::Json(value)) => json_response(StatusCode::OK, &value),
+/// Turn a handler outcome into an HTTP response, with the legacy banner if asked.
+fn respond(outcome: Result<Reply, ApiError>, banner: bool) -> Response<HttpBody> {
+    let mut body = match &outcome {
+        Ok(Reply::Json(value)) => php_json(value),
         // Successful deletes answer 200 with an empty body.
-        Ok(Reply::Empty) => json_bytes(StatusCode::OK, Vec::new()),
-        Err(err) => json_error(err.status, &err.message),
+        Ok(Reply::Empty) => Vec::new(),
+        Err(err) => php_json(&json!({ "error": err.message })),
+    };
+    if banner {
+        body.splice(0..0, b"USER AUTHENTICATION SUCCESSFUL!\n".iter().copied());
     }
+    let status = outcome.err().map_or(StatusCode::OK, |e| e.status);
+    json_bytes(status, body)
 }
 
-/// A JSON answer with TestRail's content type.
+/// JSON as TestRail's PHP writes it: `/` escaped as `\/` (`"url":"http:\/\/…"`). A `/` can
+/// only occur inside JSON strings, so escaping every one keeps the document valid.
+fn php_json(value: &Value) -> Vec<u8> {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    text.replace('/', "\\/").into_bytes()
+}
+
+/// A JSON answer with TestRail's content type (control endpoint: plain serde output).
 pub fn json_response(status: StatusCode, value: &Value) -> Response<HttpBody> {
     json_bytes(status, serde_json::to_vec(value).unwrap_or_default())
 }

@@ -63,7 +63,8 @@ pub fn paginate(
     if legacy {
         return Ok(Value::Array(page));
     }
-    let next = (offset + limit < total).then(|| link(call, limit, offset + limit));
+    let end = offset.saturating_add(limit);
+    let next = (end < total).then(|| link(call, limit, end));
     let prev = (offset > 0).then(|| link(call, limit, offset.saturating_sub(limit)));
     let mut envelope = json!({
         "offset": offset,
@@ -129,6 +130,14 @@ mod tests {
             "Field :limit is too large (maximum 250)."
         );
         assert!(paginate(&call("/api/v2/get_runs/1&limit=0"), "runs", vec![], false).is_err());
+    }
+
+    #[test]
+    fn a_huge_offset_is_an_empty_page_not_a_panic() {
+        let c = call(&format!("/api/v2/get_runs/1&offset={}", usize::MAX));
+        let page = paginate(&c, "runs", numbers(3), false).unwrap();
+        assert_eq!(page["size"], 0);
+        assert_eq!(page["_links"]["next"], Value::Null);
     }
 
     #[test]

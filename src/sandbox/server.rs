@@ -35,6 +35,8 @@ pub struct SandboxOptions {
     pub faults: Faults,
     /// Answer bulk GETs with bare arrays, like servers before 6.7.
     pub legacy_arrays: bool,
+    /// Prefix API answers with `USER AUTHENTICATION SUCCESSFUL!\n`, as some old servers did.
+    pub auth_banner: bool,
 }
 
 impl Default for SandboxOptions {
@@ -47,6 +49,7 @@ impl Default for SandboxOptions {
             state_file: None,
             faults: Faults::default(),
             legacy_arrays: false,
+            auth_banner: false,
         }
     }
 }
@@ -60,9 +63,9 @@ pub struct Shared {
     state_file: Option<PathBuf>,
     pub user: String,
     pub api_key: String,
-    pub user_id: u64,
     pub base_url: String,
     pub legacy_arrays: bool,
+    pub auth_banner: bool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -173,7 +176,7 @@ impl Sandbox {
     /// Start serving on the current tokio runtime.
     pub async fn start(opts: SandboxOptions) -> io::Result<Sandbox> {
         let mut store = initial_store(&opts)?;
-        let user_id = ensure_user(&mut store, &opts.user);
+        ensure_user(&mut store, &opts.user);
         let listener = TcpListener::bind(opts.bind).await?;
         let addr = listener.local_addr()?;
         let mut faults = FaultState::default();
@@ -186,9 +189,9 @@ impl Sandbox {
             state_file: opts.state_file,
             user: opts.user,
             api_key: opts.api_key,
-            user_id,
             base_url: format!("http://{addr}/"),
             legacy_arrays: opts.legacy_arrays,
+            auth_banner: opts.auth_banner,
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, shared.clone(), stopped));

@@ -185,8 +185,14 @@ async fn resume_file(
     let mut errors = posted.errors;
     if posted.unsent.is_empty() {
         if file.close_run {
-            client.close_run(run_id).await.map_err(api)?;
-            summary.closed = true;
+            match client.close_run(run_id).await {
+                Ok(_) => summary.closed = true,
+                // A resume run twice: the first one closed it already.
+                Err(e) if e.message().is_some_and(|m| m.contains("already completed")) => {
+                    summary.closed = true
+                }
+                Err(e) => return Err(api(e)),
+            }
         }
     } else {
         let left: Vec<_> = posted.unsent.iter().map(|&i| &missing[i]).collect();

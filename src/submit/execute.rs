@@ -6,28 +6,27 @@
 //! bad input never leaves a half-made run. Results that cannot be posted are saved to a resume
 //! file; the run is never deleted.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use serde_json::json;
 
 use crate::error::Error;
 use crate::junit::{Outcome, Report, TestCase};
-use crate::summary::{FailedTest, Summary, UnknownCase};
+use crate::summary::{FailedTest, Summary};
 use crate::testrail::Client;
 
-use super::aggregate::{CaseGroup, group};
-use super::automation::AutomationIndex;
+use super::aggregate::group;
+use super::checks::{check_unmapped, map_tests, resolve_statuses, strict_check};
 use super::comment::CommentOptions;
+use super::deliver::write;
 use super::fields::ResultField;
-use super::post::{PostOptions, Posted, post_all};
+use super::post::PostOptions;
 use super::render::DryRunDoc;
 use super::results::{PlannedResult, ResultOptions, ResultPlan, plan_results};
-use super::status::{StatusInfo, StatusOverrides, StatusPolicy};
-use super::target::{OpenedRun, TargetSpec, api, ids, now, open, suite_case_ids};
+use super::status::{StatusOverrides, StatusPolicy};
+use super::target::TargetSpec;
 use super::test_ref;
-use super::unsent::{UnsentFile, default_path};
 
 /// How tests find their case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +66,27 @@ pub struct SubmitOptions {
     pub dry_run: bool,
     /// `--unsent-file`: where to save results that could not be posted.
     pub unsent_file: Option<PathBuf>,
+}
+
+impl SubmitOptions {
+    /// The defaults of `submit` for this target (what the command does without options).
+    pub fn new(target: TargetSpec) -> SubmitOptions {
+        SubmitOptions {
+            target,
+            project_id: None,
+            suite_id: None,
+            matching: Matching::Ids,
+            status: StatusOverrides::default(),
+            comment: CommentOptions::default(),
+            elapsed_ms: false,
+            fields: Vec::new(),
+            post: PostOptions::default(),
+            close_run: false,
+            strict: false,
+            dry_run: false,
+            unsent_file: None,
+        }
+    }
 }
 
 /// What a submit did, for printing and exit codes.
@@ -145,108 +165,6 @@ fn count_outcomes(tests: &[&TestCase]) -> BTreeMap<String, u64> {
     out
 }
 
-/// Each test's case IDs, in test order (empty when unmapped).
-async fn map_tests(
-    client: Option<&Client>,
-    tests: &[&TestCase],
-    map_ids: &dyn Fn(&TestCase) -> Vec<u64>,
-    opts: &SubmitOptions,
-) -> anyhow::Result<Vec<Vec<u64>>> {
-    if opts.matching == Matching::Ids {
-        return Ok(tests.iter().map(|t| map_ids(t)).collect());
-    }
-    let client = client.ok_or_else(|| {
-        Error::Usage(
-            "--case-matcher automation-id reads the suite's cases from TestRail, even in a dry \
-             run: set --url, --user and TESTRAIL_API_KEY"
-                .into(),
-        )
-    })?;
-    let project_id = opts.project_id.ok_or_else(|| {
-        Error::Usage("--case-matcher automation-id needs --project-id / TESTRAIL_PROJECT_ID".into())
-    })?;
-    let cases = client
-        .get_cases(project_id, opts.suite_id, None)
-        .await
-        .map_err(api)?;
-    let index = AutomationIndex::new(&cases);
-    eprintln!(
-        "Read {} case(s), {} with an automation ID",
-        cases.len(),
-        index.len()
-    );
-    for d in &index.duplicates {
-        eprintln!(
-            "warning: automation ID `{d}` is used by several cases; using the lowest case ID"
-        );
-    }
-    Ok(tests
-        .iter()
-        .map(|t| index.case_for(t).into_iter().collect())
-        .collect())
-}
-
-/// Fail before any write when nothing maps, or when `--strict` and something does not.
-fn check_unmapped(summary: &Summary, total: usize, opts: &SubmitOptions) -> anyhow::Result<()> {
-    let unmapped = summary.unmapped.len();
-    if total == 0 {
-        return Err(
-            Error::Input("the reports hold no testcases; nothing was created".into()).into(),
-        );
-    }
-    if unmapped == total {
-        return Err(Error::Input(format!(
-            "none of the {total} test(s) maps to a TestRail case, so nothing was created. Put \
-             case IDs in test names (e.g. `test_login_C123`), a `testrail_case_id` property, \
-             or use --case-map / --case-matcher automation-id"
-        ))
-        .into());
-    }
-    if opts.strict && unmapped > 0 {
-        let names: Vec<&str> = summary
-            .unmapped
-            .iter()
-            .take(10)
-            .map(|t| t.name.as_str())
-            .collect();
-        return Err(Error::Input(format!(
-            "--strict: {unmapped} test(s) map to no case (first: {}); nothing was created",
-            names.join(", ")
-        ))
-        .into());
-    }
-    Ok(())
-}
-
-/// Resolve statuses, calling `get_statuses` only when a name must be looked up.
-async fn resolve_statuses(
-    client: Option<&Client>,
-    groups: &[CaseGroup<'_>],
-    opts: &SubmitOptions,
-) -> anyhow::Result<StatusPolicy> {
-    let has_skipped = groups.iter().any(|g| g.outcome() == Outcome::Skipped);
-    if !opts.status.needs_lookup(has_skipped) {
-        return opts.status.resolve(None);
-    }
-    let statuses = match client {
-        Some(c) => c
-            .get_statuses()
-            .await
-            .map_err(api)?
-            .into_iter()
-            .map(|s| StatusInfo {
-                id: s.id,
-                name: s.name,
-                label: s.label,
-                is_untested: s.is_untested,
-            })
-            .collect(),
-        // A dry run without a server knows the system statuses only.
-        None => super::status::system_statuses(),
-    };
-    opts.status.resolve(Some(&statuses))
-}
-
 fn result_options(policy: &StatusPolicy, opts: &SubmitOptions) -> ResultOptions {
     ResultOptions {
         status: policy.clone(),
@@ -254,40 +172,6 @@ fn result_options(policy: &StatusPolicy, opts: &SubmitOptions) -> ResultOptions 
         elapsed_ms: opts.elapsed_ms,
         fields: opts.fields.clone(),
     }
-}
-
-/// `--strict`: every case ID must exist before anything is created (one `get_cases`).
-async fn strict_check(
-    client: Option<&Client>,
-    case_ids: &[u64],
-    opts: &SubmitOptions,
-) -> anyhow::Result<()> {
-    let Some(client) = client else {
-        eprintln!("note: --strict cannot check case IDs in a dry run without a server");
-        return Ok(());
-    };
-    let (project_id, suite_id) = match (&opts.target, opts.project_id) {
-        (TargetSpec::Existing { run_id }, _) => {
-            let run = client.get_run(*run_id).await.map_err(api)?;
-            (run.project_id.unwrap_or(0), run.suite_id)
-        }
-        (_, Some(p)) => (p, opts.suite_id),
-        (_, None) => return Ok(()),
-    };
-    let known = suite_case_ids(client, project_id, suite_id).await?;
-    let unknown: Vec<u64> = case_ids
-        .iter()
-        .copied()
-        .filter(|id| !known.contains(id))
-        .collect();
-    if unknown.is_empty() {
-        return Ok(());
-    }
-    Err(Error::Input(format!(
-        "--strict: TestRail does not know {}; nothing was created",
-        ids(&unknown)
-    ))
-    .into())
 }
 
 fn dry_run(
@@ -326,7 +210,7 @@ fn dry_run(
     }
 }
 
-fn count_posted(
+pub(crate) fn count_posted(
     summary: &mut Summary,
     results: &[PlannedResult],
     accepted: &[usize],
@@ -338,108 +222,6 @@ fn count_posted(
             .statuses
             .entry(policy.name(results[i].entry.status_id))
             .or_insert(0) += 1;
-    }
-}
-
-async fn write(
-    client: &Client,
-    mut summary: Summary,
-    groups: &[CaseGroup<'_>],
-    mut plan: ResultPlan,
-    policy: &StatusPolicy,
-    case_ids: &[u64],
-    opts: &SubmitOptions,
-) -> anyhow::Result<Submitted> {
-    let opened = open(client, &opts.target, case_ids).await?;
-    report_unknown(&mut summary, groups, &opened);
-    plan.results
-        .retain(|r| !opened.unknown.contains(&r.entry.case_id));
-    let run_id = opened.run.id;
-    summary.run_id = Some(run_id);
-    summary.run_url = Some(
-        opened
-            .run
-            .url
-            .clone()
-            .unwrap_or_else(|| client.run_url(run_id)),
-    );
-    let verb = if opened.created { "Created" } else { "Using" };
-    eprintln!("{verb} run R{run_id}: {}", opened.run.name);
-    let since = now() - 60;
-    let results = Arc::new(plan.results);
-    let posted = post_all(client, run_id, results.clone(), &opts.post).await;
-    eprintln!(
-        "Posted {} of {} result(s)",
-        posted.accepted.len(),
-        results.len()
-    );
-    count_posted(&mut summary, &results, &posted.accepted, policy);
-    for w in &posted.warnings {
-        eprintln!("warning: {w}");
-    }
-    finish(client, summary, &results, posted, since, opts).await
-}
-
-/// Close the run or save what was not posted; record the API calls.
-async fn finish(
-    client: &Client,
-    mut summary: Summary,
-    results: &[PlannedResult],
-    posted: Posted,
-    since: i64,
-    opts: &SubmitOptions,
-) -> anyhow::Result<Submitted> {
-    let run_id = summary.run_id.unwrap_or(0);
-    let mut errors = posted.errors;
-    if posted.unsent.is_empty() {
-        if opts.close_run {
-            client.close_run(run_id).await.map_err(api)?;
-            summary.closed = true;
-            eprintln!("Closed run R{run_id}");
-        }
-    } else {
-        let unsent: Vec<&PlannedResult> = posted.unsent.iter().map(|&i| &results[i]).collect();
-        let path = opts
-            .unsent_file
-            .clone()
-            .unwrap_or_else(|| default_path(run_id));
-        let file = UnsentFile::new(
-            run_id,
-            summary.run_url.clone(),
-            since,
-            opts.close_run,
-            &unsent,
-        );
-        match file.write(&path) {
-            Ok(()) => summary.resume_file = Some(path.display().to_string()),
-            Err(e) => errors.push(format!("could not save the unsent results: {e:#}")),
-        }
-    }
-    let stats = client.stats();
-    summary.api_calls = stats.requests;
-    summary.retries = stats.retries;
-    Ok(Submitted {
-        summary,
-        dry_run: None,
-        errors,
-    })
-}
-
-/// Record dropped case IDs with the tests that named them, and warn about each.
-fn report_unknown(summary: &mut Summary, groups: &[CaseGroup<'_>], opened: &OpenedRun) {
-    let unknown: BTreeSet<u64> = opened.unknown.iter().copied().collect();
-    for g in groups.iter().filter(|g| unknown.contains(&g.case_id)) {
-        let tests: Vec<_> = g.tests.iter().map(|t| test_ref(t)).collect();
-        let names: Vec<&str> = tests.iter().map(|t| t.name.as_str()).collect();
-        eprintln!(
-            "warning: TestRail does not know case C{} (named by {}); its result is not posted",
-            g.case_id,
-            names.join(", ")
-        );
-        summary.unknown_case_ids.push(UnknownCase {
-            case_id: g.case_id,
-            tests,
-        });
     }
 }
 

@@ -48,6 +48,8 @@ pub struct Posted {
     pub accepted: Vec<usize>,
     /// Indexes that could not be posted.
     pub unsent: Vec<usize>,
+    /// Indexes whose case is not in the run (TestRail named them when rejecting a batch).
+    pub not_in_run: Vec<usize>,
     /// Why batches failed (TestRail's message or the network error).
     pub errors: Vec<String>,
     /// Attachments uploaded.
@@ -98,6 +100,7 @@ pub async fn post_all(
     }
     posted.accepted.sort_unstable();
     posted.unsent.sort_unstable();
+    posted.not_in_run.sort_unstable();
     upload_all(client, &results, &uploads, &mut posted).await;
     posted
 }
@@ -106,13 +109,18 @@ fn collect(
     posted: &mut Posted,
     uploads: &mut Vec<(usize, u64)>,
     range: Range<usize>,
-    outcome: Result<Vec<u64>, String>,
+    outcome: Result<Vec<Option<u64>>, String>,
 ) {
     match outcome {
         Ok(ids) => {
             for (i, result_id) in range.zip(ids) {
-                posted.accepted.push(i);
-                uploads.push((i, result_id));
+                match result_id {
+                    Some(id) => {
+                        posted.accepted.push(i);
+                        uploads.push((i, id));
+                    }
+                    None => posted.not_in_run.push(i),
+                }
             }
         }
         Err(why) => {
@@ -122,13 +130,74 @@ fn collect(
     }
 }
 
-/// Post one batch; answers the new result IDs in request order.
+/// How many cases one batch may shed (one per rejection) before it counts as failed.
+const MAX_DROPS: usize = 20;
+
+/// Post one batch; answers each entry's new result ID in request order, `None` for an entry
+/// whose case is not in the run.
+///
+/// TestRail rejects the whole batch when one case is not in the run and names only that one
+/// (`case C12 unknown or not part of the test run`), so such cases are dropped one by one.
 async fn post_batch(
     client: &Client,
     run_id: u64,
     batch: &[PlannedResult],
-) -> Result<Vec<u64>, String> {
-    let body: Vec<ResultForCase> = batch.iter().map(|r| to_client(&r.entry)).collect();
+) -> Result<Vec<Option<u64>>, String> {
+    let mut out = vec![None; batch.len()];
+    let mut live: Vec<usize> = (0..batch.len()).collect();
+    for _ in 0..=MAX_DROPS {
+        let entries: Vec<&ResultEntry> = live.iter().map(|&j| &batch[j].entry).collect();
+        match send(client, run_id, &entries).await {
+            Ok(ids) => {
+                for (&j, id) in live.iter().zip(ids) {
+                    out[j] = Some(id);
+                }
+                return Ok(out);
+            }
+            Err(e) => {
+                let Some(case) = not_in_run(&e) else {
+                    return Err(e.to_string());
+                };
+                let before = live.len();
+                live.retain(|&j| batch[j].entry.case_id != case);
+                if live.len() == before {
+                    return Err(e.to_string());
+                }
+                eprintln!(
+                    "warning: case C{case} is not in run R{run_id}; posting the batch without it"
+                );
+                if live.is_empty() {
+                    return Ok(out);
+                }
+            }
+        }
+    }
+    Err(format!(
+        "more than {MAX_DROPS} cases of one batch are not in run R{run_id}"
+    ))
+}
+
+/// The case TestRail names when it rejects a batch for a case outside the run.
+fn not_in_run(e: &ApiError) -> Option<u64> {
+    let msg = e.message().filter(|_| e.status() == Some(400))?;
+    if !msg.contains("not part of the test run") {
+        return None;
+    }
+    let start = msg.find("case C")? + "case C".len();
+    let digits: String = msg[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// One `add_results_for_cases`; when its outcome is unknown, re-send only what did not land.
+async fn send(
+    client: &Client,
+    run_id: u64,
+    entries: &[&ResultEntry],
+) -> Result<Vec<u64>, ApiError> {
+    let body: Vec<ResultForCase> = entries.iter().map(|e| to_client(e)).collect();
     let since = now() - 60;
     match client.add_results_for_cases(run_id, &body).await {
         Ok(answer) => Ok(answer.into_iter().map(|r| r.id).collect()),
@@ -137,12 +206,9 @@ async fn post_batch(
                 "add_results_for_cases: outcome unknown ({reason}); reading the run's results \
                  before re-sending"
             );
-            let entries: Vec<&ResultEntry> = batch.iter().map(|r| &r.entry).collect();
-            resend_missing(client, run_id, &entries, since)
-                .await
-                .map_err(|e| e.to_string())
+            resend_missing(client, run_id, entries, since).await
         }
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e),
     }
 }
 
@@ -253,6 +319,26 @@ async fn upload(client: &Client, result_id: u64, path: &Path) -> Result<(), Stri
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn reads_the_case_testrail_names_in_a_rejected_batch() {
+        let e = |status, message: &str| ApiError::Status {
+            verb: "POST",
+            endpoint: "add_results_for_cases/1".into(),
+            status,
+            message: message.into(),
+        };
+        let msg = "Field :results contains one or more invalid results (case C347875 unknown or not part of the test run)";
+        assert_eq!(not_in_run(&e(400, msg)), Some(347875));
+        assert_eq!(not_in_run(&e(403, msg)), None);
+        assert_eq!(
+            not_in_run(&e(
+                400,
+                "Field :results.elapsed is not in a valid time span format."
+            )),
+            None
+        );
+    }
 
     #[test]
     fn client_body_matches_our_entry() {

@@ -21,7 +21,7 @@ use crate::testrail::{ApiError, Client, NewPlanEntry, NewRun, Run, RunUpdate};
 const UNRECOGNIZED: &str = "contains unrecognized case IDs";
 
 /// How many times extending a run's selection is retried when a concurrent writer undid it.
-const UNION_ATTEMPTS: usize = 4;
+const UNION_ATTEMPTS: u32 = 8;
 
 /// Where results go, as the options asked.
 #[derive(Debug, Clone)]
@@ -58,6 +58,12 @@ pub struct OpenedRun {
     pub unknown: Vec<u64>,
     /// Whether the run was created by this submit.
     pub created: bool,
+    /// Whether this submit added cases to an existing run's selection (and so must check
+    /// after posting that no concurrent writer removed them).
+    pub extended: bool,
+    /// The slowest selection read seen while extending: how long another job's
+    /// read-union-write may take, so how long to wait before checking again.
+    pub read_latency: std::time::Duration,
 }
 
 /// Open the target for these (distinct) case IDs.
@@ -155,6 +161,8 @@ async fn new_run(
         run,
         unknown,
         created: true,
+        extended: false,
+        read_latency: std::time::Duration::ZERO,
     })
 }
 
@@ -216,6 +224,8 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
         run,
         unknown: Vec::new(),
         created: false,
+        extended: false,
+        read_latency: std::time::Duration::ZERO,
     };
     if opened.run.include_all {
         // The run holds every case of its suite already; unknown IDs surface when posting.
@@ -223,6 +233,7 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
     }
     let mut wanted: Vec<u64> = case_ids.to_vec();
     for attempt in 0..UNION_ATTEMPTS {
+        let started = std::time::Instant::now();
         let present: BTreeSet<u64> = client
             .get_tests(run_id)
             .await
@@ -230,6 +241,7 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
             .into_iter()
             .map(|t| t.case_id)
             .collect();
+        opened.read_latency = opened.read_latency.max(started.elapsed());
         let missing: Vec<u64> = wanted
             .iter()
             .copied()
@@ -239,6 +251,7 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
             return Ok(opened);
         }
         if attempt > 0 {
+            back_off(attempt).await;
             eprintln!(
                 "run {run_id}: {} case(s) missing after extending the selection (another job \
                  replaced it?); extending again",
@@ -261,7 +274,7 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
             ..RunUpdate::default()
         };
         match client.update_run(run_id, &update).await {
-            Ok(_) => {}
+            Ok(_) => opened.extended = true,
             Err(e) if is_unrecognized(&e) && opened.unknown.is_empty() => {
                 let (project, suite) = (opened.run.project_id.unwrap_or(0), opened.run.suite_id);
                 let (known, dropped) = drop_unknown(client, project, suite, &wanted).await?;
@@ -280,6 +293,17 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
          first (see README, Reliability: sharded CI)"
     ))
     .into())
+}
+
+/// Wait a random while before extending again, so racing shards stop writing in lockstep.
+async fn back_off(attempt: u32) {
+    // No RNG crate for this: the clock's nanoseconds and the process ID vary enough.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let seed = u64::from(nanos ^ std::process::id().wrapping_mul(2_654_435_761));
+    let ceiling = 100u64 << attempt.min(5);
+    tokio::time::sleep(std::time::Duration::from_millis(seed % ceiling)).await;
 }
 
 async fn plan_entry(
@@ -322,6 +346,8 @@ async fn plan_entry(
         run,
         unknown,
         created: true,
+        extended: false,
+        read_latency: std::time::Duration::ZERO,
     })
 }
 

@@ -10,7 +10,7 @@ use crate::error::Error;
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// TestRail answered with an error status (after any retries).
-    #[error("TestRail rejected {verb} {endpoint} (HTTP {status}): {message}{}", hint(*status))]
+    #[error("TestRail rejected {verb} {endpoint} (HTTP {status}): {message}{}", hint(*status, message))]
     Status {
         /// `GET` or `POST`.
         verb: &'static str,
@@ -23,7 +23,7 @@ pub enum ApiError {
     },
     /// A transient failure (429, 409, 5xx, network) that outlasted the retry budget.
     #[error(
-        "TestRail could not be reached for {verb} {endpoint} after {attempts} attempt(s): {reason} (raise --retries / TESTRAIL_RETRIES or --deadline / TESTRAIL_DEADLINE, or check --url / TESTRAIL_URL, --proxy and the network)"
+        "TestRail could not be reached for {verb} {endpoint} after {attempts} attempt(s): {reason} (check --url / TESTRAIL_URL, --proxy and the network; --retries / TESTRAIL_RETRIES and --deadline / TESTRAIL_DEADLINE set how long to keep trying)"
     )]
     Unreachable {
         /// `GET` or `POST`.
@@ -89,7 +89,14 @@ pub enum ApiError {
 }
 
 /// What a status code usually means, with the setting to check.
-fn hint(status: u16) -> &'static str {
+fn hint(status: u16, message: &str) -> &'static str {
+    // TestRail also uses 403 for entities that may not change, not only for missing rights.
+    if message.contains("already completed") {
+        return " (closed runs and plans cannot be changed)";
+    }
+    if message.contains("test plan") {
+        return " (this run belongs to a test plan; change it through the plan)";
+    }
     match status {
         400 => " (HTTP 400: an unknown or invalid ID, or a bad field value)",
         401 => " (check TESTRAIL_USER and TESTRAIL_API_KEY, or --user and --api-key)",
@@ -196,6 +203,15 @@ mod tests {
         );
         assert!(e.contains("--api-key"), "{e}");
         assert!(status(403, "x").to_string().contains("permission"));
+        let closed = status(
+            403,
+            "This operation is not allowed. The test run is already completed.",
+        );
+        assert!(
+            closed
+                .to_string()
+                .ends_with("already completed. (closed runs and plans cannot be changed)")
+        );
         assert!(status(404, "x").to_string().contains("unknown API method"));
     }
 

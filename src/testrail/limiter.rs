@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::retry::random_unit;
+
 /// The shared gate.
 #[derive(Debug)]
 pub struct Limiter {
@@ -24,7 +26,12 @@ struct State {
     paused_until: Option<Instant>,
     /// The next free start slot under the per-minute limit.
     next_slot: Option<Instant>,
+    /// How widely wake-ups after the current pause are spread.
+    spread: Duration,
 }
+
+/// The widest spread of wake-ups after a pause.
+const MAX_SPREAD: Duration = Duration::from_secs(1);
 
 impl Limiter {
     /// A gate with an optional requests-per-minute limit.
@@ -36,40 +43,37 @@ impl Limiter {
             state: Mutex::new(State {
                 paused_until: None,
                 next_slot: None,
+                spread: Duration::ZERO,
             }),
         }
     }
 
     /// Wait until this request may start.
     pub async fn acquire(&self) {
-        if let Some(at) = self.reserve(Instant::now()) {
-            tokio::time::sleep_until(at).await;
+        // Waiters leave a pause spread over a fraction of its length, so a dozen parallel
+        // requests do not all hit the server in the same millisecond when it ends.
+        while let Some((end, spread)) = self.paused_after(Instant::now()) {
+            tokio::time::sleep_until(end + spread.mul_f64(random_unit())).await;
         }
-        // Another request may have hit a 429 while we slept.
-        while let Some(at) = self.paused_after(Instant::now()) {
-            tokio::time::sleep_until(at).await;
+        if let Some(slot) = self.reserve_slot(Instant::now()) {
+            tokio::time::sleep_until(slot).await;
         }
     }
 
-    /// The end of a pause still running at `now`.
-    fn paused_after(&self, now: Instant) -> Option<Instant> {
+    /// The end of a pause still running at `now`, and how widely to spread the wake-ups.
+    fn paused_after(&self, now: Instant) -> Option<(Instant, Duration)> {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.paused_until.filter(|t| *t > now)
+        let end = state.paused_until.filter(|t| *t > now)?;
+        Some((end, state.spread))
     }
 
-    /// Book a start: `None` to go now, or when to wake up.
-    fn reserve(&self, now: Instant) -> Option<Instant> {
+    /// Book a start under the per-minute limit: `None` to go now, or when to go.
+    fn reserve_slot(&self, now: Instant) -> Option<Instant> {
+        let gap = self.interval?;
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let earliest = state.paused_until.filter(|t| *t > now).unwrap_or(now);
-        let start = match self.interval {
-            Some(gap) => {
-                let slot = state.next_slot.map_or(earliest, |s| s.max(earliest));
-                state.next_slot = Some(slot + gap);
-                slot
-            }
-            None => earliest,
-        };
-        (start > now).then_some(start)
+        let slot = state.next_slot.map_or(now, |s| s.max(now));
+        state.next_slot = Some(slot + gap);
+        (slot > now).then_some(slot)
     }
 
     /// Hold every request back for `delay` (never shortens an existing pause).
@@ -78,6 +82,7 @@ impl Limiter {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if state.paused_until.is_none_or(|t| t < until) {
             state.paused_until = Some(until);
+            state.spread = (delay / 5).min(MAX_SPREAD);
         }
     }
 }
@@ -101,7 +106,12 @@ mod tests {
             })
             .collect();
         for t in tasks {
-            assert!(t.await.unwrap() - start >= Duration::from_secs(2));
+            let waited = t.await.unwrap() - start;
+            // The pause, plus at most a fifth of it to spread the wake-ups.
+            assert!(
+                waited >= Duration::from_secs(2) && waited <= Duration::from_millis(2400),
+                "{waited:?}"
+            );
         }
         // Once the pause is over, requests go straight through.
         let before = Instant::now();
@@ -125,7 +135,8 @@ mod tests {
         let limiter = Limiter::new(None);
         limiter.pause(Duration::from_secs(10));
         limiter.pause(Duration::from_secs(1));
-        let wake = limiter.reserve(Instant::now()).unwrap();
-        assert!(wake - Instant::now() > Duration::from_secs(9));
+        let (end, spread) = limiter.paused_after(Instant::now()).unwrap();
+        assert!(end - Instant::now() > Duration::from_secs(9));
+        assert_eq!(spread, MAX_SPREAD);
     }
 }

@@ -9,6 +9,7 @@
 mod cases;
 mod client;
 pub mod error;
+mod http;
 pub mod limiter;
 pub mod models;
 pub mod options;

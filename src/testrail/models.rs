@@ -14,45 +14,66 @@ pub type Extra = Map<String, Value>;
 /// A test run (`get_run`, `add_run`, ...). `get_run` does not list case IDs: use `get_tests`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Run {
+    /// The object's ID.
     pub id: u64,
+    /// The name.
     #[serde(default)]
     pub name: String,
+    /// The description.
     #[serde(default)]
     pub description: Option<String>,
+    /// The project it belongs to.
     #[serde(default)]
     pub project_id: Option<u64>,
+    /// The suite it belongs to.
     #[serde(default)]
     pub suite_id: Option<u64>,
+    /// The milestone it belongs to.
     #[serde(default)]
     pub milestone_id: Option<u64>,
+    /// The user it is assigned to.
     #[serde(default)]
     pub assignedto_id: Option<u64>,
+    /// The plan it belongs to, if any.
     #[serde(default)]
     pub plan_id: Option<u64>,
+    /// Whether every case of the suite is included.
     #[serde(default)]
     pub include_all: bool,
+    /// Whether it is closed/completed.
     #[serde(default)]
     pub is_completed: bool,
+    /// When it was closed (UNIX seconds).
     #[serde(default)]
     pub completed_on: Option<i64>,
+    /// When it was created (UNIX seconds).
     #[serde(default)]
     pub created_on: Option<i64>,
+    /// Who created it (user ID).
     #[serde(default)]
     pub created_by: Option<u64>,
+    /// References, comma-separated.
     #[serde(default)]
     pub refs: Option<String>,
+    /// Its page in TestRail's web UI.
     #[serde(default)]
     pub url: Option<String>,
+    /// Tests whose status is Passed.
     #[serde(default)]
     pub passed_count: u64,
+    /// Tests whose status is Blocked.
     #[serde(default)]
     pub blocked_count: u64,
+    /// Tests without a status yet.
     #[serde(default)]
     pub untested_count: u64,
+    /// Tests whose status is Retest.
     #[serde(default)]
     pub retest_count: u64,
+    /// Tests whose status is Failed.
     #[serde(default)]
     pub failed_count: u64,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -76,14 +97,20 @@ impl Run {
 /// A test: one case inside a run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Test {
+    /// The object's ID.
     pub id: u64,
+    /// The case.
     pub case_id: u64,
+    /// The run.
     #[serde(default)]
     pub run_id: Option<u64>,
+    /// The status (see `get_statuses`).
     #[serde(default)]
     pub status_id: Option<u64>,
+    /// The title.
     #[serde(default)]
     pub title: Option<String>,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -91,15 +118,21 @@ pub struct Test {
 /// A test case.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Case {
+    /// The object's ID.
     pub id: u64,
+    /// The title.
     #[serde(default)]
     pub title: String,
+    /// The section it belongs to.
     #[serde(default)]
     pub section_id: Option<u64>,
+    /// The suite it belongs to.
     #[serde(default)]
     pub suite_id: Option<u64>,
+    /// References, comma-separated.
     #[serde(default)]
     pub refs: Option<String>,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -107,15 +140,21 @@ pub struct Case {
 /// A project. `suite_mode`: 1 single suite, 2 single + baselines, 3 multiple suites.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Project {
+    /// The object's ID.
     pub id: u64,
+    /// The name.
     #[serde(default)]
     pub name: String,
+    /// 1 single suite, 2 single suite with baselines, 3 multiple suites.
     #[serde(default)]
     pub suite_mode: Option<u8>,
+    /// Whether it is closed/completed.
     #[serde(default)]
     pub is_completed: bool,
+    /// Its page in TestRail's web UI.
     #[serde(default)]
     pub url: Option<String>,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -123,11 +162,15 @@ pub struct Project {
 /// A test suite.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Suite {
+    /// The object's ID.
     pub id: u64,
+    /// The name.
     #[serde(default)]
     pub name: String,
+    /// The project it belongs to.
     #[serde(default)]
     pub project_id: Option<u64>,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -135,13 +178,18 @@ pub struct Suite {
 /// A section (folder) of cases.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Section {
+    /// The object's ID.
     pub id: u64,
+    /// The name.
     #[serde(default)]
     pub name: String,
+    /// The suite it belongs to.
     #[serde(default)]
     pub suite_id: Option<u64>,
+    /// The parent section, if any.
     #[serde(default)]
     pub parent_id: Option<u64>,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -149,17 +197,24 @@ pub struct Section {
 /// A result status (1 passed, 2 blocked, 3 untested, 4 retest, 5 failed, 6+ custom).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Status {
+    /// The object's ID.
     pub id: u64,
+    /// The name.
     #[serde(default)]
     pub name: String,
+    /// The label shown in the UI.
     #[serde(default)]
     pub label: String,
+    /// Whether it is one of the five built-in statuses.
     #[serde(default)]
     pub is_system: bool,
+    /// Whether it is the Untested status.
     #[serde(default)]
     pub is_untested: bool,
+    /// Whether it counts as a final result.
     #[serde(default)]
     pub is_final: bool,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -167,11 +222,15 @@ pub struct Status {
 /// A TestRail user.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct User {
+    /// The object's ID.
     pub id: u64,
+    /// The name.
     #[serde(default)]
     pub name: String,
+    /// The e-mail address (login).
     #[serde(default)]
     pub email: String,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -179,17 +238,24 @@ pub struct User {
 /// One result to post with `add_results_for_cases`. `elapsed` is a timespan like `"1m 5s"`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResultForCase {
+    /// The case.
     pub case_id: u64,
+    /// The status (see `get_statuses`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<u64>,
+    /// The comment (Markdown).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Time taken, as a timespan like "1m 5s".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elapsed: Option<String>,
+    /// Defect IDs, comma-separated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub defects: Option<String>,
+    /// The version tested.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The user it is assigned to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignedto_id: Option<u64>,
     /// `custom_*` result fields.
@@ -200,19 +266,27 @@ pub struct ResultForCase {
 /// A result as TestRail stores it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResultEntry {
+    /// The object's ID.
     pub id: u64,
+    /// The test it belongs to.
     #[serde(default)]
     pub test_id: u64,
+    /// The status (see `get_statuses`).
     #[serde(default)]
     pub status_id: Option<u64>,
+    /// The comment (Markdown).
     #[serde(default)]
     pub comment: Option<String>,
+    /// When it was created (UNIX seconds).
     #[serde(default)]
     pub created_on: Option<i64>,
+    /// Who created it (user ID).
     #[serde(default)]
     pub created_by: Option<u64>,
+    /// Time taken, as a timespan like "1m 5s".
     #[serde(default)]
     pub elapsed: Option<String>,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -220,15 +294,21 @@ pub struct ResultEntry {
 /// A test plan with its entries.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
+    /// The object's ID.
     pub id: u64,
+    /// The name.
     #[serde(default)]
     pub name: String,
+    /// The project it belongs to.
     #[serde(default)]
     pub project_id: Option<u64>,
+    /// Whether it is closed/completed.
     #[serde(default)]
     pub is_completed: bool,
+    /// The plan entries.
     #[serde(default)]
     pub entries: Vec<PlanEntry>,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -236,13 +316,18 @@ pub struct Plan {
 /// A plan entry; its ID is a UUID string, its runs are one per configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlanEntry {
+    /// The object's ID.
     pub id: String,
+    /// The suite it belongs to.
     #[serde(default)]
     pub suite_id: Option<u64>,
+    /// The name.
     #[serde(default)]
     pub name: String,
+    /// One run per configuration.
     #[serde(default)]
     pub runs: Vec<Run>,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -250,11 +335,15 @@ pub struct PlanEntry {
 /// A milestone.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Milestone {
+    /// The object's ID.
     pub id: u64,
+    /// The name.
     #[serde(default)]
     pub name: String,
+    /// Whether it is closed/completed.
     #[serde(default)]
     pub is_completed: bool,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -262,11 +351,15 @@ pub struct Milestone {
 /// A configuration group (e.g. "Browsers") and its configurations.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfigGroup {
+    /// The object's ID.
     pub id: u64,
+    /// The name.
     #[serde(default)]
     pub name: String,
+    /// The configurations.
     #[serde(default)]
     pub configs: Vec<Value>,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -274,13 +367,18 @@ pub struct ConfigGroup {
 /// A custom case field definition.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CaseField {
+    /// The object's ID.
     pub id: u64,
+    /// The field's API name (`custom_…`).
     #[serde(default)]
     pub system_name: String,
+    /// The label shown in the UI.
     #[serde(default)]
     pub label: String,
+    /// The field type.
     #[serde(default)]
     pub type_id: Option<u64>,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -288,17 +386,24 @@ pub struct CaseField {
 /// A custom result field definition (`configs[].options.is_required` says if it is mandatory).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResultField {
+    /// The object's ID.
     pub id: u64,
+    /// The field's API name (`custom_…`).
     #[serde(default)]
     pub system_name: String,
+    /// The label shown in the UI.
     #[serde(default)]
     pub label: String,
+    /// The field type.
     #[serde(default)]
     pub type_id: Option<u64>,
+    /// Whether the field is active.
     #[serde(default)]
     pub is_active: Option<bool>,
+    /// The configurations.
     #[serde(default)]
     pub configs: Vec<Value>,
+    /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
 }

@@ -10,18 +10,26 @@ use super::url::Filters;
 /// The body of `add_plan_entry`. `include_all` defaults to true on the server, so it is sent.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct NewPlanEntry {
+    /// The suite (required in multi-suite projects).
     pub suite_id: u64,
+    /// The name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The assignee (user ID).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignedto_id: Option<u64>,
+    /// Every case of the suite (true) or only `case_ids`.
     pub include_all: bool,
+    /// The cases to include; replaces the selection on update.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case_ids: Option<Vec<u64>>,
+    /// Configurations (one run per combination).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub config_ids: Vec<u64>,
+    /// References, comma-separated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<String>,
 }

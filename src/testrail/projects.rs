@@ -2,7 +2,7 @@
 
 use super::client::Client;
 use super::error::ApiError;
-use super::models::{Milestone, Project, ResultField, Status, Suite, User};
+use super::models::{ConfigGroup, Milestone, Project, ResultField, Status, Suite, User};
 use super::url::Filters;
 
 impl Client {
@@ -55,5 +55,12 @@ impl Client {
             None,
         )
         .await
+    }
+
+    /// `get_configs/{project_id}`: configuration groups for plan entries (a bare array).
+    pub async fn get_configs(&self, project_id: u64) -> Result<Vec<ConfigGroup>, ApiError> {
+        let endpoint = format!("get_configs/{project_id}");
+        self.get_list(&endpoint, &Filters::new(), "configs", None)
+            .await
     }
 }

@@ -88,6 +88,8 @@ pub enum Failure {
     NotSent(String),
     /// Timeout or dropped connection after (part of) the request went out.
     MaybeSent(String),
+    /// A failure no retry can fix (e.g. an untrusted TLS certificate).
+    Fatal(String),
 }
 
 /// What to do after a failed attempt.
@@ -141,6 +143,7 @@ impl RetryPolicy {
                     _ => return give_up(reason),
                 }
             }
+            Failure::Fatal(why) => return give_up(why.clone()),
             Failure::NotSent(why) => (why.clone(), false),
             Failure::MaybeSent(why) if verb == Verb::Get => (why.clone(), false),
             Failure::MaybeSent(why) => {
@@ -158,7 +161,16 @@ impl RetryPolicy {
         } else if progress.retries >= self.retries {
             return give_up(format!("{reason}; all {} retries used", self.retries));
         } else {
-            self.backoff(progress.retries)
+            // A 503 or 409 may say when to come back; never earlier than our own backoff.
+            let asked = match failure {
+                Failure::Status {
+                    retry_after: Some(v),
+                    ..
+                } => parse_retry_after(v, SystemTime::now()),
+                _ => None,
+            };
+            let backoff = self.backoff(progress.retries);
+            asked.map_or(backoff, |a| a.min(self.retry_after_max).max(backoff))
         };
         if progress.elapsed + delay > self.deadline {
             return give_up(format!(
@@ -229,7 +241,7 @@ pub fn secs(d: Duration) -> String {
 }
 
 /// A number in [0, 1) from a process-wide xorshift generator; jitter needs spread, not security.
-fn random_unit() -> f64 {
+pub(crate) fn random_unit() -> f64 {
     static STATE: AtomicU64 = AtomicU64::new(0);
     let mut x = STATE.load(Ordering::Relaxed);
     if x == 0 {
@@ -360,6 +372,11 @@ mod tests {
             let d = p.decide(Verb::Post, &status(code, None), Progress::default());
             assert!(matches!(d, Decision::OutcomeUnknown { .. }), "{code}");
         }
+        let fatal = Failure::Fatal("bad certificate".into());
+        assert!(matches!(
+            p.decide(Verb::Get, &fatal, Progress::default()),
+            Decision::GiveUp { .. }
+        ));
         // Refused before acting: safe to repeat.
         for failure in [
             status(409, None),
@@ -369,6 +386,21 @@ mod tests {
             let d = p.decide(Verb::Post, &failure, Progress::default());
             assert!(matches!(d, Decision::Retry { .. }), "{failure:?}");
         }
+    }
+
+    #[test]
+    fn a_retry_after_on_503_is_honoured_but_never_shortens_the_backoff() {
+        let p = policy();
+        let d = p.decide(Verb::Get, &status(503, Some("3")), Progress::default());
+        assert!(
+            matches!(d, Decision::Retry { delay, everyone: false, .. } if delay == Duration::from_secs(3)),
+            "{d:?}"
+        );
+        let d = p.decide(Verb::Get, &status(503, Some("0")), Progress::default());
+        assert!(
+            matches!(d, Decision::Retry { delay, .. } if delay >= Duration::from_millis(50)),
+            "{d:?}"
+        );
     }
 
     #[test]

@@ -48,19 +48,27 @@ impl RunFilters {
 /// The body of `add_run`. TestRail's `include_all` defaults to *true*, so we always send it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct NewRun {
+    /// The suite (required in multi-suite projects).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suite_id: Option<u64>,
+    /// The name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The milestone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub milestone_id: Option<u64>,
+    /// The assignee (user ID).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignedto_id: Option<u64>,
+    /// Every case of the suite (true) or only `case_ids`.
     pub include_all: bool,
+    /// The cases to include; replaces the selection on update.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case_ids: Option<Vec<u64>>,
+    /// References, comma-separated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<String>,
 }
@@ -68,16 +76,22 @@ pub struct NewRun {
 /// The body of `update_run`: only what is set changes. `case_ids` *replaces* the selection.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RunUpdate {
+    /// The name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The milestone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub milestone_id: Option<u64>,
+    /// References, comma-separated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<String>,
+    /// Every case of the suite (true) or only `case_ids`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_all: Option<bool>,
+    /// The cases to include; replaces the selection on update.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case_ids: Option<Vec<u64>>,
 }

@@ -1,27 +1,25 @@
-//! Sending one API request: the HTTP client, credentials, the retry loop and the trace.
+//! Sending one API request: the attempt, the retry loop around it, and the trace.
 //!
-//! One `reqwest::Client` (one connection pool) serves the whole process; `Client` clones share
-//! it with the limiter and the counters. Redirects are never followed: an http→https redirect
-//! turns a POST into a GET and the write is silently lost, so any 3xx becomes an error that
-//! names the address to use. The `--verbose` trace shows method, URL, status, timing and every
-//! retry decision; it never shows headers, so credentials cannot leak through it.
+//! `Client` clones share one `Transport`: one connection pool (built in `http`), one limiter
+//! and one pair of counters. Any 3xx becomes an error that names the address to use (see
+//! `http::client` for why redirects are never followed). The `--verbose` trace shows method,
+//! URL, status, timing and every retry decision; it never shows headers, so credentials
+//! cannot leak through it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use anyhow::Context as _;
-use base64::Engine as _;
 use reqwest::header::{self, HeaderValue};
 use serde_json::Value;
 
 use super::error::{ApiError, error_text, excerpt, is_transient};
+use super::http;
 use super::limiter::Limiter;
 use super::options::ClientOptions;
 use super::retry::{Decision, Failure, Progress, RetryPolicy, Verb, secs};
 use super::url::BaseUrl;
 use crate::config::ConnectionConfig;
-use crate::error::usage;
 use crate::secret::Secret;
 
 /// Some old servers put this line before the JSON.
@@ -54,6 +52,13 @@ pub enum Body {
     },
 }
 
+/// One API call being made: what the trace and the errors name.
+struct Call<'a> {
+    verb: Verb,
+    endpoint: &'a str,
+    url: &'a str,
+}
+
 /// Everything about the connection that clones share.
 pub struct Transport {
     http: reqwest::Client,
@@ -82,32 +87,14 @@ impl Transport {
     /// Build the HTTP client from validated settings; warns about insecure set-ups on stderr.
     pub fn new(cfg: &ConnectionConfig, opts: &ClientOptions) -> anyhow::Result<Transport> {
         let base = BaseUrl::parse(&cfg.url)?;
-        warn_about_security(&base, cfg);
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("testrail-report/", env!("CARGO_PKG_VERSION")))
-            .timeout(cfg.timeout)
-            .connect_timeout(cfg.timeout.min(Duration::from_secs(30)))
-            .redirect(reqwest::redirect::Policy::none())
-            .danger_accept_invalid_certs(cfg.insecure);
-        if let Some(path) = &cfg.ca_cert {
-            for cert in read_certificates(path)? {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        if let Some(proxy) = &cfg.proxy {
-            // reqwest's own error would quote the proxy URL, credentials and all.
-            let proxy = reqwest::Proxy::all(proxy.expose()).map_err(|_| {
-                usage("--proxy / TESTRAIL_PROXY is not a valid proxy URL (e.g. http://proxy:3128)")
-            })?;
-            builder = builder.proxy(proxy);
-        }
-        let http = builder.build().context("cannot set up the HTTP client")?;
+        http::warn_about_security(&base, cfg);
+        let http = http::client(cfg)?;
         let mut secrets = vec![cfg.api_key.clone()];
         secrets.extend(cfg.proxy.clone());
         Ok(Transport {
             http,
             base,
-            auth: basic_auth(&cfg.user, &cfg.api_key)?,
+            auth: http::basic_auth(&cfg.user, &cfg.api_key)?,
             secrets,
             policy: opts.retry_policy(),
             limiter: Limiter::new(opts.max_requests_per_minute),
@@ -138,6 +125,11 @@ impl Transport {
         url: &str,
         body: &Body,
     ) -> Result<Value, ApiError> {
+        let call = Call {
+            verb,
+            endpoint,
+            url,
+        };
         let started = Instant::now();
         let mut progress = Progress::default();
         let mut attempts = 0;
@@ -145,89 +137,113 @@ impl Transport {
             self.limiter.acquire().await;
             attempts += 1;
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let sent_at = Instant::now();
-            let outcome = self.attempt(verb, url, body).await;
-            let failure = match outcome {
-                Ok((status, header, bytes)) => {
-                    self.trace(verb, url, &format!("{status}"), sent_at);
-                    if (200..300).contains(&status) {
-                        return decode(verb, endpoint, status, &bytes);
-                    }
-                    if (300..400).contains(&status) {
-                        let location = header.unwrap_or_default();
-                        return Err(ApiError::Redirect {
-                            verb: verb.as_str(),
-                            endpoint: endpoint.into(),
-                            status,
-                            location,
-                        });
-                    }
-                    if !is_transient(status) {
-                        let message = error_text(&bytes);
-                        return Err(ApiError::Status {
-                            verb: verb.as_str(),
-                            endpoint: endpoint.into(),
-                            status,
-                            message,
-                        });
-                    }
-                    (
-                        Failure::Status {
-                            status,
-                            retry_after: header,
-                        },
-                        error_text(&bytes),
-                    )
-                }
-                Err((failure, detail)) => {
-                    self.trace(verb, url, &format!("failed: {detail}"), sent_at);
-                    (failure, detail)
-                }
+            let (failure, detail) = match self.exchange(&call, body).await {
+                Ok(answer) => return answer,
+                Err(failed) => failed,
             };
-            let (failure, detail) = failure;
             progress.elapsed = started.elapsed();
-            match self.policy.decide(verb, &failure, progress) {
-                Decision::Retry {
-                    delay,
+            let decision = self.policy.decide(verb, &failure, progress);
+            self.act_on(&call, decision, &detail, attempts, &mut progress)
+                .await?;
+        }
+    }
+
+    /// One attempt: `Ok` with the final answer (success or a definite error), or `Err` with a
+    /// failure the retry policy should judge.
+    async fn exchange(
+        &self,
+        call: &Call<'_>,
+        body: &Body,
+    ) -> Result<Result<Value, ApiError>, (Failure, String)> {
+        let sent_at = Instant::now();
+        let (status, header, bytes) = match self.attempt(call.verb, call.url, body).await {
+            Ok(answer) => answer,
+            Err((failure, detail)) => {
+                self.trace(call, &format!("failed: {detail}"), sent_at);
+                return Err((failure, detail));
+            }
+        };
+        self.trace(call, &status.to_string(), sent_at);
+        let (verb, endpoint) = (call.verb.as_str(), call.endpoint.to_string());
+        Ok(match status {
+            200..=299 => decode(call.verb, call.endpoint, status, &bytes),
+            300..=399 => Err(ApiError::Redirect {
+                verb,
+                endpoint,
+                status,
+                location: header.unwrap_or_default(),
+            }),
+            _ if is_transient(status) => {
+                let failure = Failure::Status {
+                    status,
+                    retry_after: header,
+                };
+                return Err((failure, error_text(&bytes)));
+            }
+            _ => Err(ApiError::Status {
+                verb,
+                endpoint,
+                status,
+                message: error_text(&bytes),
+            }),
+        })
+    }
+
+    /// Carry out a retry decision: wait (alone or, for 429s, together with every request),
+    /// or turn it into the error the caller sees.
+    async fn act_on(
+        &self,
+        call: &Call<'_>,
+        decision: Decision,
+        detail: &str,
+        attempts: u32,
+        progress: &mut Progress,
+    ) -> Result<(), ApiError> {
+        let (verb, endpoint, url) = (call.verb.as_str(), call.endpoint.to_string(), call.url);
+        match decision {
+            Decision::Retry {
+                delay,
+                reason,
+                everyone,
+            } => {
+                self.retries.fetch_add(1, Ordering::Relaxed);
+                self.note(&format!(
+                    "retrying {verb} {url} in {}: {reason}",
+                    secs(delay)
+                ));
+                if everyone {
+                    progress.rate_limited += 1;
+                    self.limiter.pause(delay);
+                } else {
+                    progress.retries += 1;
+                    tokio::time::sleep(delay).await;
+                }
+                Ok(())
+            }
+            Decision::GiveUp { reason } => {
+                self.note(&format!("giving up on {verb} {url}: {reason}"));
+                let reason = if reason.contains(detail) {
+                    self.redact(&reason)
+                } else {
+                    self.redact(&format!("{reason}; last error: {detail}"))
+                };
+                Err(ApiError::Unreachable {
+                    verb,
+                    endpoint,
+                    attempts,
                     reason,
-                    everyone,
-                } => {
-                    self.retries.fetch_add(1, Ordering::Relaxed);
-                    self.note(&format!(
-                        "retrying {} {url} in {}: {reason}",
-                        verb.as_str(),
-                        secs(delay)
-                    ));
-                    if everyone {
-                        progress.rate_limited += 1;
-                        self.limiter.pause(delay);
-                    } else {
-                        progress.retries += 1;
-                        tokio::time::sleep(delay).await;
-                    }
-                }
-                Decision::GiveUp { reason } => {
-                    self.note(&format!("giving up on {} {url}: {reason}", verb.as_str()));
-                    let reason = self.redact(&format!("{reason}; last error: {detail}"));
-                    return Err(ApiError::Unreachable {
-                        verb: verb.as_str(),
-                        endpoint: endpoint.into(),
-                        attempts,
-                        reason,
-                    });
-                }
-                Decision::OutcomeUnknown { reason } => {
-                    self.note(&format!(
-                        "not re-sending {} {url}: outcome unknown ({reason})",
-                        verb.as_str()
-                    ));
-                    let reason = self.redact(&format!("{reason}: {detail}"));
-                    return Err(ApiError::OutcomeUnknown {
-                        verb: verb.as_str(),
-                        endpoint: endpoint.into(),
-                        reason,
-                    });
-                }
+                })
+            }
+            Decision::OutcomeUnknown { reason } => {
+                self.note(&format!(
+                    "not re-sending {verb} {url}: outcome unknown ({reason})"
+                ));
+                let reason = self.redact(&format!("{reason}: {detail}"));
+                Err(ApiError::OutcomeUnknown {
+                    verb,
+                    endpoint,
+                    reason,
+                })
             }
         }
     }
@@ -291,7 +307,13 @@ impl Transport {
     /// Decide whether a transport error happened before anything was sent.
     fn classify(&self, err: &reqwest::Error) -> (Failure, String) {
         let detail = self.redact(&chain(err));
-        if err.is_connect() {
+        if is_certificate_problem(&detail) {
+            let why = format!(
+                "the server's TLS certificate is not trusted ({detail}); pass your CA with \
+                 --ca-cert FILE / TESTRAIL_CA_CERT"
+            );
+            (Failure::Fatal(why), detail)
+        } else if err.is_connect() {
             (
                 Failure::NotSent(format!("cannot connect: {detail}")),
                 detail,
@@ -315,9 +337,10 @@ impl Transport {
             .fold(text.to_string(), |t, s| t.replace(s.expose(), "[redacted]"))
     }
 
-    fn trace(&self, verb: Verb, url: &str, outcome: &str, since: Instant) {
+    fn trace(&self, call: &Call<'_>, outcome: &str, since: Instant) {
         let ms = since.elapsed().as_millis();
-        self.note(&format!("{} {url} -> {outcome} ({ms} ms)", verb.as_str()));
+        let (verb, url) = (call.verb.as_str(), call.url);
+        self.note(&format!("{verb} {url} -> {outcome} ({ms} ms)"));
     }
 
     fn note(&self, line: &str) {
@@ -325,6 +348,12 @@ impl Transport {
             eprintln!("testrail: {line}");
         }
     }
+}
+
+/// Whether a connection failed on certificate verification (retrying cannot help).
+fn is_certificate_problem(detail: &str) -> bool {
+    let lower = detail.to_ascii_lowercase();
+    lower.contains("certificate") && !lower.contains("client certificate")
 }
 
 /// Turn a 2xx body into JSON; `delete_run` answers an empty 200, which is success.
@@ -347,10 +376,15 @@ fn trim_legacy_prefix(bytes: &[u8]) -> &[u8] {
         .unwrap_or(bytes)
 }
 
-/// An error and its causes on one line.
+/// An error's causes on one line. reqwest's own top line only repeats the URL, which every
+/// message already names.
 fn chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
+    let (mut text, mut source) = match err.source() {
+        Some(first) if err.to_string().starts_with("error sending request") => {
+            (first.to_string(), first.source())
+        }
+        _ => (err.to_string(), err.source()),
+    };
     while let Some(s) = source {
         text.push_str(": ");
         text.push_str(&s.to_string());
@@ -359,56 +393,20 @@ fn chain(err: &dyn std::error::Error) -> String {
     text
 }
 
-fn basic_auth(user: &str, key: &Secret) -> anyhow::Result<HeaderValue> {
-    let token =
-        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", key.expose()));
-    let mut value = HeaderValue::from_str(&format!("Basic {token}"))
-        .map_err(|_| usage("TESTRAIL_USER contains characters that cannot be sent"))?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-fn read_certificates(path: &std::path::Path) -> anyhow::Result<Vec<reqwest::Certificate>> {
-    let pem = std::fs::read(path).map_err(|e| {
-        usage(format!(
-            "cannot read --ca-cert / TESTRAIL_CA_CERT file {}: {e}",
-            path.display()
-        ))
-    })?;
-    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| {
-        usage(format!(
-            "--ca-cert / TESTRAIL_CA_CERT file {} is not a PEM certificate bundle",
-            path.display()
-        ))
-    })?;
-    if certs.is_empty() {
-        return Err(usage(format!(
-            "--ca-cert / TESTRAIL_CA_CERT file {} holds no certificate",
-            path.display()
-        )));
-    }
-    Ok(certs)
-}
-
-fn warn_about_security(base: &BaseUrl, cfg: &ConnectionConfig) {
-    if cfg.insecure {
-        eprintln!(
-            "warning: --insecure / TESTRAIL_INSECURE is set: TLS certificates are NOT verified, so anyone \
-             on the network path can read your API key and results. Use --ca-cert FILE instead."
-        );
-    }
-    if base.is_plain_http() && !base.is_loopback() {
-        eprintln!(
-            "warning: --url / TESTRAIL_URL uses plain http:// to {}: your API key travels unencrypted. \
-             Use the https:// address.",
-            base.host()
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn certificate_failures_are_recognised() {
+        assert!(is_certificate_problem(
+            "error sending request: client error (Connect): invalid peer certificate: UnknownIssuer"
+        ));
+        assert!(!is_certificate_problem(
+            "tcp connect error: Connection refused (os error 111)"
+        ));
+    }
 
     #[test]
     fn empty_and_legacy_bodies_decode() {
@@ -441,7 +439,7 @@ mod tests {
 
     #[test]
     fn the_auth_header_is_marked_sensitive_and_debug_hides_the_key() {
-        let header = basic_auth("me@example.com", &Secret::new("k3y-VALUE")).unwrap();
+        let header = http::basic_auth("me@example.com", &Secret::new("k3y-VALUE")).unwrap();
         assert!(header.is_sensitive());
         assert!(!format!("{header:?}").contains("azN5"));
         let cfg = ConnectionConfig {

@@ -30,7 +30,6 @@ fn repo_root() -> PathBuf {
 
 fn action_yml() -> ActionYml {
     let text = std::fs::read_to_string(repo_root().join("action.yml")).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
     let mut yml = ActionYml {
         inputs: BTreeMap::new(),
         env: Vec::new(),
@@ -38,10 +37,7 @@ fn action_yml() -> ActionYml {
         outputs: BTreeMap::new(),
     };
     let (mut section, mut current) = ("", String::new());
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        i += 1;
+    for line in text.lines() {
         if !line.starts_with(' ') && line.ends_with(':') {
             section = line.trim_end_matches(':');
             continue;
@@ -54,18 +50,12 @@ fn action_yml() -> ActionYml {
                     yml.inputs.insert(current.clone(), String::new());
                 }
             } else if let Some(value) = trimmed.strip_prefix("default: ") {
-                let value = if value == "|" {
-                    let mut block = String::new();
-                    while i < lines.len() && lines[i].starts_with("      ") {
-                        block.push_str(lines[i].trim_start());
-                        block.push('\n');
-                        i += 1;
-                    }
-                    block
-                } else {
-                    value.trim_matches('"').to_string()
-                };
-                yml.inputs.insert(current.clone(), value);
+                assert!(
+                    !value.starts_with(['|', '>']),
+                    "{current}: block defaults unsupported"
+                );
+                yml.inputs
+                    .insert(current.clone(), value.trim_matches('"').to_string());
             } else if let Some(value) = trimmed.strip_prefix("value: ") {
                 yml.outputs.insert(current.clone(), value.to_string());
             }
@@ -135,7 +125,6 @@ impl Job {
         self.dir.path().join(name)
     }
 
-    #[allow(dead_code)] // Until the sandbox test is compiled in.
     fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.path(name)).unwrap_or_default()
     }
@@ -264,6 +253,7 @@ fn download_verifies_the_checksum_then_runs_submit_in_the_working_directory() {
             ("version", "v1.2.0"),
             ("url", url),
             ("working-directory", "sub"),
+            ("reports", "reports/*.xml\nmore reports/TEST-*.xml\n"),
         ],
         &[
             ("GITHUB_SERVER_URL", &server),
@@ -277,7 +267,7 @@ fn download_verifies_the_checksum_then_runs_submit_in_the_working_directory() {
     assert_eq!(
         got,
         format!(
-            "args=submit\ncwd={}\nurl={url}\nreports=**/TEST-*.xml\n**/junit*.xml\n\n",
+            "args=submit\ncwd={}\nurl={url}\nreports=reports/*.xml\nmore reports/TEST-*.xml\n\n",
             sub.display()
         )
     );
@@ -390,31 +380,18 @@ fn the_api_key_is_masked_before_anything_else_is_printed() {
     assert!(err.starts_with("::add-mask::k%25y%0Az\n"), "{err}");
 }
 
-// Compiled out until the sandbox branch is merged (`testrail_report::sandbox` does not exist
-// on this branch yet); then ignored until `submit` is.
-#[cfg(any())]
 #[test]
-#[ignore = "needs submit"]
 fn action_reports_to_the_sandbox_and_sets_outputs_and_summary() {
     use testrail_report::sandbox::{DEFAULT_API_KEY, DEFAULT_USER, Sandbox, SandboxOptions};
-
-    /// One pytest-style report against the sandbox's demo cases (automation IDs
-    /// `tests.test_auth.*`), plus one test TestRail has no case for.
-    const REPORT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
-    <testsuites><testsuite name="pytest" tests="4" failures="1" skipped="1">
-      <testcase classname="tests.test_auth" name="test_login_valid" time="0.40"/>
-      <testcase classname="tests.test_auth" name="test_login_wrong_password" time="0.20">
-        <failure message="expected 401, got 200">assert 200 == 401</failure>
-      </testcase>
-      <testcase classname="tests.test_auth" name="test_logout" time="0.01"><skipped message="flaky"/></testcase>
-      <testcase classname="tests.test_auth" name="test_not_in_testrail" file="tests/test_auth.py" line="40" time="0.1"/>
-    </testsuite></testsuites>
-    "#;
 
     let sandbox = Sandbox::spawn(SandboxOptions::default()).unwrap();
     let job = Job::new();
     std::fs::create_dir(job.path("workspace/reports")).unwrap();
-    std::fs::write(job.path("workspace/reports/junit.xml"), REPORT).unwrap();
+    std::fs::write(
+        job.path("workspace/reports/junit.xml"),
+        crate::ci::AUTH_REPORT,
+    )
+    .unwrap();
     let url = sandbox.base_url();
     let out = job.run(
         &[
@@ -437,6 +414,7 @@ fn action_reports_to_the_sandbox_and_sets_outputs_and_summary() {
     let runs = state["runs"].as_object().unwrap();
     assert_eq!(runs.len(), 1, "{runs:?}");
     let (run_id, run) = runs.iter().next().unwrap();
+    let run_id: u64 = run_id.parse().unwrap();
     assert_eq!(run["name"], "Tests #12 (main)");
     assert!(
         run["description"]
@@ -449,7 +427,7 @@ fn action_reports_to_the_sandbox_and_sets_outputs_and_summary() {
         .as_object()
         .unwrap()
         .values()
-        .filter(|t| t["run_id"].to_string() == *run_id)
+        .filter(|t| t["run_id"] == run_id)
         .map(|t| t["case_id"].as_u64().unwrap())
         .collect();
     cases.sort();
@@ -489,4 +467,24 @@ fn action_reports_to_the_sandbox_and_sets_outputs_and_summary() {
     // The key shows up once: in the mask command that hides it from the rest of the log.
     assert_eq!(err.matches(DEFAULT_API_KEY).count(), 1, "{err}");
     assert!(err.starts_with(&format!("::add-mask::{DEFAULT_API_KEY}\n")));
+}
+
+#[test]
+fn a_windows_style_action_path_names_the_release_too() {
+    let job = Job::new();
+    let server = fake_release(&job, "v3.1.0", None);
+    let record = job.path("record");
+    let out = job.run(
+        &[],
+        &[
+            ("GITHUB_SERVER_URL", &server),
+            (
+                "GITHUB_ACTION_PATH",
+                r"D:\a\_actions\acme\testrail-report\v3.1.0",
+            ),
+            ("RECORD", record.to_str().unwrap()),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(v3.1.0) from acme/testrail-report"));
 }

@@ -11,7 +11,7 @@ use crate::cli::run::CloseArgs;
 use crate::error::usage;
 use crate::testrail::{Client, RunUpdate};
 
-use super::{api, show};
+use super::{api, show, verify};
 
 pub(super) async fn execute(
     client: &Client,
@@ -24,7 +24,7 @@ pub(super) async fn execute(
     } else {
         0
     };
-    let run = client.close_run(run_id).await.map_err(api)?;
+    let run = verify::close_run(client, run_id).await?;
     match out {
         OutputFormat::Json => show::json(&run),
         OutputFormat::Text => {
@@ -66,7 +66,7 @@ async fn prune(client: &Client, run_id: u64) -> anyhow::Result<usize> {
             case_ids: Some(keep.into_iter().collect()),
             ..RunUpdate::default()
         };
-        client.update_run(run_id, &update).await.map_err(api)?;
+        verify::update_run(client, run_id, &update).await?;
     }
     Ok(removed)
 }

@@ -6,9 +6,9 @@ use std::path::Path;
 use crate::cli::OutputFormat;
 use crate::cli::run::{CreateArgs, parse_case_id};
 use crate::error::{Error, usage};
-use crate::testrail::{ApiError, Client, NewRun, Run};
+use crate::testrail::{Client, NewRun};
 
-use super::{api, show};
+use super::{show, verify};
 
 pub(super) async fn execute(
     client: &Client,
@@ -18,7 +18,7 @@ pub(super) async fn execute(
     let case_ids = match &a.case_ids_file {
         Some(path) => Some(read_case_ids(path)?),
         None if a.include_all => None,
-        None => Some(a.case_ids.clone()),
+        None => Some(sorted_unique(a.case_ids.clone())),
     };
     let new = NewRun {
         suite_id: a.suite_id,
@@ -30,7 +30,7 @@ pub(super) async fn execute(
         case_ids,
         refs: a.refs.clone(),
     };
-    let run = add_run_once(client, a.project_id, &new).await?;
+    let run = verify::add_run(client, a.project_id, &new).await?;
     let url = run.url.clone().unwrap_or_else(|| client.run_url(run.id));
     if let Some(path) = &a.dotenv {
         append(path, &format!("TESTRAIL_RUN_ID={}\n", run.id), "--dotenv")?;
@@ -45,36 +45,6 @@ pub(super) async fn execute(
             run.test_count()
         )),
     }
-}
-
-/// `add_run`, and if its outcome is unknown (timeout after sending), look for the run before
-/// sending it again, so a flaky network never leaves two runs behind.
-async fn add_run_once(client: &Client, project_id: u64, new: &NewRun) -> anyhow::Result<Run> {
-    let since = now() - 120; // allow for clock skew between us and the server
-    let err = match client.add_run(project_id, new).await {
-        Ok(run) => return Ok(run),
-        Err(err @ ApiError::OutcomeUnknown { .. }) => err,
-        Err(err) => return Err(api(err)),
-    };
-    let Some(name) = &new.name else {
-        // Without a name we cannot recognise our run among others; say so rather than guess.
-        return Err(api(err)).map_err(|e| {
-            e.context(
-                "pass --name so a run with an unknown outcome can be found and not created twice",
-            )
-        });
-    };
-    eprintln!("warning: {err}; checking whether the run exists before trying again");
-    let me = client.get_current_user().await.map_err(api)?;
-    let found = client
-        .find_runs_created(project_id, name, me.id, since)
-        .await
-        .map_err(api)?;
-    if let Some(run) = found.into_iter().next() {
-        eprintln!("note: the run was created after all (run {})", run.id);
-        return Ok(run);
-    }
-    client.add_run(project_id, new).await.map_err(api)
 }
 
 /// Read case IDs separated by commas, spaces or new lines; `#` starts a comment.
@@ -98,9 +68,13 @@ fn read_case_ids(path: &Path) -> anyhow::Result<Vec<u64>> {
             ids.push(id);
         }
     }
+    Ok(sorted_unique(ids))
+}
+
+fn sorted_unique(mut ids: Vec<u64>) -> Vec<u64> {
     ids.sort_unstable();
     ids.dedup();
-    Ok(ids)
+    ids
 }
 
 /// Under GitHub Actions, expose `run-id` and `run-url` as step outputs.
@@ -125,12 +99,6 @@ fn append(path: &Path, text: &str, what: &str) -> anyhow::Result<()> {
         .open(path)
         .and_then(|mut f| f.write_all(text.as_bytes()))
         .map_err(|e| usage(format!("cannot write {what} file {}: {e}", path.display())))
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 #[cfg(test)]

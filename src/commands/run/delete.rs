@@ -9,7 +9,7 @@ use crate::cli::run::DeleteArgs;
 use crate::error::usage;
 use crate::testrail::Client;
 
-use super::{api, show};
+use super::{api, show, verify};
 
 pub(super) async fn execute(
     client: &Client,
@@ -33,7 +33,7 @@ pub(super) async fn execute(
             run.test_count()
         ))?;
     }
-    client.delete_run(run_id, false).await.map_err(api)?;
+    verify::delete_run(client, run_id).await?;
     match out {
         OutputFormat::Json => show::json(&json!({ "run_id": run_id, "deleted": true })),
         OutputFormat::Text => show::write_out(&format!("Deleted run {run_id} \"{}\"\n", run.name)),

@@ -9,11 +9,12 @@ mod create;
 mod delete;
 mod show;
 mod update;
+mod verify;
 
 use crate::cli::run::{ListArgs, RunAction, RunCommand};
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::config::ConnectionConfig;
-use crate::error::usage;
+use crate::error::{Error, usage};
 use crate::testrail::{ApiError, Client, ClientOptions, RunFilters};
 
 /// Execute a `run` subcommand; returns the exit code.
@@ -40,9 +41,37 @@ fn connect(global: &GlobalArgs) -> anyhow::Result<Client> {
     Client::new(&cfg, &opts)
 }
 
-/// Turn an API failure into the classified error that picks the exit code.
+/// Turn an API failure into the classified error that picks the exit code, naming the flag
+/// behind a field TestRail complained about (`Field :suite_id …` → `--suite-id`).
 pub(crate) fn api(err: ApiError) -> anyhow::Error {
-    err.class().into()
+    let hint = err.message().and_then(flag_for_field);
+    match (err.class(), hint) {
+        (Error::Rejected(msg), Some(flag)) => {
+            Error::Rejected(format!("{msg}; check {flag}")).into()
+        }
+        (class, _) => class.into(),
+    }
+}
+
+/// The option that sets the field a TestRail message names, if a run command has one.
+fn flag_for_field(message: &str) -> Option<&'static str> {
+    let field = message.split("Field :").nth(1)?;
+    let field: String = field
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    Some(match field.as_str() {
+        "run" | "run_id" => "RUN_ID (or TESTRAIL_RUN_ID)",
+        "project_id" => "--project-id / TESTRAIL_PROJECT_ID",
+        "suite_id" => "--suite-id / TESTRAIL_SUITE_ID",
+        "case_ids" | "case_id" => "--case-ids, --case-ids-file or --add-case-ids",
+        "milestone_id" => "--milestone-id",
+        "assignedto_id" => "--assignedto-id",
+        "name" => "--name",
+        "description" => "--description",
+        "refs" => "--refs",
+        _ => return None,
+    })
 }
 
 async fn get(client: &Client, out: OutputFormat, run_id: u64) -> anyhow::Result<()> {
@@ -79,5 +108,28 @@ async fn list(client: &Client, out: OutputFormat, a: &ListArgs) -> anyhow::Resul
     match out {
         OutputFormat::Json => show::json(&runs),
         OutputFormat::Text => show::table(&runs),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn testrail_field_names_point_at_flags() {
+        let hint = |m: &str| flag_for_field(m);
+        assert_eq!(
+            hint("Field :suite_id is a required field."),
+            Some("--suite-id / TESTRAIL_SUITE_ID")
+        );
+        assert_eq!(
+            hint("Field :run is not a valid test run."),
+            Some("RUN_ID (or TESTRAIL_RUN_ID)")
+        );
+        assert_eq!(
+            hint("Field :results.elapsed is not in a valid time span format."),
+            None
+        );
+        assert_eq!(hint("Authentication failed"), None);
     }
 }

@@ -12,7 +12,7 @@ use crate::cli::run::UpdateArgs;
 use crate::error::{Error, usage};
 use crate::testrail::{Client, Run, RunUpdate};
 
-use super::{api, show};
+use super::{api, show, verify};
 
 /// How many read-union-write rounds before reporting that cases keep disappearing.
 const ADD_ATTEMPTS: u32 = 4;
@@ -43,7 +43,7 @@ pub(super) async fn execute(
         ));
     }
     let run = if a.add_case_ids.is_empty() {
-        client.update_run(run_id, &update).await.map_err(api)?
+        verify::update_run(client, run_id, &update).await?
     } else {
         add_cases(client, run_id, update, &a.add_case_ids).await?
     };
@@ -76,7 +76,7 @@ pub async fn add_cases(
             round.include_all = Some(false);
             round.case_ids = Some(current.union(&wanted).copied().collect());
         }
-        let run = client.update_run(run_id, &round).await.map_err(api)?;
+        let run = verify::update_run(client, run_id, &round).await?;
         let after = case_ids(client, run_id).await?;
         if wanted.is_subset(&after) {
             return Ok(run);

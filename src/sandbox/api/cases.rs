@@ -12,6 +12,7 @@ use crate::sandbox::route::ApiCall;
 use crate::sandbox::store::{Case, Section};
 use serde_json::Value;
 
+/// GET `get_case/{case_id}`.
 pub fn get_case(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let case_id = arg_id(call, 0, "case_id")?;
     let case = ctx
@@ -22,6 +23,7 @@ pub fn get_case(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     Ok(Reply::Json(render::case(case)))
 }
 
+/// GET `get_cases/{project_id}`.
 pub fn get_cases(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     let project = project(ctx.store, project_id)?.clone();
@@ -55,6 +57,7 @@ pub fn get_cases(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     )?))
 }
 
+/// POST `add_case/{section_id}`.
 pub fn add_case(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let section_id = arg_id(call, 0, "section_id")?;
     let suite_id = ctx
@@ -99,6 +102,7 @@ pub fn add_case(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     Ok(Reply::Json(rendered))
 }
 
+/// GET `get_section/{section_id}`.
 pub fn get_section(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let section_id = arg_id(call, 0, "section_id")?;
     let section = ctx
@@ -109,6 +113,7 @@ pub fn get_section(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     Ok(Reply::Json(render::section(section)))
 }
 
+/// GET `get_sections/{project_id}`.
 pub fn get_sections(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     let project = project(ctx.store, project_id)?.clone();
@@ -129,6 +134,7 @@ pub fn get_sections(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     )?))
 }
 
+/// POST `add_section/{project_id}`.
 pub fn add_section(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     let project = project(ctx.store, project_id)?.clone();

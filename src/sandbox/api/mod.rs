@@ -2,7 +2,9 @@
 //! request is atomic. Errors carry TestRail's status code and its exact `error` text.
 
 mod cases;
+mod deletes;
 mod params;
+mod plan_entries;
 mod plans;
 mod projects;
 mod results;
@@ -127,6 +129,8 @@ fn route(method: &str) -> Option<Handler> {
         "get_section" => cases::get_section,
         "get_sections" => cases::get_sections,
         "add_section" => cases::add_section,
+        "delete_section" => deletes::delete_section,
+        "delete_case" => deletes::delete_case,
         "get_project" => projects::get_project,
         "get_projects" => projects::get_projects,
         "get_suite" => projects::get_suite,
@@ -148,6 +152,7 @@ fn route(method: &str) -> Option<Handler> {
         "get_plans" => plans::get_plans,
         "add_plan" => plans::add_plan,
         "add_plan_entry" => plans::add_plan_entry,
+        "update_plan_entry" => plan_entries::update_plan_entry,
         "close_plan" => plans::close_plan,
         _ => return None,
     };

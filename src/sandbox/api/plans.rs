@@ -23,7 +23,7 @@ pub struct EntrySpec {
     runs: Vec<RunSpec>,
 }
 
-fn plan_of(store: &Store, plan_id: u64) -> Result<&Plan, ApiError> {
+pub fn plan_of(store: &Store, plan_id: u64) -> Result<&Plan, ApiError> {
     store
         .plans
         .get(&plan_id)
@@ -166,12 +166,14 @@ fn add_entry(store: &mut Store, user_id: u64, now: i64, plan_id: u64, spec: Entr
     entry_id
 }
 
+/// GET `get_plan/{plan_id}`.
 pub fn get_plan(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let plan_id = arg_id(call, 0, "plan_id")?;
     let plan = plan_of(ctx.store, plan_id)?;
     Ok(Reply::Json(render::plan(ctx.store, ctx.base_url, plan)))
 }
 
+/// GET `get_plans/{project_id}`.
 pub fn get_plans(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     project(ctx.store, project_id)?;
@@ -198,6 +200,7 @@ pub fn get_plans(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     )?))
 }
 
+/// POST `add_plan/{project_id}`.
 pub fn add_plan(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     let project = project(ctx.store, project_id)?.clone();
@@ -222,6 +225,7 @@ pub fn add_plan(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     Ok(Reply::Json(render::plan(ctx.store, ctx.base_url, plan)))
 }
 
+/// POST `add_plan_entry/{plan_id}`.
 pub fn add_plan_entry(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let plan_id = arg_id(call, 0, "plan_id")?;
     let plan = plan_of(ctx.store, plan_id)?;
@@ -231,18 +235,24 @@ pub fn add_plan_entry(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let project = project(ctx.store, plan.project_id)?.clone();
     let spec = parse_entry(ctx.store, &project, object(body)?)?;
     let entry_id = add_entry(ctx.store, ctx.user_id, ctx.now, plan_id, spec);
+    Ok(Reply::Json(rendered_entry(ctx, plan_id, &entry_id)))
+}
+
+/// One entry of a plan in add_plan_entry format (with its runs).
+pub fn rendered_entry(ctx: &Ctx, plan_id: u64, entry_id: &str) -> Value {
     let rendered = render::plan(ctx.store, ctx.base_url, &ctx.store.plans[&plan_id]);
-    let entry = rendered["entries"]
+    rendered["entries"]
         .as_array()
-        .and_then(|entries| entries.iter().find(|e| e["id"] == entry_id.as_str()))
+        .and_then(|entries| entries.iter().find(|e| e["id"] == entry_id))
         .cloned()
-        .unwrap_or(Value::Null);
-    Ok(Reply::Json(entry))
+        .unwrap_or(Value::Null)
 }
 
 /// Wording inferred from the run message (`runs_denied_completed`).
-const PLAN_COMPLETED: &str = "This operation is not allowed. The test plan is already completed.";
+pub const PLAN_COMPLETED: &str =
+    "This operation is not allowed. The test plan is already completed.";
 
+/// POST `close_plan/{plan_id}`.
 pub fn close_plan(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let plan_id = arg_id(call, 0, "plan_id")?;
     if plan_of(ctx.store, plan_id)?.is_completed {

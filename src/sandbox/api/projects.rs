@@ -10,12 +10,14 @@ use crate::sandbox::render;
 use crate::sandbox::route::ApiCall;
 use serde_json::{Value, json};
 
+/// GET `get_project/{project_id}`.
 pub fn get_project(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     let project = project(ctx.store, project_id)?;
     Ok(Reply::Json(render::project(ctx.base_url, project)))
 }
 
+/// GET `get_projects`.
 pub fn get_projects(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let completed = filter_bool(call, "is_completed")?;
     let projects: Vec<Value> = ctx
@@ -33,6 +35,7 @@ pub fn get_projects(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     )?))
 }
 
+/// GET `get_suite/{suite_id}`.
 pub fn get_suite(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let suite_id = arg_id(call, 0, "suite_id")?;
     let suite = ctx
@@ -43,6 +46,7 @@ pub fn get_suite(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     Ok(Reply::Json(render::suite(ctx.base_url, suite)))
 }
 
+/// GET `get_suites/{project_id}`.
 pub fn get_suites(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     project(ctx.store, project_id)?;
@@ -72,6 +76,7 @@ pub fn get_statuses(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     Ok(Reply::Json(Value::Array(statuses)))
 }
 
+/// GET `get_user/{user_id}`.
 pub fn get_user(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let user_id = arg_id(call, 0, "user_id")?;
     let user = ctx
@@ -92,6 +97,7 @@ pub fn get_users(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     Ok(Reply::Json(Value::Array(users)))
 }
 
+/// GET `get_user_by_email&email=…`.
 pub fn get_user_by_email(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let email = call.filter("email").unwrap_or_default();
     let user = ctx
@@ -105,10 +111,15 @@ pub fn get_user_by_email(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
 
 /// The caller; the docs print `get_current_user/{user_id}`, so an argument is tolerated.
 pub fn get_current_user(ctx: &mut Ctx, _: &ApiCall, _: &Body) -> Outcome {
-    let user = &ctx.store.users[&ctx.user_id];
+    let user = ctx
+        .store
+        .users
+        .get(&ctx.user_id)
+        .ok_or_else(|| ApiError::bad("Field :user_id is not a valid user."))?;
     Ok(Reply::Json(render::user(user)))
 }
 
+/// GET `get_milestone/{milestone_id}`.
 pub fn get_milestone(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let id = arg_id(call, 0, "milestone_id")?;
     let milestone = ctx
@@ -119,6 +130,7 @@ pub fn get_milestone(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     Ok(Reply::Json(render::milestone(ctx.base_url, milestone)))
 }
 
+/// GET `get_milestones/{project_id}`.
 pub fn get_milestones(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     project(ctx.store, project_id)?;
@@ -139,6 +151,7 @@ pub fn get_milestones(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     )?))
 }
 
+/// GET `get_configs/{project_id}`.
 pub fn get_configs(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     project(ctx.store, project_id)?;
@@ -152,14 +165,17 @@ pub fn get_configs(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     Ok(Reply::Json(Value::Array(groups)))
 }
 
+/// GET `get_case_fields`.
 pub fn get_case_fields(ctx: &mut Ctx, _: &ApiCall, _: &Body) -> Outcome {
     Ok(Reply::Json(Value::Array(ctx.store.case_fields.clone())))
 }
 
+/// GET `get_result_fields`.
 pub fn get_result_fields(ctx: &mut Ctx, _: &ApiCall, _: &Body) -> Outcome {
     Ok(Reply::Json(Value::Array(ctx.store.result_fields.clone())))
 }
 
+/// GET `get_priorities`.
 pub fn get_priorities(_: &mut Ctx, _: &ApiCall, _: &Body) -> Outcome {
     let names = ["Low", "Medium", "High", "Critical"];
     let list = names
@@ -172,6 +188,7 @@ pub fn get_priorities(_: &mut Ctx, _: &ApiCall, _: &Body) -> Outcome {
     Ok(Reply::Json(Value::Array(list)))
 }
 
+/// GET `get_case_types`.
 pub fn get_case_types(_: &mut Ctx, _: &ApiCall, _: &Body) -> Outcome {
     let names = [
         "Acceptance",
@@ -188,6 +205,7 @@ pub fn get_case_types(_: &mut Ctx, _: &ApiCall, _: &Body) -> Outcome {
     Ok(Reply::Json(Value::Array(list)))
 }
 
+/// GET `get_templates/{project_id}`.
 pub fn get_templates(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     project(ctx.store, project_id)?;

@@ -179,6 +179,7 @@ fn test_of_case(store: &Store, run_id: u64, case_id: u64) -> Option<u64> {
         .map(|t| t.id)
 }
 
+/// POST `add_results_for_cases/{run_id}`.
 pub fn add_results_for_cases(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     open_run(ctx.store, run_id)?;
@@ -201,6 +202,7 @@ pub fn add_results_for_cases(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outc
     Ok(Reply::Json(Value::Array(stored)))
 }
 
+/// POST `add_results/{run_id}`.
 pub fn add_results(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     open_run(ctx.store, run_id)?;
@@ -224,6 +226,7 @@ pub fn add_results(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     Ok(Reply::Json(Value::Array(stored)))
 }
 
+/// POST `add_result_for_case/{run_id}/{case_id}`.
 pub fn add_result_for_case(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     let case_id = arg_id(call, 1, "case_id")?;
@@ -234,6 +237,7 @@ pub fn add_result_for_case(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcom
     Ok(Reply::Json(store_result(ctx, new)))
 }
 
+/// POST `add_result/{test_id}`.
 pub fn add_result(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let test_id = arg_id(call, 0, "test_id")?;
     let test = ctx
@@ -246,6 +250,7 @@ pub fn add_result(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     Ok(Reply::Json(store_result(ctx, new)))
 }
 
+/// GET `get_test/{test_id}`.
 pub fn get_test(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let test_id = arg_id(call, 0, "test_id")?;
     let test = ctx
@@ -256,6 +261,7 @@ pub fn get_test(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     Ok(Reply::Json(render::test(ctx.store, test)))
 }
 
+/// GET `get_tests/{run_id}`.
 pub fn get_tests(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     run_for(ctx.store, run_id)?;
@@ -304,6 +310,7 @@ fn list_results(ctx: &Ctx, call: &ApiCall, tests: &[u64]) -> Outcome {
     )?))
 }
 
+/// GET `get_results/{test_id}`.
 pub fn get_results(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let test_id = arg_id(call, 0, "test_id")?;
     if !ctx.store.tests.contains_key(&test_id) {
@@ -312,6 +319,7 @@ pub fn get_results(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     list_results(ctx, call, &[test_id])
 }
 
+/// GET `get_results_for_case/{run_id}/{case_id}`.
 pub fn get_results_for_case(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     let case_id = arg_id(call, 1, "case_id")?;
@@ -321,6 +329,7 @@ pub fn get_results_for_case(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome 
     list_results(ctx, call, &[test_id])
 }
 
+/// GET `get_results_for_run/{run_id}`.
 pub fn get_results_for_run(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     run_for(ctx.store, run_id)?;
@@ -328,6 +337,7 @@ pub fn get_results_for_run(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     list_results(ctx, call, &tests)
 }
 
+/// POST `add_attachment_to_result/{result_id}`.
 pub fn add_attachment_to_result(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let result_id = arg_id(call, 0, "result_id")?;
     let result = ctx

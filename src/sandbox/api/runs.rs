@@ -219,6 +219,7 @@ fn reply_run(ctx: &Ctx, run_id: u64) -> Outcome {
     Ok(Reply::Json(render::run(ctx.store, ctx.base_url, run)))
 }
 
+/// GET `get_run/{run_id}`.
 pub fn get_run(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     // get_run names the field `:run`, unlike every other run-scoped method.
@@ -228,6 +229,7 @@ pub fn get_run(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     reply_run(ctx, run_id)
 }
 
+/// GET `get_runs/{project_id}`.
 pub fn get_runs(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     project(ctx.store, project_id)?;
@@ -271,6 +273,7 @@ fn has_ref(refs: Option<&str>, wanted: &str) -> bool {
     refs.is_some_and(|r| r.split(',').any(|one| one.trim() == wanted))
 }
 
+/// POST `add_run/{project_id}`.
 pub fn add_run(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     let project = project(ctx.store, project_id)?.clone();
@@ -279,6 +282,7 @@ pub fn add_run(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     reply_run(ctx, id)
 }
 
+/// POST `update_run/{run_id}`.
 pub fn update_run(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     let run = open_run(ctx.store, run_id)?.clone();
@@ -318,6 +322,7 @@ pub fn update_run(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     reply_run(ctx, run_id)
 }
 
+/// POST `close_run/{run_id}`.
 pub fn close_run(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     let run = open_run(ctx.store, run_id)?;
@@ -332,6 +337,7 @@ pub fn close_run(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     reply_run(ctx, run_id)
 }
 
+/// POST `delete_run/{run_id}`.
 pub fn delete_run(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     let run = run_for(ctx.store, run_id)?;

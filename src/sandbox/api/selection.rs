@@ -67,3 +67,44 @@ pub fn add_test(store: &mut Store, run_id: u64, case_id: u64) {
     };
     store.tests.insert(id, test);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::load::build;
+    use crate::sandbox::seed::Seed;
+
+    fn cases_of(store: &Store, run_id: u64) -> Vec<(u64, u64)> {
+        store
+            .tests_of_run(run_id)
+            .map(|t| (t.case_id, t.status_id))
+            .collect()
+    }
+
+    #[test]
+    fn duplicates_collapse_and_foreign_ids_are_refused() {
+        let store = build(&Seed::demo(), 0).unwrap();
+        let ids = validate_case_ids(&store, 1, &[Some(3), Some(1), Some(3)]).unwrap();
+        assert_eq!(ids, [3, 1]);
+        let err = validate_case_ids(&store, 1, &[Some(1), None]).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Field :case_ids contains unrecognized case IDs."
+        );
+        assert!(validate_case_ids(&store, 2, &[Some(1)]).is_err());
+    }
+
+    #[test]
+    fn a_new_selection_keeps_staying_tests_and_drops_the_rest() {
+        let mut store = build(&Seed::demo(), 0).unwrap();
+        set_selection(&mut store, 1, 1, &[4, 2]);
+        assert_eq!(
+            cases_of(&store, 1),
+            [(2, 3), (4, 3)],
+            "suite order, untested"
+        );
+        store.tests.values_mut().for_each(|t| t.status_id = 1);
+        set_selection(&mut store, 1, 1, &[4, 5]);
+        assert_eq!(cases_of(&store, 1), [(4, 1), (5, 3)]);
+    }
+}

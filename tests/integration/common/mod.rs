@@ -27,8 +27,12 @@ pub fn bare_cmd() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_testrail-report"));
     for (key, _) in std::env::vars_os() {
         let k = key.to_string_lossy();
-        if k.starts_with("TESTRAIL_") || k.starts_with("GITHUB_") || k.starts_with("GITLAB_")
-            || k.to_ascii_lowercase().ends_with("_proxy") || k == "CI" || k == "JENKINS_URL"
+        if k.starts_with("TESTRAIL_")
+            || k.starts_with("GITHUB_")
+            || k.starts_with("GITLAB_")
+            || k.to_ascii_lowercase().ends_with("_proxy")
+            || k == "CI"
+            || k == "JENKINS_URL"
         {
             cmd.env_remove(&key);
         }
@@ -106,7 +110,11 @@ impl FakeServer {
                 let _ = stream.write_all(response.as_bytes());
             }
         });
-        FakeServer { url, hits, first_request }
+        FakeServer {
+            url,
+            hits,
+            first_request,
+        }
     }
 
     /// How many requests arrived.
@@ -118,4 +126,142 @@ impl FakeServer {
     pub fn first_request(&self) -> String {
         self.first_request.lock().unwrap().clone()
     }
+}
+
+// ---- raw HTTP, for asserting the sandbox's exact wire behaviour ----
+
+/// An HTTP answer as received: status, headers (names lower-cased) and body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Answer {
+    /// The body parsed as JSON (panics with the body when it is not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+    }
+
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Send one HTTP/1.1 request over a fresh connection and read the whole answer. An error
+/// means the server closed the connection without answering.
+pub fn http(
+    addr: std::net::SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<Answer> {
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(20)))?;
+    let mut head = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    parse_answer(&raw)
+}
+
+fn parse_answer(raw: &[u8]) -> std::io::Result<Answer> {
+    let text = String::from_utf8_lossy(raw);
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no HTTP answer"))?;
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("bad status line in {head:?}")))?;
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Ok(Answer {
+        status,
+        headers,
+        body: body.to_owned(),
+    })
+}
+
+/// `Basic <base64(user:key)>`
+pub fn basic_auth(user: &str, key: &str) -> String {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{key}"));
+    format!("Basic {encoded}")
+}
+
+/// Call an API method with the default credentials: `api(&sb, "get_run/1", None)` is a GET,
+/// `api(&sb, "add_run/1", Some(json!({...})))` a JSON POST.
+pub fn api(sandbox: &Sandbox, call: &str, body: Option<Value>) -> Answer {
+    let auth = basic_auth(DEFAULT_USER, DEFAULT_API_KEY);
+    let target = format!("/index.php?/api/v2/{call}");
+    let result = match body {
+        None => http(
+            sandbox.addr(),
+            "GET",
+            &target,
+            &[("Authorization", &auth)],
+            b"",
+        ),
+        Some(body) => http(
+            sandbox.addr(),
+            "POST",
+            &target,
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
+            body.to_string().as_bytes(),
+        ),
+    };
+    result.unwrap_or_else(|e| panic!("{call}: no answer: {e}"))
+}
+
+/// Connection settings for a library client talking to `sandbox`.
+pub fn connection(
+    sandbox: &Sandbox,
+    timeout: std::time::Duration,
+) -> testrail_report::config::ConnectionConfig {
+    testrail_report::config::ConnectionConfig {
+        url: sandbox.base_url(),
+        user: DEFAULT_USER.into(),
+        api_key: testrail_report::secret::Secret::new(DEFAULT_API_KEY),
+        timeout,
+        ca_cert: None,
+        insecure: false,
+        proxy: None,
+    }
+}
+
+/// A library client for `sandbox` with fast backoff (set DBG=1 to trace its requests).
+pub fn client(
+    sandbox: &Sandbox,
+    timeout: std::time::Duration,
+) -> testrail_report::testrail::Client {
+    let opts = testrail_report::testrail::ClientOptions {
+        backoff_base: std::time::Duration::from_millis(10),
+        verbose: std::env::var_os("DBG").is_some(),
+        ..Default::default()
+    };
+    testrail_report::testrail::Client::new(&connection(sandbox, timeout), &opts).unwrap()
 }

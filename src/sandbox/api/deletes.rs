@@ -1,0 +1,95 @@
+//! delete_section and delete_case. Deleting a section takes its child sections and cases with
+//! it; tests of deleted cases leave open runs (closed runs keep their archived copies).
+//! trcli calls delete_section to remove sections it created but did not need.
+
+use super::params::{arg_id, filter_bool, opt_bool};
+use super::{ApiError, Body, Ctx, Outcome, Reply};
+use crate::sandbox::route::ApiCall;
+use crate::sandbox::store::Store;
+use serde_json::{Value, json};
+
+/// A section and all its descendants.
+fn section_tree(store: &Store, root: u64) -> Vec<u64> {
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            store
+                .sections
+                .values()
+                .filter(|s| s.parent_id == Some(parent))
+                .map(|s| s.id),
+        );
+        i += 1;
+    }
+    tree
+}
+
+/// Remove cases and their tests in open runs.
+fn remove_cases(store: &mut Store, cases: &[u64]) {
+    let doomed: Vec<u64> = store
+        .tests
+        .values()
+        .filter(|t| cases.contains(&t.case_id))
+        .filter(|t| store.runs.get(&t.run_id).is_some_and(|r| !r.is_completed))
+        .map(|t| t.id)
+        .collect();
+    for test_id in doomed {
+        store.remove_test(test_id);
+    }
+    store.cases.retain(|id, _| !cases.contains(id));
+}
+
+/// `soft=1` in the URL or the body: report what would go, delete nothing.
+fn is_soft(call: &ApiCall, body: &Body) -> Result<bool, ApiError> {
+    let in_body = match body {
+        Body::Json(Value::Object(obj)) => opt_bool(obj, "soft")?.unwrap_or(false),
+        _ => false,
+    };
+    Ok(filter_bool(call, "soft")?.unwrap_or(false) || in_body)
+}
+
+/// POST `delete_section/{section_id}`.
+pub fn delete_section(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
+    let section_id = arg_id(call, 0, "section_id")?;
+    if !ctx.store.sections.contains_key(&section_id) {
+        return Err(ApiError::bad("Field :section_id is not a valid section."));
+    }
+    let sections = section_tree(ctx.store, section_id);
+    let cases: Vec<u64> = ctx
+        .store
+        .cases
+        .values()
+        .filter(|c| sections.contains(&c.section_id))
+        .map(|c| c.id)
+        .collect();
+    if is_soft(call, body)? {
+        // Shape inferred, like delete_run's soft answer.
+        return Ok(Reply::Json(
+            json!({"sections": sections.len(), "cases": cases.len()}),
+        ));
+    }
+    remove_cases(ctx.store, &cases);
+    ctx.store.sections.retain(|id, _| !sections.contains(id));
+    Ok(Reply::Empty)
+}
+
+/// POST `delete_case/{case_id}`.
+pub fn delete_case(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
+    let case_id = arg_id(call, 0, "case_id")?;
+    if !ctx.store.cases.contains_key(&case_id) {
+        return Err(ApiError::bad("Field :case_id is not a valid test case."));
+    }
+    if is_soft(call, body)? {
+        let tests = ctx
+            .store
+            .tests
+            .values()
+            .filter(|t| t.case_id == case_id)
+            .count();
+        return Ok(Reply::Json(json!({"cases": 1, "tests": tests})));
+    }
+    remove_cases(ctx.store, &[case_id]);
+    Ok(Reply::Empty)
+}

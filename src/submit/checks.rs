@@ -1,0 +1,154 @@
+//! Everything checked before the first write: each test's case IDs (by automation ID, this
+//! reads the suite's cases), unmapped tests, statuses, and with `--strict` the case IDs
+//! themselves. A failure here leaves TestRail untouched.
+
+use crate::error::Error;
+use crate::junit::{Outcome, TestCase};
+use crate::summary::Summary;
+use crate::testrail::Client;
+
+use super::aggregate::CaseGroup;
+use super::automation::AutomationIndex;
+use super::execute::{Matching, SubmitOptions};
+use super::status::{StatusInfo, StatusPolicy};
+use super::target::{TargetSpec, api, ids, suite_case_ids};
+
+/// Each test's case IDs, in test order (empty when unmapped).
+pub(crate) async fn map_tests(
+    client: Option<&Client>,
+    tests: &[&TestCase],
+    map_ids: &dyn Fn(&TestCase) -> Vec<u64>,
+    opts: &SubmitOptions,
+) -> anyhow::Result<Vec<Vec<u64>>> {
+    if opts.matching == Matching::Ids {
+        return Ok(tests.iter().map(|t| map_ids(t)).collect());
+    }
+    let client = client.ok_or_else(|| {
+        Error::Usage(
+            "--case-matcher automation-id reads the suite's cases from TestRail, even in a dry \
+             run: set --url, --user and TESTRAIL_API_KEY"
+                .into(),
+        )
+    })?;
+    let project_id = opts.project_id.ok_or_else(|| {
+        Error::Usage("--case-matcher automation-id needs --project-id / TESTRAIL_PROJECT_ID".into())
+    })?;
+    let cases = client
+        .get_cases(project_id, opts.suite_id, None)
+        .await
+        .map_err(api)?;
+    let index = AutomationIndex::new(&cases);
+    eprintln!(
+        "Read {} case(s), {} with an automation ID",
+        cases.len(),
+        index.len()
+    );
+    for d in &index.duplicates {
+        eprintln!(
+            "warning: automation ID `{d}` is used by several cases; using the lowest case ID"
+        );
+    }
+    Ok(tests
+        .iter()
+        .map(|t| index.case_for(t).into_iter().collect())
+        .collect())
+}
+
+/// Fail before any write when nothing maps, or when `--strict` and something does not.
+pub(crate) fn check_unmapped(
+    summary: &Summary,
+    total: usize,
+    opts: &SubmitOptions,
+) -> anyhow::Result<()> {
+    let unmapped = summary.unmapped.len();
+    if total == 0 {
+        return Err(
+            Error::Input("the reports hold no testcases; nothing was created".into()).into(),
+        );
+    }
+    if unmapped == total {
+        return Err(Error::Input(format!(
+            "none of the {total} test(s) maps to a TestRail case, so nothing was created. Put \
+             case IDs in test names (e.g. `test_login_C123`), a `testrail_case_id` property, \
+             or use --case-map / --case-matcher automation-id"
+        ))
+        .into());
+    }
+    if opts.strict && unmapped > 0 {
+        let names: Vec<&str> = summary
+            .unmapped
+            .iter()
+            .take(10)
+            .map(|t| t.name.as_str())
+            .collect();
+        return Err(Error::Input(format!(
+            "--strict: {unmapped} test(s) map to no case (first: {}); nothing was created",
+            names.join(", ")
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Resolve statuses, calling `get_statuses` only when a name must be looked up.
+pub(crate) async fn resolve_statuses(
+    client: Option<&Client>,
+    groups: &[CaseGroup<'_>],
+    opts: &SubmitOptions,
+) -> anyhow::Result<StatusPolicy> {
+    let has_skipped = groups.iter().any(|g| g.outcome() == Outcome::Skipped);
+    if !opts.status.needs_lookup(has_skipped) {
+        return opts.status.resolve(None);
+    }
+    let statuses = match client {
+        Some(c) => c
+            .get_statuses()
+            .await
+            .map_err(api)?
+            .into_iter()
+            .map(|s| StatusInfo {
+                id: s.id,
+                name: s.name,
+                label: s.label,
+                is_untested: s.is_untested,
+            })
+            .collect(),
+        // A dry run without a server knows the system statuses only.
+        None => super::status::system_statuses(),
+    };
+    opts.status.resolve(Some(&statuses))
+}
+
+/// `--strict`: every case ID must exist before anything is created (one `get_cases`).
+pub(crate) async fn strict_check(
+    client: Option<&Client>,
+    case_ids: &[u64],
+    opts: &SubmitOptions,
+) -> anyhow::Result<()> {
+    let Some(client) = client else {
+        eprintln!("note: --strict cannot check case IDs in a dry run without a server");
+        return Ok(());
+    };
+    let (project_id, suite_id) = match (&opts.target, opts.project_id) {
+        (TargetSpec::Existing { run_id }, _) => {
+            let run = client.get_run(*run_id).await.map_err(api)?;
+            (run.project_id.unwrap_or(0), run.suite_id)
+        }
+        (_, Some(p)) => (p, opts.suite_id),
+        (_, None) => return Ok(()),
+    };
+    let known = suite_case_ids(client, project_id, suite_id).await?;
+    let unknown: Vec<u64> = case_ids
+        .iter()
+        .copied()
+        .filter(|id| !known.contains(id))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Input(format!(
+        "--strict: TestRail does not know {}; nothing was created",
+        ids(&unknown)
+    ))
+    .into())
+}

@@ -1,0 +1,243 @@
+//! The writing half of a submit: open the run, post the results, repair what a concurrent
+//! writer removed, then close the run or save what could not be posted.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::summary::{Summary, UnknownCase};
+use crate::testrail::Client;
+
+use super::aggregate::CaseGroup;
+use super::execute::{SubmitOptions, Submitted, count_posted};
+use super::post::{Posted, landed, post_all};
+use super::results::{PlannedResult, ResultEntry, ResultPlan};
+use super::status::StatusPolicy;
+use super::target::{OpenedRun, TargetSpec, api, ids, now, open};
+use super::test_ref;
+use super::unsent::{UnsentFile, default_path};
+
+pub(crate) async fn write(
+    client: &Client,
+    mut summary: Summary,
+    groups: &[CaseGroup<'_>],
+    mut plan: ResultPlan,
+    policy: &StatusPolicy,
+    case_ids: &[u64],
+    opts: &SubmitOptions,
+) -> anyhow::Result<Submitted> {
+    let opened = open(client, &opts.target, case_ids).await?;
+    record_unknown(&mut summary, groups, &opened.unknown);
+    plan.results
+        .retain(|r| !opened.unknown.contains(&r.entry.case_id));
+    let run_id = opened.run.id;
+    summary.run_id = Some(run_id);
+    summary.run_url = Some(
+        opened
+            .run
+            .url
+            .clone()
+            .unwrap_or_else(|| client.run_url(run_id)),
+    );
+    let verb = if opened.created { "Created" } else { "Using" };
+    eprintln!("{verb} run R{run_id}: {}", opened.run.name);
+    let since = now() - 60;
+    let results = Arc::new(plan.results);
+    let mut posted = tokio::select! {
+        posted = post_all(client, run_id, results.clone(), &opts.post) => posted,
+        signal = interrupted() => {
+            // Batches in flight may or may not land; --resume checks which did.
+            eprintln!("{signal}: stopping; every result not yet confirmed goes to the resume file");
+            Posted {
+                unsent: (0..results.len()).collect(),
+                errors: vec![format!("interrupted by {signal} while posting")],
+                ..Posted::default()
+            }
+        }
+    };
+    if opened.extended {
+        repair(client, &opened, &results, &mut posted, since, opts).await;
+    }
+    eprintln!(
+        "Posted {} of {} result(s)",
+        posted.accepted.len(),
+        results.len()
+    );
+    let not_in_run: Vec<u64> = posted
+        .not_in_run
+        .iter()
+        .map(|&i| results[i].entry.case_id)
+        .collect();
+    record_unknown(&mut summary, groups, &not_in_run);
+    count_posted(&mut summary, &results, &posted.accepted, policy);
+    for w in &posted.warnings {
+        eprintln!("warning: {w}");
+    }
+    finish(client, summary, &results, posted, since, opts).await
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what CI runners send on cancel), naming the signal.
+async fn interrupted() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = tokio::signal::ctrl_c() => "Ctrl-C",
+                _ = term.recv() => "SIGTERM",
+            },
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                "Ctrl-C"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
+}
+
+/// How often results removed by a concurrent writer are put back before giving up.
+const REPAIR_ROUNDS: usize = 2;
+
+/// After extending a run's selection, another job that read the selection before our write
+/// may still replace it, deleting our tests together with their results. So once its
+/// read-union-write must be over (twice the slowest read we saw, plus slack), check that every
+/// posted result is still there; put lost cases back, post their results again, and report
+/// what still cannot be kept. A writer slower than that can still remove cases unseen: the
+/// README's sharding recipe avoids extending altogether.
+async fn repair(
+    client: &Client,
+    opened: &OpenedRun,
+    results: &[PlannedResult],
+    posted: &mut Posted,
+    since: i64,
+    opts: &SubmitOptions,
+) {
+    let run_id = opened.run.id;
+    let settle =
+        (opened.read_latency * 2 + Duration::from_millis(200)).min(Duration::from_secs(10));
+    for round in 0..=REPAIR_ROUNDS {
+        tokio::time::sleep(settle).await;
+        let entries: Vec<&ResultEntry> =
+            posted.accepted.iter().map(|&i| &results[i].entry).collect();
+        let kept = match landed(client, run_id, &entries, since).await {
+            Ok(kept) => kept,
+            Err(e) => {
+                posted
+                    .errors
+                    .push(format!("could not verify run R{run_id} after posting: {e}"));
+                return;
+            }
+        };
+        let lost: Vec<usize> = posted
+            .accepted
+            .iter()
+            .copied()
+            .filter(|&i| !kept.contains_key(&results[i].entry.case_id))
+            .collect();
+        if lost.is_empty() {
+            return;
+        }
+        let cases: Vec<u64> = lost.iter().map(|&i| results[i].entry.case_id).collect();
+        if round == REPAIR_ROUNDS {
+            posted.errors.push(format!(
+                "run R{run_id}: another job keeps removing {} from the run's selection; their \
+                 results are lost from the run",
+                ids(&cases)
+            ));
+            move_to_unsent(posted, &lost);
+            return;
+        }
+        eprintln!(
+            "warning: run R{run_id}: another job removed {} (with their results) from the run; \
+             adding them back and posting again",
+            ids(&cases)
+        );
+        if let Err(e) = open(client, &TargetSpec::Existing { run_id }, &cases).await {
+            posted
+                .errors
+                .push(format!("could not add {} back: {e:#}", ids(&cases)));
+            move_to_unsent(posted, &lost);
+            return;
+        }
+        let again: Vec<PlannedResult> = lost.iter().map(|&i| results[i].clone()).collect();
+        let redo = post_all(client, run_id, Arc::new(again), &opts.post).await;
+        let failed: Vec<usize> = redo.unsent.iter().map(|&j| lost[j]).collect();
+        move_to_unsent(posted, &failed);
+        posted.errors.extend(redo.errors);
+        posted.warnings.extend(redo.warnings);
+    }
+}
+
+fn move_to_unsent(posted: &mut Posted, which: &[usize]) {
+    posted.accepted.retain(|i| !which.contains(i));
+    posted.unsent.extend_from_slice(which);
+    posted.unsent.sort_unstable();
+}
+
+/// Close the run or save what was not posted; record the API calls.
+pub(crate) async fn finish(
+    client: &Client,
+    mut summary: Summary,
+    results: &[PlannedResult],
+    posted: Posted,
+    since: i64,
+    opts: &SubmitOptions,
+) -> anyhow::Result<Submitted> {
+    let run_id = summary.run_id.unwrap_or(0);
+    let mut errors = posted.errors;
+    if posted.unsent.is_empty() {
+        if opts.close_run {
+            client.close_run(run_id).await.map_err(api)?;
+            summary.closed = true;
+            eprintln!("Closed run R{run_id}");
+        }
+    } else {
+        let unsent: Vec<&PlannedResult> = posted.unsent.iter().map(|&i| &results[i]).collect();
+        let path = opts
+            .unsent_file
+            .clone()
+            .unwrap_or_else(|| default_path(run_id));
+        let file = UnsentFile::new(
+            run_id,
+            summary.run_url.clone(),
+            since,
+            opts.close_run,
+            &unsent,
+        );
+        match file.write(&path) {
+            Ok(()) => summary.resume_file = Some(path.display().to_string()),
+            Err(e) => errors.push(format!("could not save the unsent results: {e:#}")),
+        }
+    }
+    let stats = client.stats();
+    summary.api_calls = stats.requests;
+    summary.retries = stats.retries;
+    Ok(Submitted {
+        summary,
+        dry_run: None,
+        errors,
+    })
+}
+
+/// Record dropped case IDs with the tests that named them, and warn about each.
+fn record_unknown(summary: &mut Summary, groups: &[CaseGroup<'_>], case_ids: &[u64]) {
+    let unknown: BTreeSet<u64> = case_ids.iter().copied().collect();
+    for g in groups.iter().filter(|g| unknown.contains(&g.case_id)) {
+        let tests: Vec<_> = g.tests.iter().map(|t| test_ref(t)).collect();
+        let names: Vec<&str> = tests.iter().map(|t| t.name.as_str()).collect();
+        eprintln!(
+            "warning: case C{} (named by {}) is unknown to TestRail or not in the run; its \
+             result is not posted",
+            g.case_id,
+            names.join(", ")
+        );
+        summary.unknown_case_ids.push(UnknownCase {
+            case_id: g.case_id,
+            tests,
+        });
+    }
+}
