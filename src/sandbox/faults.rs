@@ -379,6 +379,20 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_example_is_valid_faults_json() {
+        let faults: Faults = serde_json::from_str(
+            r#"{"errors": [{"status": 429, "every": 2, "retry_after": 1, "retry_format": "http-date"}],
+                "delays": [{"ms": 200, "method": "get_run"}],
+                "drops": [{"method": "add_run", "next": 1}],
+                "rate_limit": {"requests": 180, "window_secs": 60}}"#,
+        )
+        .unwrap();
+        assert_eq!(faults.errors[0].retry_format, RetryFormat::HttpDate);
+        assert_eq!(faults.drops[0].next, 1);
+        assert!(serde_json::from_str::<Faults>(r#"{"error": []}"#).is_err());
+    }
+
+    #[test]
     fn drops_count_down() {
         let mut s = state(Faults {
             drops: vec!["add_results_for_cases:next=1".parse().unwrap()],

@@ -2,7 +2,8 @@
 //! TestRail instance.
 //!
 //! It speaks the API at `<base>index.php?/api/v2/<method>/<ids>&filters` with TestRail's status
-//! codes and exact error texts (see /work/shared/testrail-api.md), keeps its data in memory
+//! codes and exact error texts (from the project's API notes, `../shared/testrail-api.md`,
+//! which win whenever they and the sandbox disagree), keeps its data in memory
 //! behind one lock (each request is atomic), injects faults on demand, and exposes a control
 //! endpoint under `/__sandbox/` so tests can assert exactly which calls were made and what the
 //! server ended up holding. Start it in-process with [`Sandbox::start`] / [`Sandbox::spawn`] or

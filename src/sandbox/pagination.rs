@@ -50,16 +50,23 @@ fn link(call: &ApiCall, limit: usize, offset: usize) -> String {
     link
 }
 
-/// Page `items` under `key`, or return the page as a bare array in legacy mode.
-pub fn paginate(
+/// Page `items` under `key`, or return the page as a bare array in legacy mode. Only the page
+/// is rendered: listing the tests of a 100 000-case run must not render all of them.
+pub fn paginate<T>(
     call: &ApiCall,
     key: &str,
-    items: Vec<Value>,
+    items: Vec<T>,
+    render: impl Fn(T) -> Value,
     legacy: bool,
 ) -> Result<Value, ApiError> {
     let (limit, offset) = window(call)?;
     let total = items.len();
-    let page: Vec<Value> = items.into_iter().skip(offset).take(limit).collect();
+    let page: Vec<Value> = items
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(render)
+        .collect();
     if legacy {
         return Ok(Value::Array(page));
     }
@@ -98,6 +105,7 @@ mod tests {
             &call("/api/v2/get_runs/1&suite_id=2"),
             "runs",
             numbers(300),
+            std::convert::identity,
             false,
         );
         let page = page.unwrap();
@@ -113,7 +121,7 @@ mod tests {
     #[test]
     fn last_page_has_no_next() {
         let c = call("/api/v2/get_runs/1&limit=250&offset=250");
-        let page = paginate(&c, "runs", numbers(300), false).unwrap();
+        let page = paginate(&c, "runs", numbers(300), std::convert::identity, false).unwrap();
         assert_eq!(page["size"], 50);
         assert_eq!(page["_links"]["next"], Value::Null);
         assert_eq!(
@@ -124,18 +132,33 @@ mod tests {
 
     #[test]
     fn limit_is_bounded() {
-        let err = paginate(&call("/api/v2/get_runs/1&limit=251"), "runs", vec![], false);
+        let err = paginate(
+            &call("/api/v2/get_runs/1&limit=251"),
+            "runs",
+            vec![],
+            std::convert::identity,
+            false,
+        );
         assert_eq!(
             err.unwrap_err().message,
             "Field :limit is too large (maximum 250)."
         );
-        assert!(paginate(&call("/api/v2/get_runs/1&limit=0"), "runs", vec![], false).is_err());
+        assert!(
+            paginate(
+                &call("/api/v2/get_runs/1&limit=0"),
+                "runs",
+                vec![],
+                std::convert::identity,
+                false
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn a_huge_offset_is_an_empty_page_not_a_panic() {
         let c = call(&format!("/api/v2/get_runs/1&offset={}", usize::MAX));
-        let page = paginate(&c, "runs", numbers(3), false).unwrap();
+        let page = paginate(&c, "runs", numbers(3), std::convert::identity, false).unwrap();
         assert_eq!(page["size"], 0);
         assert_eq!(page["_links"]["next"], Value::Null);
     }
@@ -146,6 +169,7 @@ mod tests {
             &call("/api/v2/get_runs/1&limit=2"),
             "runs",
             numbers(5),
+            std::convert::identity,
             true,
         );
         assert_eq!(page.unwrap(), json!([1, 2]));

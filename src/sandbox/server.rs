@@ -68,6 +68,9 @@ pub struct Shared {
     pub auth_banner: bool,
 }
 
+/// Request-log entries kept; a sandbox left running for days must not grow without bound.
+const MAX_LOG: usize = 200_000;
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panicking request must not take the sandbox down with it.
     mutex
@@ -92,9 +95,13 @@ impl Shared {
         lock(&self.faults)
     }
 
-    /// Append to the request log.
+    /// Append to the request log, forgetting the oldest entries beyond `MAX_LOG`.
     pub fn log(&self, entry: LoggedRequest) {
-        lock(&self.log).push(entry);
+        let mut log = lock(&self.log);
+        if log.len() >= MAX_LOG {
+            log.drain(..MAX_LOG / 10);
+        }
+        log.push(entry);
     }
 
     /// A copy of the request log.
@@ -278,6 +285,11 @@ impl Sandbox {
     /// Replace the injected faults (counters start afresh).
     pub fn set_faults(&self, faults: Faults) {
         self.shared.faults().set(faults);
+    }
+
+    /// Back to the seed, with the log and the faults cleared (`POST /__sandbox/reset`).
+    pub fn reset(&self) -> Result<(), String> {
+        self.shared.reset()
     }
 
     /// Save the state file now (no-op without one).

@@ -34,7 +34,7 @@ pub fn get_cases(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let after = filter_ts(call, "created_after")?;
     let before = filter_ts(call, "created_before")?;
     let refs = call.filter("refs");
-    let cases: Vec<Value> = ctx
+    let cases: Vec<_> = ctx
         .store
         .cases_of_suite(suite_id)
         .into_iter()
@@ -47,14 +47,9 @@ pub fn get_cases(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         .filter(|c| after.is_none_or(|t| c.created_on >= t))
         .filter(|c| before.is_none_or(|t| c.created_on <= t))
         .filter(|c| refs.is_none_or(|r| c.refs.as_deref().is_some_and(|cr| cr.contains(r))))
-        .map(render::case)
         .collect();
-    Ok(Reply::Json(paginate(
-        call,
-        "cases",
-        cases,
-        ctx.legacy_arrays,
-    )?))
+    let page = paginate(call, "cases", cases, render::case, ctx.legacy_arrays)?;
+    Ok(Reply::Json(page))
 }
 
 /// POST `add_case/{section_id}`.
@@ -130,6 +125,7 @@ pub fn get_sections(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         call,
         "sections",
         sections,
+        std::convert::identity,
         ctx.legacy_arrays,
     )?))
 }

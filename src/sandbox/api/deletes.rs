@@ -7,6 +7,7 @@ use super::{ApiError, Body, Ctx, Outcome, Reply};
 use crate::sandbox::route::ApiCall;
 use crate::sandbox::store::Store;
 use serde_json::{Value, json};
+use std::collections::HashSet;
 
 /// A section and all its descendants.
 fn section_tree(store: &Store, root: u64) -> Vec<u64> {
@@ -27,17 +28,15 @@ fn section_tree(store: &Store, root: u64) -> Vec<u64> {
 }
 
 /// Remove cases and their tests in open runs.
-fn remove_cases(store: &mut Store, cases: &[u64]) {
-    let doomed: Vec<u64> = store
+fn remove_cases(store: &mut Store, cases: &HashSet<u64>) {
+    let doomed: HashSet<u64> = store
         .tests
         .values()
         .filter(|t| cases.contains(&t.case_id))
         .filter(|t| store.runs.get(&t.run_id).is_some_and(|r| !r.is_completed))
         .map(|t| t.id)
         .collect();
-    for test_id in doomed {
-        store.remove_test(test_id);
-    }
+    store.remove_tests(&doomed);
     store.cases.retain(|id, _| !cases.contains(id));
 }
 
@@ -57,7 +56,7 @@ pub fn delete_section(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
         return Err(ApiError::bad("Field :section_id is not a valid section."));
     }
     let sections = section_tree(ctx.store, section_id);
-    let cases: Vec<u64> = ctx
+    let cases: HashSet<u64> = ctx
         .store
         .cases
         .values()
@@ -90,6 +89,6 @@ pub fn delete_case(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
             .count();
         return Ok(Reply::Json(json!({"cases": 1, "tests": tests})));
     }
-    remove_cases(ctx.store, &[case_id]);
+    remove_cases(ctx.store, &HashSet::from([case_id]));
     Ok(Reply::Empty)
 }

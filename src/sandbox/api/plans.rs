@@ -196,6 +196,7 @@ pub fn get_plans(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         call,
         "plans",
         plans,
+        std::convert::identity,
         ctx.legacy_arrays,
     )?))
 }

@@ -31,6 +31,7 @@ pub fn get_projects(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         call,
         "projects",
         projects,
+        std::convert::identity,
         ctx.legacy_arrays,
     )?))
 }
@@ -147,6 +148,7 @@ pub fn get_milestones(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         call,
         "milestones",
         milestones,
+        std::convert::identity,
         ctx.legacy_arrays,
     )?))
 }

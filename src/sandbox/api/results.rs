@@ -13,6 +13,7 @@ use crate::sandbox::render;
 use crate::sandbox::route::ApiCall;
 use crate::sandbox::store::{Attachment, Store, TestResult};
 use serde_json::{Map, Value, json};
+use std::collections::{HashMap, HashSet};
 
 const NO_TEST_FOR_CASE: &str = "No (active) test found for the run/case combination.";
 
@@ -183,6 +184,12 @@ fn test_of_case(store: &Store, run_id: u64, case_id: u64) -> Option<u64> {
 pub fn add_results_for_cases(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     open_run(ctx.store, run_id)?;
+    // One pass over the tests, not one per entry: batches of 250 against big runs stay fast.
+    let tests: HashMap<u64, u64> = ctx
+        .store
+        .tests_of_run(run_id)
+        .map(|t| (t.case_id, t.id))
+        .collect();
     let mut batch = Vec::new();
     for entry in entries(body)? {
         let obj = entry_object(entry)?;
@@ -191,7 +198,7 @@ pub fn add_results_for_cases(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outc
             Some(v) => value_id(v)
                 .ok_or_else(|| ApiError::bad("Field :results.case_id is not a valid ID."))?,
         };
-        let test_id = test_of_case(ctx.store, run_id, case_id).ok_or_else(|| {
+        let test_id = tests.get(&case_id).copied().ok_or_else(|| {
             ApiError::bad(format!(
                 "Field :results contains one or more invalid results (case C{case_id} unknown or not part of the test run)"
             ))
@@ -266,27 +273,28 @@ pub fn get_tests(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     run_for(ctx.store, run_id)?;
     let statuses = filter_ids(call, "status_id")?;
-    let tests: Vec<Value> = ctx
+    let tests: Vec<_> = ctx
         .store
         .tests_of_run(run_id)
         .filter(|t| statuses.as_ref().is_none_or(|s| s.contains(&t.status_id)))
-        .map(|t| render::test(ctx.store, t))
         .collect();
+    let render = |t| render::test(ctx.store, t);
     Ok(Reply::Json(paginate(
         call,
         "tests",
         tests,
+        render,
         ctx.legacy_arrays,
     )?))
 }
 
 /// Results of the given tests, newest first, with the common result filters applied.
-fn list_results(ctx: &Ctx, call: &ApiCall, tests: &[u64]) -> Outcome {
+fn list_results(ctx: &Ctx, call: &ApiCall, tests: &HashSet<u64>) -> Outcome {
     let statuses = filter_ids(call, "status_id")?;
     let by = filter_ids(call, "created_by")?;
     let after = filter_ts(call, "created_after")?;
     let before = filter_ts(call, "created_before")?;
-    let results: Vec<Value> = ctx
+    let results: Vec<_> = ctx
         .store
         .results
         .values()
@@ -300,14 +308,9 @@ fn list_results(ctx: &Ctx, call: &ApiCall, tests: &[u64]) -> Outcome {
         .filter(|r| by.as_ref().is_none_or(|b| b.contains(&r.created_by)))
         .filter(|r| after.is_none_or(|t| r.created_on >= t))
         .filter(|r| before.is_none_or(|t| r.created_on <= t))
-        .map(render::result)
         .collect();
-    Ok(Reply::Json(paginate(
-        call,
-        "results",
-        results,
-        ctx.legacy_arrays,
-    )?))
+    let page = paginate(call, "results", results, render::result, ctx.legacy_arrays)?;
+    Ok(Reply::Json(page))
 }
 
 /// GET `get_results/{test_id}`.
@@ -316,7 +319,7 @@ pub fn get_results(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     if !ctx.store.tests.contains_key(&test_id) {
         return Err(ApiError::bad("Field :test_id is not a valid test."));
     }
-    list_results(ctx, call, &[test_id])
+    list_results(ctx, call, &HashSet::from([test_id]))
 }
 
 /// GET `get_results_for_case/{run_id}/{case_id}`.
@@ -326,14 +329,14 @@ pub fn get_results_for_case(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome 
     run_for(ctx.store, run_id)?;
     let test_id =
         test_of_case(ctx.store, run_id, case_id).ok_or_else(|| ApiError::bad(NO_TEST_FOR_CASE))?;
-    list_results(ctx, call, &[test_id])
+    list_results(ctx, call, &HashSet::from([test_id]))
 }
 
 /// GET `get_results_for_run/{run_id}`.
 pub fn get_results_for_run(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     run_for(ctx.store, run_id)?;
-    let tests: Vec<u64> = ctx.store.tests_of_run(run_id).map(|t| t.id).collect();
+    let tests: HashSet<u64> = ctx.store.tests_of_run(run_id).map(|t| t.id).collect();
     list_results(ctx, call, &tests)
 }
 

@@ -11,6 +11,7 @@ use crate::sandbox::render;
 use crate::sandbox::route::ApiCall;
 use crate::sandbox::store::{Project, Run, Store};
 use serde_json::{Map, Value, json};
+use std::collections::HashSet;
 
 /// TestRail's refusal for any write to a closed run.
 pub const RUN_COMPLETED: &str = "This operation is not allowed. The test run is already completed.";
@@ -244,13 +245,14 @@ pub fn get_runs(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         list.as_ref()
             .is_none_or(|l| v.is_some_and(|v| l.contains(&v)))
     };
-    // Only standalone runs, newest first (plan runs are listed through get_plan).
-    let runs: Vec<Value> = ctx
+    // Standalone runs, newest first; plan runs only with `include_plan_runs=1` (newer servers).
+    let plan_runs = filter_bool(call, "include_plan_runs")?.unwrap_or(false);
+    let runs: Vec<_> = ctx
         .store
         .runs
         .values()
         .rev()
-        .filter(|r| r.project_id == project_id && r.plan_id.is_none())
+        .filter(|r| r.project_id == project_id && (plan_runs || r.plan_id.is_none()))
         .filter(|r| after.is_none_or(|t| r.created_on >= t))
         .filter(|r| before.is_none_or(|t| r.created_on <= t))
         .filter(|r| in_list(&by, Some(r.created_by)))
@@ -258,12 +260,13 @@ pub fn get_runs(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         .filter(|r| in_list(&milestones, r.milestone_id))
         .filter(|r| in_list(&suites, Some(r.suite_id)))
         .filter(|r| refs.is_none_or(|f| has_ref(r.refs.as_deref(), f)))
-        .map(|r| render::run(ctx.store, ctx.base_url, r))
         .collect();
+    let render = |r| render::run(ctx.store, ctx.base_url, r);
     Ok(Reply::Json(paginate(
         call,
         "runs",
         runs,
+        render,
         ctx.legacy_arrays,
     )?))
 }
@@ -350,7 +353,7 @@ pub fn delete_run(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
         Body::Json(Value::Object(obj)) => opt_bool(obj, "soft")?.unwrap_or(false),
         _ => false,
     };
-    let tests: Vec<u64> = ctx.store.tests_of_run(run_id).map(|t| t.id).collect();
+    let tests: HashSet<u64> = ctx.store.tests_of_run(run_id).map(|t| t.id).collect();
     if soft_url || soft_body {
         // The soft-delete answer's shape was not captured; counts of what would go (inferred).
         let results = ctx
@@ -363,9 +366,7 @@ pub fn delete_run(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
             json!({"tests": tests.len(), "results": results}),
         ));
     }
-    for test_id in tests {
-        ctx.store.remove_test(test_id);
-    }
+    ctx.store.remove_tests(&tests);
     ctx.store.runs.remove(&run_id);
     Ok(Reply::Empty)
 }

@@ -4,6 +4,7 @@
 
 use super::ApiError;
 use crate::sandbox::store::{Store, Test};
+use std::collections::{HashMap, HashSet};
 
 /// Check `case_ids` against the run's suite and collapse duplicates (first occurrence wins).
 pub fn validate_case_ids(
@@ -12,11 +13,12 @@ pub fn validate_case_ids(
     raw: &[Option<u64>],
 ) -> Result<Vec<u64>, ApiError> {
     let mut ids = Vec::with_capacity(raw.len());
+    let mut seen = HashSet::with_capacity(raw.len());
     for id in raw {
         let known = id.filter(|id| store.cases.get(id).is_some_and(|c| c.suite_id == suite_id));
         let id = known
             .ok_or_else(|| ApiError::bad("Field :case_ids contains unrecognized case IDs."))?;
-        if !ids.contains(&id) {
+        if seen.insert(id) {
             ids.push(id);
         }
     }
@@ -35,23 +37,23 @@ pub fn all_cases(store: &Store, suite_id: u64) -> Vec<u64> {
 /// Make the run hold exactly `wanted`: tests whose case stays keep their status and results,
 /// the others are deleted with their results, new cases get an untested test.
 pub fn set_selection(store: &mut Store, run_id: u64, suite_id: u64, wanted: &[u64]) {
-    let existing: Vec<(u64, u64)> = store
+    let wanted: HashSet<u64> = wanted.iter().copied().collect();
+    let existing: HashMap<u64, u64> = store
         .tests_of_run(run_id)
-        .map(|t| (t.id, t.case_id))
+        .map(|t| (t.case_id, t.id))
         .collect();
-    for (test_id, case_id) in &existing {
-        if !wanted.contains(case_id) {
-            store.remove_test(*test_id);
-        }
-    }
-    let ordered: Vec<u64> = all_cases(store, suite_id)
+    let removed: HashSet<u64> = existing
+        .iter()
+        .filter(|(case_id, _)| !wanted.contains(case_id))
+        .map(|(_, test_id)| *test_id)
+        .collect();
+    store.remove_tests(&removed);
+    let added: Vec<u64> = all_cases(store, suite_id)
         .into_iter()
-        .filter(|id| wanted.contains(id))
+        .filter(|id| wanted.contains(id) && !existing.contains_key(id))
         .collect();
-    for case_id in ordered {
-        if !existing.iter().any(|(_, c)| *c == case_id) {
-            add_test(store, run_id, case_id);
-        }
+    for case_id in added {
+        add_test(store, run_id, case_id);
     }
 }
 

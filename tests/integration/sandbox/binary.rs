@@ -92,7 +92,23 @@ fn state_survives_a_sigterm_and_a_restart() {
 
 #[test]
 fn fault_flags_apply_from_the_first_call() {
-    let server = Server::start(&["--fail", "503:next=1", "--legacy-arrays"]);
+    let dir = tempfile::tempdir().unwrap();
+    let faults = dir.path().join("faults.json");
+    std::fs::write(&faults, r#"{"errors": [{"status": 409, "next": 1}]}"#).unwrap();
+    let faults = faults.to_str().unwrap();
+    let args = [
+        "--faults",
+        faults,
+        "--fail",
+        "503:next=1",
+        "--legacy-arrays",
+    ];
+    let server = Server::start(&args);
+    assert_eq!(
+        server.call("GET", "get_projects", None).status,
+        409,
+        "--faults first"
+    );
     assert_eq!(server.call("GET", "get_projects", None).status, 503);
     let projects = server.call("GET", "get_projects", None);
     assert_eq!(projects.status, 200);

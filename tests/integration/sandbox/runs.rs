@@ -163,6 +163,8 @@ fn plan_runs_cannot_be_edited_closed_or_deleted_on_their_own() {
         200
     );
     assert_eq!(api(&sb, "get_runs/1", None).json()["size"], 0);
+    let with_plans = api(&sb, "get_runs/1&include_plan_runs=1", None).json();
+    assert_eq!(with_plans["size"], 2);
     let entry = json!({"suite_id": 1, "include_all": false, "case_ids": [5]});
     let added = api(&sb, "add_plan_entry/1", Some(entry)).json();
     assert_eq!(added["runs"][0]["untested_count"], 1);
