@@ -120,9 +120,10 @@ fn print(format: OutputFormat, submitted: &Submitted, run: &Run) -> anyhow::Resu
 
 fn keep_running(sandbox: &Sandbox) -> anyhow::Result<()> {
     eprintln!(
-        "\nThe sandbox keeps running at {url} (user {DEFAULT_USER}, the API key from \
-         `testrail-sandbox --help`); try:\n  TESTRAIL_URL={url} testrail-report run list \
-         --project-id 1\nPress Ctrl-C to stop.",
+        // The sandbox's key is a public default (see `testrail-sandbox --help`), not a secret.
+        "\nThe sandbox keeps running; try:\n  TESTRAIL_URL={url} TESTRAIL_USER={DEFAULT_USER} \
+         TESTRAIL_API_KEY={DEFAULT_API_KEY} testrail-report run list --project-id 1\n\
+         Press Ctrl-C to stop.",
         url = sandbox.base_url()
     );
     block_on(async {

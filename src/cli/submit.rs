@@ -28,16 +28,16 @@ pub struct SubmitArgs {
     pub suite_id: Option<u64>,
 
     /// Report into this existing open run; cases missing from it are added (never removed).
-    #[arg(long, env = "TESTRAIL_RUN_ID", value_name = "ID", conflicts_with_all = ["plan_id", "resume"])]
+    #[arg(
+        long,
+        env = "TESTRAIL_RUN_ID",
+        value_name = "ID",
+        conflicts_with = "plan_id"
+    )]
     pub run_id: Option<u64>,
 
     /// Add the run as a new entry of this test plan.
-    #[arg(
-        long,
-        env = "TESTRAIL_PLAN_ID",
-        value_name = "ID",
-        conflicts_with = "resume"
-    )]
+    #[arg(long, env = "TESTRAIL_PLAN_ID", value_name = "ID")]
     pub plan_id: Option<u64>,
 
     /// Configurations of the plan entry, e.g. 1,2 (with --plan-id).
@@ -140,8 +140,8 @@ pub struct SubmitArgs {
     pub unsent_file: Option<PathBuf>,
 
     /// Finish an interrupted submit: post the results saved in this file that are not in the
-    /// run yet (no reports needed).
-    #[arg(long, value_name = "FILE")]
+    /// run yet. Reports and target options are not needed (the file names its run).
+    #[arg(long, env = "TESTRAIL_RESUME", value_name = "FILE")]
     pub resume: Option<PathBuf>,
 }
 

@@ -2,6 +2,11 @@
 //! report stops the command (nothing half-submitted); `--skip-invalid-reports` reads on and
 //! warns about each bad file instead.
 
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::error::ReadError;
 use super::model::Report;
 use super::read::read_report;
 use super::select::{ReportSelection, select};
@@ -32,8 +37,8 @@ pub fn load(selection: &ReportSelection) -> anyhow::Result<Loaded> {
         warnings: selected.warnings,
     };
     let mut failures = Vec::new();
-    for path in &selected.files {
-        match read_report(path) {
+    for result in read_all(&selected.files) {
+        match result {
             Ok(report) => loaded.reports.push(report),
             Err(err) if selection.skip_invalid => {
                 loaded
@@ -60,6 +65,38 @@ pub fn load(selection: &ReportSelection) -> anyhow::Result<Loaded> {
         loaded.warnings.extend(report.warnings.iter().cloned());
     }
     Ok(loaded)
+}
+
+/// Read files on all cores (sharded CI jobs often leave dozens of reports), keeping order.
+fn read_all(files: &[PathBuf]) -> Vec<Result<Report, ReadError>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len());
+    if workers <= 1 {
+        return files.iter().map(|f| read_report(f)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Result<Report, ReadError>>>> =
+        files.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(file) = files.get(i) else { break };
+                    let result = read_report(file);
+                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            let value = slot.into_inner().unwrap_or_else(|e| e.into_inner());
+            value.expect("every file was read")
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -112,5 +149,26 @@ mod tests {
         sel.skip_invalid = true;
         load(&sel).unwrap();
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn many_reports_come_back_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..25 {
+            let xml = format!(r#"<testsuite><testcase name="t{i:02}"/></testsuite>"#);
+            std::fs::write(dir.path().join(format!("r{i:02}.xml")), xml).unwrap();
+        }
+        let sel = ReportSelection {
+            patterns: vec![format!("{}/r*.xml", dir.path().display())],
+            ..Default::default()
+        };
+        let names: Vec<String> = load(&sel)
+            .unwrap()
+            .reports
+            .iter()
+            .map(|r| r.tests[0].name.clone())
+            .collect();
+        let want: Vec<String> = (0..25).map(|i| format!("t{i:02}")).collect();
+        assert_eq!(names, want);
     }
 }

@@ -30,11 +30,9 @@ pub(crate) async fn map_tests(
                 .into(),
         )
     })?;
-    let project_id = opts.project_id.ok_or_else(|| {
-        Error::Usage("--case-matcher automation-id needs --project-id / TESTRAIL_PROJECT_ID".into())
-    })?;
+    let (project_id, suite_id) = suite_of(client, opts).await?;
     let cases = client
-        .get_cases(project_id, opts.suite_id, None)
+        .get_cases(project_id, suite_id, None)
         .await
         .map_err(api)?;
     let index = AutomationIndex::new(&cases);
@@ -129,14 +127,11 @@ pub(crate) async fn strict_check(
         eprintln!("note: --strict cannot check case IDs in a dry run without a server");
         return Ok(());
     };
-    let (project_id, suite_id) = match (&opts.target, opts.project_id) {
-        (TargetSpec::Existing { run_id }, _) => {
-            let run = client.get_run(*run_id).await.map_err(api)?;
-            (run.project_id.unwrap_or(0), run.suite_id)
-        }
-        (_, Some(p)) => (p, opts.suite_id),
-        (_, None) => return Ok(()),
-    };
+    if opts.matching == Matching::AutomationId {
+        // Every ID came from the suite's own cases.
+        return Ok(());
+    }
+    let (project_id, suite_id) = suite_of(client, opts).await?;
     let known = suite_case_ids(client, project_id, suite_id).await?;
     let unknown: Vec<u64> = case_ids
         .iter()
@@ -151,4 +146,22 @@ pub(crate) async fn strict_check(
         ids(&unknown)
     ))
     .into())
+}
+
+/// The project and suite the target run lives in: from the options for a new run, from the
+/// run or the plan otherwise (one read).
+async fn suite_of(client: &Client, opts: &SubmitOptions) -> anyhow::Result<(u64, Option<u64>)> {
+    match &opts.target {
+        TargetSpec::New { project_id, run } => Ok((*project_id, run.suite_id)),
+        TargetSpec::Existing { run_id } => {
+            let run = client.get_run(*run_id).await.map_err(api)?;
+            Ok((run.project_id.unwrap_or(0), run.suite_id))
+        }
+        TargetSpec::Plan {
+            plan_id, suite_id, ..
+        } => {
+            let plan = client.get_plan(*plan_id).await.map_err(api)?;
+            Ok((plan.project_id.unwrap_or(0), *suite_id))
+        }
+    }
 }

@@ -13,7 +13,7 @@ use super::execute::{SubmitOptions, Submitted, count_posted};
 use super::post::{Posted, landed, post_all};
 use super::results::{PlannedResult, ResultEntry, ResultPlan};
 use super::status::StatusPolicy;
-use super::target::{OpenedRun, TargetSpec, api, ids, now, open};
+use super::target::{OpenedRun, TargetSpec, api, ids, open, recent};
 use super::test_ref;
 use super::unsent::{UnsentFile, default_path};
 
@@ -41,7 +41,7 @@ pub(crate) async fn write(
     );
     let verb = if opened.created { "Created" } else { "Using" };
     eprintln!("{verb} run R{run_id}: {}", opened.run.name);
-    let since = now() - 60;
+    let since = recent();
     let results = Arc::new(plan.results);
     let mut posted = tokio::select! {
         posted = post_all(client, run_id, results.clone(), &opts.post) => posted,

@@ -42,10 +42,6 @@ pub enum Matching {
 pub struct SubmitOptions {
     /// Where results go.
     pub target: TargetSpec,
-    /// The project (for automation-ID matching and `--strict` checks).
-    pub project_id: Option<u64>,
-    /// The suite (likewise).
-    pub suite_id: Option<u64>,
     /// How tests find their case.
     pub matching: Matching,
     /// `--status` overrides.
@@ -73,8 +69,6 @@ impl SubmitOptions {
     pub fn new(target: TargetSpec) -> SubmitOptions {
         SubmitOptions {
             target,
-            project_id: None,
-            suite_id: None,
             matching: Matching::Ids,
             status: StatusOverrides::default(),
             comment: CommentOptions::default(),

@@ -44,8 +44,6 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
     }
     Ok(SubmitOptions {
         target: target(args, ctx)?,
-        project_id: args.project_id,
-        suite_id: args.suite_id,
         matching: match args.case_matcher {
             CaseMatcher::AutomationId => Matching::AutomationId,
             _ => Matching::Ids,
@@ -124,5 +122,85 @@ pub fn accepts(matcher: CaseMatcher, source: Source) -> bool {
         CaseMatcher::Property => source == Source::Property,
         CaseMatcher::Name => matches!(source, Source::Name | Source::Classname | Source::CaseMap),
         CaseMatcher::AutomationId => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn args(extra: &[&str]) -> SubmitArgs {
+        let argv = ["testrail-report", "submit"].iter().chain(extra).copied();
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Submit(a) => *a,
+            _ => unreachable!(),
+        }
+    }
+
+    fn ctx() -> CiContext {
+        CiContext::from_vars(|_| None)
+    }
+
+    #[test]
+    fn the_target_follows_run_plan_then_project() {
+        let o = submit_options(&args(&["--run-id", "4", "r.xml"]), &ctx()).unwrap();
+        assert!(matches!(o.target, TargetSpec::Existing { run_id: 4 }));
+        let o = submit_options(
+            &args(&["--plan-id", "2", "--config-ids", "1,2", "r.xml"]),
+            &ctx(),
+        )
+        .unwrap();
+        match o.target {
+            TargetSpec::Plan { plan_id, entry, .. } => {
+                assert_eq!((plan_id, entry.config_ids), (2, vec![1, 2]));
+            }
+            other => panic!("{other:?}"),
+        }
+        let o = submit_options(
+            &args(&["--project-id", "1", "--run-name", "N", "r.xml"]),
+            &ctx(),
+        )
+        .unwrap();
+        match o.target {
+            TargetSpec::New { project_id, run } => {
+                assert_eq!((project_id, run.name.as_deref()), (1, Some("N")));
+                assert!(!run.include_all);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn mistakes_are_usage_errors_naming_the_option() {
+        let code = |a: &[&str]| {
+            let err = submit_options(&args(a), &ctx()).unwrap_err();
+            (crate::exit::code_for(&err), err.to_string())
+        };
+        let (c, msg) = code(&["r.xml"]);
+        assert_eq!(c, crate::exit::USAGE);
+        assert!(
+            msg.contains("--project-id") && msg.contains("--run-id"),
+            "{msg}"
+        );
+        let (c, msg) = code(&["--project-id", "1", "--status", "failed=3", "r.xml"]);
+        assert_eq!(c, crate::exit::USAGE);
+        assert!(msg.contains("--status"), "{msg}");
+        let (_, msg) = code(&["--project-id", "1", "--result-field", "novalue", "r.xml"]);
+        assert!(msg.contains("--result-field"), "{msg}");
+        let (_, msg) = code(&["--project-id", "1", "--batch-size", "0", "r.xml"]);
+        assert!(msg.contains("--batch-size"), "{msg}");
+    }
+
+    #[test]
+    fn case_matcher_limits_the_mapping_rules() {
+        assert!(accepts(CaseMatcher::Auto, Source::Property));
+        assert!(!accepts(CaseMatcher::Auto, Source::None));
+        assert!(accepts(CaseMatcher::Property, Source::Property));
+        assert!(!accepts(CaseMatcher::Property, Source::Name));
+        assert!(accepts(CaseMatcher::Name, Source::Classname));
+        assert!(!accepts(CaseMatcher::Name, Source::Property));
+        assert!(!accepts(CaseMatcher::AutomationId, Source::Name));
     }
 }

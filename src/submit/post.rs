@@ -18,7 +18,7 @@ use crate::testrail::{ApiError, Client, ResultForCase};
 
 use super::batch::{MAX_BATCH_BYTES, batches};
 use super::results::{PlannedResult, ResultEntry};
-use super::target::now;
+use super::target::recent;
 
 /// How results are posted.
 #[derive(Debug, Clone)]
@@ -92,11 +92,16 @@ pub async fn post_all(
     }
     let mut posted = Posted::default();
     let mut uploads = Vec::new();
+    let (total, mut done) = (tasks.len(), 0);
     while let Some(joined) = tasks.join_next().await {
         let Ok((range, outcome)) = joined else {
             continue;
         };
         collect(&mut posted, &mut uploads, range, outcome);
+        done += 1;
+        if total > 1 {
+            progress(done, total, posted.accepted.len(), results.len());
+        }
     }
     posted.accepted.sort_unstable();
     posted.unsent.sort_unstable();
@@ -127,6 +132,21 @@ fn collect(
             posted.unsent.extend(range);
             posted.errors.push(why);
         }
+    }
+}
+
+/// Report a finished batch: a redrawn bar on a terminal, plain lines in CI logs (where a
+/// bar redrawn with carriage returns turns into noise).
+fn progress(done: usize, total: usize, accepted: usize, results: usize) {
+    use std::io::IsTerminal as _;
+    if std::io::stderr().is_terminal() {
+        let width = 30;
+        let filled = width * done / total;
+        let bar = format!("{}{}", "#".repeat(filled), "-".repeat(width - filled));
+        let end = if done == total { "\n" } else { "" };
+        eprint!("\r  [{bar}] batch {done}/{total}, {accepted}/{results} result(s) accepted{end}");
+    } else {
+        eprintln!("  batch {done}/{total}: {accepted} of {results} result(s) accepted");
     }
 }
 
@@ -198,7 +218,7 @@ async fn send(
     entries: &[&ResultEntry],
 ) -> Result<Vec<u64>, ApiError> {
     let body: Vec<ResultForCase> = entries.iter().map(|e| to_client(e)).collect();
-    let since = now() - 60;
+    let since = recent();
     match client.add_results_for_cases(run_id, &body).await {
         Ok(answer) => Ok(answer.into_iter().map(|r| r.id).collect()),
         Err(ApiError::OutcomeUnknown { reason, .. }) => {

@@ -10,7 +10,7 @@
 //! - `update_run` *replaces* the selection, and another shard may be writing at the same time,
 //!   so extending a run is read → union → write → read back, retried when a case went missing.
 //! - an `add_run` whose outcome is unknown (timeout after sending) is not re-sent blindly: we
-//!   look for a run with that name created by us since just before the call.
+//!   look for a run with that name, our cases and description, created by us recently.
 
 use std::collections::BTreeSet;
 
@@ -181,17 +181,11 @@ fn suite_hint(e: ApiError) -> anyhow::Error {
 
 /// `add_run`, checking before re-sending when the first attempt's outcome is unknown.
 async fn add_run_once(client: &Client, project_id: u64, body: &NewRun) -> Result<Run, ApiError> {
-    // Server clocks drift; a minute of slack still excludes yesterday's run of the same name.
-    let since = now() - 60;
+    let since = recent();
     match client.add_run(project_id, body).await {
         Err(ApiError::OutcomeUnknown { reason, .. }) => {
             eprintln!("add_run: outcome unknown ({reason}); checking whether the run was created");
-            let name = body.name.clone().unwrap_or_default();
-            let me = client.get_current_user().await?;
-            let found = client
-                .find_runs_created(project_id, &name, me.id, since)
-                .await?;
-            match found.into_iter().next() {
+            match created_run(client, project_id, body, since).await? {
                 Some(run) => {
                     eprintln!("add_run: run {} was created; using it", run.id);
                     Ok(run)
@@ -201,6 +195,47 @@ async fn add_run_once(client: &Client, project_id: u64, body: &NewRun) -> Result
         }
         other => other,
     }
+}
+
+/// The run an `add_run` with a lost answer created, if any: ours by name, creator and time,
+/// and — since a re-run CI job may have made one of the same name minutes ago — by holding
+/// exactly our cases with our description.
+async fn created_run(
+    client: &Client,
+    project_id: u64,
+    body: &NewRun,
+    since: i64,
+) -> Result<Option<Run>, ApiError> {
+    let name = body.name.clone().unwrap_or_default();
+    let me = client.get_current_user().await?;
+    let wanted: BTreeSet<u64> = body.case_ids.iter().flatten().copied().collect();
+    for run in client
+        .find_runs_created(project_id, &name, me.id, since)
+        .await?
+    {
+        if run.include_all || run.description != body.description {
+            continue;
+        }
+        let cases: BTreeSet<u64> = client
+            .get_tests(run.id)
+            .await?
+            .into_iter()
+            .map(|t| t.case_id)
+            .collect();
+        if cases == wanted {
+            return Ok(Some(run));
+        }
+    }
+    Ok(None)
+}
+
+/// How far back "created by this attempt" reaches: server clocks drift from ours, and a
+/// generous window is safe because every match is also checked by content.
+pub const CLOCK_SLACK: i64 = 600;
+
+/// The earliest creation time an object made from now on can show, allowing for clock drift.
+pub fn recent() -> i64 {
+    now() - CLOCK_SLACK
 }
 
 /// Seconds since the epoch.
@@ -233,6 +268,11 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
     }
     let mut wanted: Vec<u64> = case_ids.to_vec();
     for attempt in 0..UNION_ATTEMPTS {
+        if attempt > 0 {
+            // Back off *before* reading: the read-to-write window must stay short, or this
+            // shard's write would erase cases others added meanwhile.
+            back_off(attempt).await;
+        }
         let started = std::time::Instant::now();
         let present: BTreeSet<u64> = client
             .get_tests(run_id)
@@ -251,7 +291,6 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
             return Ok(opened);
         }
         if attempt > 0 {
-            back_off(attempt).await;
             eprintln!(
                 "run {run_id}: {} case(s) missing after extending the selection (another job \
                  replaced it?); extending again",

@@ -2,12 +2,11 @@
 //! One module per area; shared set-up lives in `common`.
 mod action;
 mod ci;
-mod corpus;
-mod panic;
-
 mod client;
 mod common;
-mod runs;
+mod corpus;
 mod inspect;
+mod panic;
+mod runs;
 mod sandbox;
 mod submit;
