@@ -37,6 +37,15 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+# Peak RSS needs GNU time: measured from this harness with wait4 alone, a child still carries
+# the harness's own pages until it execs (~25 MB of bias). Real runs install it when missing;
+# the smoke run falls back to wait4 rather than touch the machine.
+if [ "$profile" = release ] && [ ! -x /usr/bin/time ] && command -v apt-get >/dev/null; then
+    echo "==> installing GNU time (apt-get install time) for peak-RSS figures" >&2
+    { apt-get update -qq && apt-get install -y -qq time; } >&2 ||
+        echo "warning: could not install GNU time; peak RSS will include ~25 MB of harness pages" >&2
+fi
+
 if [ "$profile" = release ]; then
     echo "==> cargo build --release" >&2
     cargo build --release --locked --bins >&2
