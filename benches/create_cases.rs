@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::json;
-use testrail_report::junit::{Outcome, TestCase};
+use testrail_report::junit::TestCase;
 use testrail_report::submit::case_plan::{Placement, SuiteIndex, plan};
 use testrail_report::submit::sections::SectionTree;
 use testrail_report::testrail::{Case, Section};
@@ -16,20 +16,13 @@ use testrail_report::testrail::{Case, Section};
 fn tests(n: usize) -> Vec<TestCase> {
     let file: Arc<Path> = Arc::from(Path::new("bench.xml"));
     (0..n)
-        .map(|i| TestCase {
-            file: file.clone(),
-            suite: Arc::from(vec![format!("suite_{}", i % 100)]),
-            classname: format!("pkg.suite_{}.Tests", i % 100),
-            name: format!("test number {i} does something"),
-            outcome: Outcome::Passed,
-            time: None,
-            records: Vec::new(),
-            system_out: None,
-            system_err: None,
-            properties: Vec::new(),
-            source_file: None,
-            line: None,
-            retries: 0,
+        .map(|i| {
+            TestCase::new(
+                file.clone(),
+                Arc::from(vec![format!("suite_{}", i % 100)]),
+                format!("pkg.suite_{}.Tests", i % 100),
+                format!("test number {i} does something"),
+            )
         })
         .collect()
 }

@@ -61,19 +61,15 @@ fn tests(n: usize) -> Vec<(TestCase, u64)> {
             };
             let case = if i % 10 == 9 { i as u64 } else { i as u64 + 1 };
             let test = TestCase {
-                file: file.clone(),
-                suite: suite.clone(),
-                classname: "com.example.BenchTest".into(),
-                name: format!("test_{i}_C{case}"),
                 outcome,
                 time: Some(0.01 * (i % 300) as f64),
                 records,
-                system_out: None,
-                system_err: None,
-                properties: Vec::new(),
-                source_file: None,
-                line: None,
-                retries: 0,
+                ..TestCase::new(
+                    file.clone(),
+                    suite.clone(),
+                    "com.example.BenchTest".into(),
+                    format!("test_{i}_C{case}"),
+                )
             };
             (test, case)
         })

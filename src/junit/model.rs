@@ -118,6 +118,25 @@ pub struct TestCase {
 }
 
 impl TestCase {
+    /// A passed testcase with nothing recorded yet: the start for the reader and for tests.
+    pub fn new(file: Arc<Path>, suite: Arc<[String]>, classname: String, name: String) -> Self {
+        TestCase {
+            file,
+            suite,
+            classname,
+            name,
+            outcome: Outcome::Passed,
+            time: None,
+            records: Vec::new(),
+            system_out: None,
+            system_err: None,
+            properties: Vec::new(),
+            source_file: None,
+            line: None,
+            retries: 0,
+        }
+    }
+
     /// `classname.name`, or just `name` when there is no classname: the usual test identity.
     pub fn full_name(&self) -> String {
         if self.classname.is_empty() {

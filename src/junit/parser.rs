@@ -353,21 +353,12 @@ impl Parser {
     }
 
     fn open_case(&mut self, e: &BytesStart, offset: u64) -> Result<Frame, Fail> {
-        let mut test = TestCase {
-            file: self.path.clone(),
-            suite: self.suite_path(),
-            classname: String::new(),
-            name: String::new(),
-            outcome: Outcome::Passed,
-            time: None,
-            records: Vec::new(),
-            system_out: None,
-            system_err: None,
-            properties: Vec::new(),
-            source_file: None,
-            line: None,
-            retries: 0,
-        };
+        let mut test = TestCase::new(
+            self.path.clone(),
+            self.suite_path(),
+            String::new(),
+            String::new(),
+        );
         let (mut skip_attr, mut status_outcome) = (false, None);
         let (mut time_attr, mut duration_attr) = (None, None);
         let mut class_attr: Option<String> = None;

@@ -71,19 +71,13 @@ pub(crate) mod tests {
     /// A hand-built testcase for unit tests across the submit pipeline.
     pub(crate) fn test(name: &str, outcome: Outcome) -> TestCase {
         TestCase {
-            file: Arc::from(Path::new("reports/junit.xml")),
-            suite: Arc::from(vec!["suite".to_string()]),
-            classname: "pkg.Class".into(),
-            name: name.into(),
             outcome,
-            time: None,
-            records: Vec::new(),
-            system_out: None,
-            system_err: None,
-            properties: Vec::new(),
-            source_file: None,
-            line: None,
-            retries: 0,
+            ..TestCase::new(
+                Arc::from(Path::new("reports/junit.xml")),
+                Arc::from(vec!["suite".to_string()]),
+                "pkg.Class".into(),
+                name.into(),
+            )
         }
     }
 
