@@ -11,7 +11,7 @@ use crate::sandbox::elapsed::{self, SpanError};
 use crate::sandbox::pagination::paginate;
 use crate::sandbox::render;
 use crate::sandbox::route::ApiCall;
-use crate::sandbox::store::{Attachment, Store, TestResult};
+use crate::sandbox::store::{Attachment, Store, Test, TestResult};
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
 
@@ -244,14 +244,19 @@ pub fn add_result_for_case(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcom
     Ok(Reply::Json(store_result(ctx, new)))
 }
 
-/// POST `add_result/{test_id}`.
-pub fn add_result(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
+/// The test named by the call's first argument, or TestRail's "not a valid test" error.
+fn test_arg<'a>(store: &'a Store, call: &ApiCall) -> Result<(u64, &'a Test), ApiError> {
     let test_id = arg_id(call, 0, "test_id")?;
-    let test = ctx
-        .store
+    let test = store
         .tests
         .get(&test_id)
         .ok_or_else(|| ApiError::bad("Field :test_id is not a valid test."))?;
+    Ok((test_id, test))
+}
+
+/// POST `add_result/{test_id}`.
+pub fn add_result(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
+    let (test_id, test) = test_arg(ctx.store, call)?;
     open_run(ctx.store, test.run_id)?;
     let new = parse_result(ctx.store, object(body)?, test_id, Scope::Single)?;
     Ok(Reply::Json(store_result(ctx, new)))
@@ -259,12 +264,7 @@ pub fn add_result(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
 
 /// GET `get_test/{test_id}`.
 pub fn get_test(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
-    let test_id = arg_id(call, 0, "test_id")?;
-    let test = ctx
-        .store
-        .tests
-        .get(&test_id)
-        .ok_or_else(|| ApiError::bad("Field :test_id is not a valid test."))?;
+    let (_, test) = test_arg(ctx.store, call)?;
     Ok(Reply::Json(render::test(ctx.store, test)))
 }
 
@@ -315,10 +315,7 @@ fn list_results(ctx: &Ctx, call: &ApiCall, tests: &HashSet<u64>) -> Outcome {
 
 /// GET `get_results/{test_id}`.
 pub fn get_results(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
-    let test_id = arg_id(call, 0, "test_id")?;
-    if !ctx.store.tests.contains_key(&test_id) {
-        return Err(ApiError::bad("Field :test_id is not a valid test."));
-    }
+    let (test_id, _) = test_arg(ctx.store, call)?;
     list_results(ctx, call, &HashSet::from([test_id]))
 }
 
