@@ -91,6 +91,14 @@ fn submit(sb: &Sandbox) -> assert_cmd::Command {
     c
 }
 
+/// Run a submit that must fail with `code`; its stderr, for the message checks.
+fn refused(cmd: &mut assert_cmd::Command, code: i32) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    stderr
+}
+
 fn run_id(summary: &Value) -> u64 {
     summary["run_id"].as_u64().expect("run_id")
 }
@@ -229,13 +237,13 @@ fn untested_status_is_refused_before_any_call() {
     let sb = sandbox();
     let dir = tempfile::tempdir().unwrap();
     let r = report(dir.path(), "r.xml", &tc("a_C1", "fail", None));
-    let out = submit(&sb)
-        .args(["--project-id", "1", "--status", "failed=3"])
-        .arg(&r)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Untested"));
+    let stderr = refused(
+        submit(&sb)
+            .args(["--project-id", "1", "--status", "failed=3"])
+            .arg(&r),
+        2,
+    );
+    assert!(stderr.contains("Untested"));
     assert!(sb.requests().is_empty());
 }
 
@@ -476,25 +484,25 @@ fn strict_fails_on_unknown_ids_and_unmapped_tests_before_creating_anything() {
         "u.xml",
         &[tc("a_C1", "pass", None), tc("ghost_C999", "pass", None)].join("\n"),
     );
-    let out = submit(&sb)
-        .args(["--project-id", "1", "--strict"])
-        .arg(&unknown)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("C999"));
+    let stderr = refused(
+        submit(&sb)
+            .args(["--project-id", "1", "--strict"])
+            .arg(&unknown),
+        3,
+    );
+    assert!(stderr.contains("C999"));
     let unmapped = report(
         dir.path(),
         "m.xml",
         &[tc("a_C1", "pass", None), tc("nothing", "pass", None)].join("\n"),
     );
-    let out = submit(&sb)
-        .args(["--project-id", "1", "--strict"])
-        .arg(&unmapped)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("pkg.Suite.nothing"));
+    let stderr = refused(
+        submit(&sb)
+            .args(["--project-id", "1", "--strict"])
+            .arg(&unmapped),
+        3,
+    );
+    assert!(stderr.contains("pkg.Suite.nothing"));
     assert!(writes(&sb).is_empty());
 }
 
@@ -507,13 +515,8 @@ fn nothing_mapped_creates_nothing() {
         "r.xml",
         &[tc("plain", "pass", None), tc("other", "fail", None)].join("\n"),
     );
-    let out = submit(&sb)
-        .args(["--project-id", "1"])
-        .arg(&r)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("none of the 2 test(s) maps"));
+    let stderr = refused(submit(&sb).args(["--project-id", "1"]).arg(&r), 3);
+    assert!(stderr.contains("none of the 2 test(s) maps"));
     assert!(sb.requests().is_empty());
 }
 
@@ -524,13 +527,10 @@ fn a_malformed_report_stops_everything_before_the_first_call() {
     let good = report(dir.path(), "a.xml", &tc("a_C1", "pass", None));
     let bad = dir.path().join("b.xml");
     std::fs::write(&bad, "<testsuite><testcase name=\"x_C2\">").unwrap();
-    let out = submit(&sb)
-        .args(["--project-id", "1"])
-        .arg(&good)
-        .arg(&bad)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
+    refused(
+        submit(&sb).args(["--project-id", "1"]).arg(&good).arg(&bad),
+        3,
+    );
     assert!(sb.requests().is_empty());
 }
 
@@ -1270,13 +1270,7 @@ fn a_multi_suite_project_without_suite_id_names_the_option_and_creates_nothing()
     });
     let dir = tempfile::tempdir().unwrap();
     let r = report(dir.path(), "r.xml", &tc("a_C13", "pass", None));
-    let out = submit(&sb)
-        .args(["--project-id", "2"])
-        .arg(&r)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = refused(submit(&sb).args(["--project-id", "2"]).arg(&r), 2);
     assert!(
         stderr.contains("--suite-id") && stderr.contains("TESTRAIL_SUITE_ID"),
         "{stderr}"
