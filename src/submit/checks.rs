@@ -136,17 +136,25 @@ pub(crate) async fn strict_check(
         eprintln!("note: --strict cannot check case IDs in a dry run without a server");
         return Ok(());
     };
-    if opts.matching == Matching::AutomationId {
-        // Every ID came from the suite's own cases.
+    if opts.matching == Matching::AutomationId || opts.create.enabled {
+        // Every ID came from the suite's own cases, or case creation already checked them
+        // against its download of the suite: no second download.
         return Ok(());
     }
     let (project_id, suite_id) = suite_of(client, opts).await?;
     let known = suite_case_ids(client, project_id, suite_id).await?;
-    let unknown: Vec<u64> = case_ids
-        .iter()
-        .copied()
-        .filter(|id| !known.contains(id))
-        .collect();
+    refuse_unknown(case_ids.iter().copied(), |id| known.contains(id))
+}
+
+/// `--strict`'s verdict: fail before anything is created, naming every case ID TestRail
+/// does not know.
+pub(super) fn refuse_unknown(
+    case_ids: impl IntoIterator<Item = u64>,
+    known: impl Fn(&u64) -> bool,
+) -> anyhow::Result<()> {
+    let mut unknown: Vec<u64> = case_ids.into_iter().filter(|id| !known(id)).collect();
+    unknown.sort_unstable();
+    unknown.dedup();
     if unknown.is_empty() {
         return Ok(());
     }

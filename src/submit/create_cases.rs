@@ -126,22 +126,9 @@ fn record(
 /// `--strict` promises nothing is created when a case ID is unknown: check the IDs from the
 /// report against the download before creating anything (the later check would be too late).
 fn strict_ids(mapped: &[Vec<u64>], suite: &SuiteIndex) -> anyhow::Result<()> {
-    let mut unknown: Vec<u64> = mapped
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|id| !suite.ids.contains(id))
-        .collect();
-    unknown.sort_unstable();
-    unknown.dedup();
-    if unknown.is_empty() {
-        return Ok(());
-    }
-    Err(Error::Input(format!(
-        "--strict: TestRail does not know {}; nothing was created",
-        super::target::ids(&unknown)
-    ))
-    .into())
+    super::checks::refuse_unknown(mapped.iter().flatten().copied(), |id| {
+        suite.ids.contains(id)
+    })
 }
 
 /// The suite's cases, sections and whether the project has the automation-ID field.
