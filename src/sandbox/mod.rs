@@ -23,6 +23,7 @@ mod route;
 mod seed;
 mod server;
 mod store;
+mod test_table;
 
 pub use auth::AUTH_FAILED;
 pub use demo::DEMO_CASES;

@@ -4,6 +4,7 @@
 //! its serde shape is part of the sandbox's documented interface. Maps are keyed by ID (JSON
 //! object keys are the IDs as strings); custom fields ride along in `extra`.
 
+use super::test_table::TestTable;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
@@ -223,7 +224,7 @@ pub struct Store {
     pub case_fields: Vec<Value>,
     pub result_fields: Vec<Value>,
     pub runs: BTreeMap<u64, Run>,
-    pub tests: BTreeMap<u64, Test>,
+    pub tests: TestTable,
     pub results: BTreeMap<u64, TestResult>,
     pub plans: BTreeMap<u64, Plan>,
     pub attachments: BTreeMap<u64, Attachment>,
@@ -253,7 +254,7 @@ impl Store {
             "milestones" => max_key(&self.milestones),
             "config_groups" => max_key(&self.config_groups),
             "runs" => max_key(&self.runs),
-            "tests" => max_key(&self.tests),
+            "tests" => self.tests.max_id(),
             "results" => max_key(&self.results),
             "plans" => max_key(&self.plans),
             "attachments" => max_key(&self.attachments),
@@ -292,7 +293,7 @@ impl Store {
         if tests.is_empty() {
             return;
         }
-        self.tests.retain(|id, _| !tests.contains(id));
+        self.tests.remove_all(tests);
         let mut gone = HashSet::new();
         self.results.retain(|id, r| {
             let keep = !tests.contains(&r.test_id);
@@ -394,16 +395,13 @@ mod tests {
     #[test]
     fn removing_a_test_removes_its_results() {
         let mut store = Store::default();
-        store.tests.insert(
-            1,
-            Test {
-                id: 1,
-                run_id: 1,
-                case_id: 1,
-                status_id: 1,
-                assignedto_id: None,
-            },
-        );
+        store.tests.insert(Test {
+            id: 1,
+            run_id: 1,
+            case_id: 1,
+            status_id: 1,
+            assignedto_id: None,
+        });
         let result = TestResult {
             id: 4,
             test_id: 1,
@@ -420,7 +418,7 @@ mod tests {
         };
         store.results.insert(4, result);
         store.remove_tests(&HashSet::from([1]));
-        assert!(store.tests.is_empty());
+        assert_eq!(store.tests.values().count(), 0);
         assert!(store.results.is_empty());
     }
 }

@@ -13,7 +13,7 @@ use crate::sandbox::render;
 use crate::sandbox::route::ApiCall;
 use crate::sandbox::store::{Attachment, Store, Test, TestResult};
 use serde_json::{Map, Value, json};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 const NO_TEST_FOR_CASE: &str = "No (active) test found for the run/case combination.";
 
@@ -172,24 +172,10 @@ fn entry_object(value: &Value) -> Result<&Map<String, Value>, ApiError> {
         .ok_or_else(|| ApiError::bad("Field :results is not a valid array."))
 }
 
-/// The test of a case in a run, if the run holds the case.
-fn test_of_case(store: &Store, run_id: u64, case_id: u64) -> Option<u64> {
-    store
-        .tests_of_run(run_id)
-        .find(|t| t.case_id == case_id)
-        .map(|t| t.id)
-}
-
 /// POST `add_results_for_cases/{run_id}`.
 pub fn add_results_for_cases(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     let run_id = arg_id(call, 0, "run_id")?;
     open_run(ctx.store, run_id)?;
-    // One pass over the tests, not one per entry: batches of 250 against big runs stay fast.
-    let tests: HashMap<u64, u64> = ctx
-        .store
-        .tests_of_run(run_id)
-        .map(|t| (t.case_id, t.id))
-        .collect();
     let mut batch = Vec::new();
     for entry in entries(body)? {
         let obj = entry_object(entry)?;
@@ -198,7 +184,7 @@ pub fn add_results_for_cases(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outc
             Some(v) => value_id(v)
                 .ok_or_else(|| ApiError::bad("Field :results.case_id is not a valid ID."))?,
         };
-        let test_id = tests.get(&case_id).copied().ok_or_else(|| {
+        let test_id = ctx.store.tests.of_case(run_id, case_id).ok_or_else(|| {
             ApiError::bad(format!(
                 "Field :results contains one or more invalid results (case C{case_id} unknown or not part of the test run)"
             ))
@@ -238,8 +224,11 @@ pub fn add_result_for_case(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcom
     let run_id = arg_id(call, 0, "run_id")?;
     let case_id = arg_id(call, 1, "case_id")?;
     open_run(ctx.store, run_id)?;
-    let test_id =
-        test_of_case(ctx.store, run_id, case_id).ok_or_else(|| ApiError::bad(NO_TEST_FOR_CASE))?;
+    let test_id = ctx
+        .store
+        .tests
+        .of_case(run_id, case_id)
+        .ok_or_else(|| ApiError::bad(NO_TEST_FOR_CASE))?;
     let new = parse_result(ctx.store, object(body)?, test_id, Scope::Single)?;
     Ok(Reply::Json(store_result(ctx, new)))
 }
@@ -324,8 +313,11 @@ pub fn get_results_for_case(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome 
     let run_id = arg_id(call, 0, "run_id")?;
     let case_id = arg_id(call, 1, "case_id")?;
     run_for(ctx.store, run_id)?;
-    let test_id =
-        test_of_case(ctx.store, run_id, case_id).ok_or_else(|| ApiError::bad(NO_TEST_FOR_CASE))?;
+    let test_id = ctx
+        .store
+        .tests
+        .of_case(run_id, case_id)
+        .ok_or_else(|| ApiError::bad(NO_TEST_FOR_CASE))?;
     list_results(ctx, call, &HashSet::from([test_id]))
 }
 
@@ -345,7 +337,8 @@ pub fn add_attachment_to_result(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> O
         .results
         .get(&result_id)
         .ok_or_else(|| ApiError::bad("Field :result_id is not a valid result."))?;
-    let run_id = ctx.store.tests[&result.test_id].run_id;
+    // Removing a test removes its results, so a stored result always has its test.
+    let run_id = ctx.store.tests.get(&result.test_id).map_or(0, |t| t.run_id);
     open_run(ctx.store, run_id)?;
     let part = match body {
         Body::Multipart(parts) => parts.iter().find(|p| p.name == "attachment"),

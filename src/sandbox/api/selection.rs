@@ -67,7 +67,7 @@ pub fn add_test(store: &mut Store, run_id: u64, case_id: u64) {
         status_id: 3,
         assignedto_id: None,
     };
-    store.tests.insert(id, test);
+    store.tests.insert(test);
 }
 
 #[cfg(test)]
@@ -105,7 +105,10 @@ mod tests {
             [(2, 3), (4, 3)],
             "suite order, untested"
         );
-        store.tests.values_mut().for_each(|t| t.status_id = 1);
+        let ids: Vec<u64> = store.tests.values().map(|t| t.id).collect();
+        for id in ids {
+            store.tests.get_mut(&id).unwrap().status_id = 1;
+        }
         set_selection(&mut store, 1, 1, &[4, 5]);
         assert_eq!(cases_of(&store, 1), [(4, 1), (5, 3)]);
     }
