@@ -5,10 +5,12 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
+use super::answer::shape_error;
 use super::error::ApiError;
 use super::options::ClientOptions;
-use super::paging::{Collector, parse_page};
+use super::paging::{Collector, item_id, parse_page};
 use super::retry::Verb;
 use super::transport::{Body, Stats, Transport};
 use super::url::{BaseUrl, Filters};
@@ -53,11 +55,10 @@ impl Client {
         filters: &Filters,
     ) -> Result<T, ApiError> {
         let url = self.transport.base().api(endpoint, filters);
-        let value = self
-            .transport
+        self.transport
             .send(Verb::Get, endpoint, &url, &Body::Empty)
-            .await?;
-        shape(Verb::Get, endpoint, value)
+            .await?
+            .decode(Verb::Get, endpoint)
     }
 
     /// GET a list, following `_links.next` until the end or until `limit` items.
@@ -76,14 +77,21 @@ impl Client {
         let mut url = base.api(endpoint, &filters);
         let mut collector = Collector::default();
         loop {
-            let body = self
+            let answer = self
                 .transport
                 .send(Verb::Get, endpoint, &url, &Body::Empty)
                 .await?;
+            let body: &RawValue = answer.decode(Verb::Get, endpoint)?;
             let page =
                 parse_page(body, key).map_err(|detail| shape_error(Verb::Get, endpoint, detail))?;
             let on_page = page.items.len();
-            collector.extend(page.items);
+            for item in page.items {
+                if collector.is_new(item_id(item)) {
+                    let item = serde_json::from_str(item.get())
+                        .map_err(|e| shape_error(Verb::Get, endpoint, e.to_string()))?;
+                    collector.push(item);
+                }
+            }
             if limit.is_some_and(|n| collector.len() >= n) {
                 break;
             }
@@ -99,10 +107,7 @@ impl Client {
         if let Some(n) = limit {
             items.truncate(n);
         }
-        items
-            .into_iter()
-            .map(|v| shape(Verb::Get, endpoint, v))
-            .collect()
+        Ok(items)
     }
 
     /// POST a JSON body and read the answer.
@@ -114,8 +119,11 @@ impl Client {
     ) -> Result<T, ApiError> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| shape_error(Verb::Post, endpoint, e.to_string()))?;
-        let value = self.post_raw(endpoint, filters, &Body::Json(bytes)).await?;
-        shape(Verb::Post, endpoint, value)
+        let url = self.transport.base().api(endpoint, filters);
+        self.transport
+            .send(Verb::Post, endpoint, &url, &Body::Json(bytes))
+            .await?
+            .decode(Verb::Post, endpoint)
     }
 
     /// POST any body and return the raw answer (`Null` for an empty 200).
@@ -126,19 +134,9 @@ impl Client {
         body: &Body,
     ) -> Result<Value, ApiError> {
         let url = self.transport.base().api(endpoint, filters);
-        self.transport.send(Verb::Post, endpoint, &url, body).await
-    }
-}
-
-/// Deserialize an answer, reporting a mismatch as a `Shape` error.
-fn shape<T: DeserializeOwned>(verb: Verb, endpoint: &str, value: Value) -> Result<T, ApiError> {
-    serde_json::from_value(value).map_err(|e| shape_error(verb, endpoint, e.to_string()))
-}
-
-fn shape_error(verb: Verb, endpoint: &str, detail: String) -> ApiError {
-    ApiError::Shape {
-        verb: verb.as_str(),
-        endpoint: endpoint.into(),
-        detail,
+        self.transport
+            .send(Verb::Post, endpoint, &url, body)
+            .await?
+            .decode(Verb::Post, endpoint)
     }
 }

@@ -6,6 +6,7 @@
 //! transport policy (retries, 429 handling, POSTs with an unknown outcome) lives in `retry`,
 //! `limiter` and `transport`, and nowhere else.
 
+mod answer;
 mod cases;
 mod client;
 pub mod error;

@@ -263,6 +263,17 @@ pub struct ResultForCase {
     pub extra: Extra,
 }
 
+/// A result just stored by `add_results_for_cases`. The rest of TestRail's answer echoes what
+/// was sent (comments included), so it is skipped unread rather than kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct PostedResult {
+    /// The new result's ID.
+    pub id: u64,
+    /// The test it belongs to.
+    #[serde(default)]
+    pub test_id: u64,
+}
+
 /// A result as TestRail stores it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResultEntry {

@@ -6,63 +6,99 @@
 //! without `index.php?` and is `null` on the last page. Pages can overlap when items are added
 //! while we read, so items are de-duplicated by `id`.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-/// One page of a list answer.
-#[derive(Debug, Default, PartialEq)]
-pub struct Page {
-    /// The items on this page.
-    pub items: Vec<Value>,
+/// One page of a list answer, its items not yet decoded (each is decoded straight into the
+/// caller's type: a page of 250 cases never becomes a tree of `Value`s).
+#[derive(Debug, Default)]
+pub struct Page<'a> {
+    /// The items on this page, as the server wrote them.
+    pub items: Vec<&'a RawValue>,
     /// The relative link to the next page, if any.
     pub next: Option<String>,
 }
 
+#[derive(Deserialize)]
+struct Links {
+    #[serde(default)]
+    next: Option<String>,
+}
+
 /// Read a list answer: a bare array, or an envelope holding `key`.
-pub fn parse_page(body: Value, key: &str) -> Result<Page, String> {
-    match body {
-        Value::Array(items) => Ok(Page { items, next: None }),
-        Value::Object(mut map) => {
-            let items = match map.remove(key) {
-                Some(Value::Array(items)) => items,
+pub fn parse_page<'a>(body: &'a RawValue, key: &str) -> Result<Page<'a>, String> {
+    let text = body.get();
+    match text.as_bytes().first() {
+        Some(b'[') => {
+            let items = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            Ok(Page { items, next: None })
+        }
+        Some(b'{') => {
+            let map: BTreeMap<String, &RawValue> =
+                serde_json::from_str(text).map_err(|e| e.to_string())?;
+            let items = match map.get(key) {
+                Some(list) if list.get().starts_with('[') => {
+                    serde_json::from_str(list.get()).map_err(|e| e.to_string())?
+                }
                 Some(_) => return Err(format!("`{key}` is not a list")),
                 None => return Err(format!("neither a list nor an object holding `{key}`")),
             };
             let next = map
                 .get("_links")
-                .and_then(|l| l.get("next"))
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string);
+                .and_then(|l| serde_json::from_str::<Links>(l.get()).ok())
+                .and_then(|l| l.next)
+                .filter(|s| !s.is_empty());
             Ok(Page { items, next })
         }
-        other => Err(format!("expected a list, got {}", kind(&other))),
+        _ => Err(format!("expected a list, got {}", kind(text))),
     }
 }
 
+/// The `id` of a list item, as written, for spotting repeats across pages.
+pub fn item_id(item: &RawValue) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Id<'a> {
+        #[serde(borrow, default)]
+        id: Option<&'a RawValue>,
+    }
+    serde_json::from_str::<Id>(item.get())
+        .ok()
+        .and_then(|i| i.id)
+        .map(|id| id.get().to_string())
+}
+
 /// Collects items across pages, dropping repeats of an `id` already seen.
-#[derive(Debug, Default)]
-pub struct Collector {
+#[derive(Debug)]
+pub struct Collector<T> {
     seen: HashSet<String>,
-    items: Vec<Value>,
+    items: Vec<T>,
     visited: HashSet<String>,
 }
 
-impl Collector {
-    /// Add a page's items; returns how many were new.
-    pub fn extend(&mut self, items: Vec<Value>) -> usize {
-        let before = self.items.len();
-        for item in items {
-            let fresh = match item.get("id") {
-                Some(id) => self.seen.insert(id.to_string()),
-                None => true,
-            };
-            if fresh {
-                self.items.push(item);
-            }
+impl<T> Default for Collector<T> {
+    fn default() -> Self {
+        Collector {
+            seen: HashSet::new(),
+            items: Vec::new(),
+            visited: HashSet::new(),
         }
-        self.items.len() - before
+    }
+}
+
+impl<T> Collector<T> {
+    /// Whether an item with this `id` (or without one) is new; remembers the ID.
+    pub fn is_new(&mut self, id: Option<String>) -> bool {
+        match id {
+            Some(id) => self.seen.insert(id),
+            None => true,
+        }
+    }
+
+    /// Keep an item (after [`Collector::is_new`] said it is new).
+    pub fn push(&mut self, item: T) {
+        self.items.push(item);
     }
 
     /// Whether to follow `next`: false when it repeats a link already followed (a loop).
@@ -81,79 +117,79 @@ impl Collector {
     }
 
     /// All items, in first-seen order.
-    pub fn into_items(self) -> Vec<Value> {
+    pub fn into_items(self) -> Vec<T> {
         self.items
     }
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+fn kind(text: &str) -> &'static str {
+    match text.as_bytes().first() {
+        Some(b'n') => "null",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'"') => "a string",
+        _ => "a number",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_string()).unwrap()
+    }
+
+    fn texts(page: &Page<'_>) -> Vec<String> {
+        page.items.iter().map(|i| i.get().to_string()).collect()
+    }
 
     #[test]
     fn reads_envelopes_and_bare_arrays() {
-        let page = parse_page(
-            json!({"offset": 0, "limit": 250, "size": 1,
+        let body = raw(r#"{"offset": 0, "limit": 250, "size": 1,
                    "_links": {"next": "/api/v2/get_runs/1&limit=250&offset=250", "prev": null},
-                   "runs": [{"id": 1}]}),
-            "runs",
-        )
-        .unwrap();
-        assert_eq!(page.items, vec![json!({"id": 1})]);
+                   "runs": [{"id": 1}]}"#);
+        let page = parse_page(&body, "runs").unwrap();
+        assert_eq!(texts(&page), [r#"{"id": 1}"#]);
         assert_eq!(
             page.next.as_deref(),
             Some("/api/v2/get_runs/1&limit=250&offset=250")
         );
 
-        let last = parse_page(json!({"_links": {"next": null}, "runs": []}), "runs").unwrap();
-        assert_eq!(last, Page::default());
+        let body = raw(r#"{"_links": {"next": null}, "runs": []}"#);
+        let last = parse_page(&body, "runs").unwrap();
+        assert!(last.items.is_empty() && last.next.is_none());
 
-        let legacy = parse_page(json!([{"id": 2}, {"id": 3}]), "runs").unwrap();
+        let body = raw(r#"[{"id": 2}, {"id": 3}]"#);
+        let legacy = parse_page(&body, "runs").unwrap();
         assert_eq!(legacy.items.len(), 2);
         assert_eq!(legacy.next, None);
     }
 
     #[test]
     fn wrong_shapes_say_what_they_are() {
-        assert!(
-            parse_page(json!({"cases": []}), "runs")
-                .unwrap_err()
-                .contains("`runs`")
-        );
-        assert!(parse_page(json!({"runs": 3}), "runs").is_err());
-        assert!(
-            parse_page(Value::Null, "runs")
-                .unwrap_err()
-                .contains("null")
-        );
+        let err = |text: &str| parse_page(&raw(text), "runs").unwrap_err();
+        assert!(err(r#"{"cases": []}"#).contains("`runs`"));
+        assert!(err(r#"{"runs": 3}"#).contains("not a list"));
+        assert!(err("null").contains("null"));
+        assert!(err(r#""x""#).contains("a string"));
     }
 
     #[test]
     fn overlapping_pages_are_deduplicated_by_id() {
         let mut c = Collector::default();
-        assert_eq!(c.extend(vec![json!({"id": 1}), json!({"id": 2})]), 2);
-        assert_eq!(c.extend(vec![json!({"id": 2}), json!({"id": 3})]), 1);
-        assert_eq!(c.extend(vec![json!({"name": "no id"})]), 1);
-        assert_eq!(c.len(), 4);
+        let page = raw(r#"[{"id": 1}, {"id": 2}, {"id": 2}, {"id": "2"}, {"name": "no id"}]"#);
+        for item in parse_page(&page, "runs").unwrap().items {
+            if c.is_new(item_id(item)) {
+                c.push(item.get().to_string());
+            }
+        }
+        assert_eq!(
+            c.len(),
+            4,
+            "the second {{\"id\": 2}} is a repeat; \"2\" is another ID"
+        );
         assert!(c.should_follow("/a&offset=250"));
         assert!(!c.should_follow("/a&offset=250"));
-        let ids: Vec<_> = c
-            .into_items()
-            .iter()
-            .map(|v| v.get("id").cloned())
-            .collect();
-        assert_eq!(ids[..3], [Some(json!(1)), Some(json!(2)), Some(json!(3))]);
+        assert_eq!(c.into_items()[..2], [r#"{"id": 1}"#, r#"{"id": 2}"#]);
     }
 }

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::client::Client;
 use super::error::ApiError;
-use super::models::{AttachmentId, ResultEntry, ResultForCase};
+use super::models::{AttachmentId, PostedResult, ResultEntry, ResultForCase};
 use super::transport::Body;
 use super::url::Filters;
 
@@ -18,8 +18,12 @@ impl Client {
         &self,
         run_id: u64,
         results: &[ResultForCase],
-    ) -> Result<Vec<ResultEntry>, ApiError> {
-        let body = serde_json::json!({ "results": results });
+    ) -> Result<Vec<PostedResult>, ApiError> {
+        #[derive(Serialize)]
+        struct Results<'a> {
+            results: &'a [ResultForCase],
+        }
+        let body = Results { results };
         self.post(
             &format!("add_results_for_cases/{run_id}"),
             &Filters::new(),

@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use reqwest::header::{self, HeaderValue};
-use serde_json::Value;
 
-use super::error::{ApiError, error_text, excerpt, is_transient};
+use super::answer::Answer;
+use super::error::{ApiError, error_text, is_transient};
 use super::http;
 use super::limiter::Limiter;
 use super::options::ClientOptions;
@@ -21,9 +21,6 @@ use super::retry::{Decision, Failure, Progress, RetryPolicy, Verb, secs};
 use super::url::BaseUrl;
 use crate::config::ConnectionConfig;
 use crate::secret::Secret;
-
-/// Some old servers put this line before the JSON.
-const LEGACY_PREFIX: &str = "USER AUTHENTICATION SUCCESSFUL!";
 
 /// How many requests and retries a client made, for summaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -117,14 +114,14 @@ impl Transport {
         }
     }
 
-    /// Send a request under the retry policy and return its JSON (`Null` for an empty 200).
+    /// Send a request under the retry policy and return its 2xx body, for the caller to decode.
     pub async fn send(
         &self,
         verb: Verb,
         endpoint: &str,
         url: &str,
         body: &Body,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Answer, ApiError> {
         let call = Call {
             verb,
             endpoint,
@@ -154,7 +151,7 @@ impl Transport {
         &self,
         call: &Call<'_>,
         body: &Body,
-    ) -> Result<Result<Value, ApiError>, (Failure, String)> {
+    ) -> Result<Result<Answer, ApiError>, (Failure, String)> {
         let sent_at = Instant::now();
         let (status, header, bytes) = match self.attempt(call.verb, call.url, body).await {
             Ok(answer) => answer,
@@ -166,7 +163,7 @@ impl Transport {
         self.trace(call, &status.to_string(), sent_at);
         let (verb, endpoint) = (call.verb.as_str(), call.endpoint.to_string());
         Ok(match status {
-            200..=299 => decode(call.verb, call.endpoint, status, &bytes),
+            200..=299 => Ok(Answer::new(status, bytes)),
             300..=399 => Err(ApiError::Redirect {
                 verb,
                 endpoint,
@@ -356,26 +353,6 @@ fn is_certificate_problem(detail: &str) -> bool {
     lower.contains("certificate") && !lower.contains("client certificate")
 }
 
-/// Turn a 2xx body into JSON; `delete_run` answers an empty 200, which is success.
-fn decode(verb: Verb, endpoint: &str, status: u16, bytes: &[u8]) -> Result<Value, ApiError> {
-    let text = trim_legacy_prefix(bytes);
-    if text.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Null);
-    }
-    serde_json::from_slice(text).map_err(|_| ApiError::NotJson {
-        verb: verb.as_str(),
-        endpoint: endpoint.into(),
-        status,
-        excerpt: excerpt(text),
-    })
-}
-
-fn trim_legacy_prefix(bytes: &[u8]) -> &[u8] {
-    bytes
-        .strip_prefix(LEGACY_PREFIX.as_bytes())
-        .unwrap_or(bytes)
-}
-
 /// An error's causes on one line. reqwest's own top line only repeats the URL, which every
 /// message already names.
 fn chain(err: &dyn std::error::Error) -> String {
@@ -406,35 +383,6 @@ mod tests {
         assert!(!is_certificate_problem(
             "tcp connect error: Connection refused (os error 111)"
         ));
-    }
-
-    #[test]
-    fn empty_and_legacy_bodies_decode() {
-        assert_eq!(
-            decode(Verb::Post, "delete_run/1", 200, b"").unwrap(),
-            Value::Null
-        );
-        assert_eq!(
-            decode(
-                Verb::Get,
-                "get_run/1",
-                200,
-                b"USER AUTHENTICATION SUCCESSFUL!\n{\"id\":1}"
-            )
-            .unwrap(),
-            serde_json::json!({"id": 1})
-        );
-        let err = decode(
-            Verb::Get,
-            "get_run/1",
-            200,
-            b"<!DOCTYPE html><title>Login</title>",
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string().contains("base URL is probably wrong"),
-            "{err}"
-        );
     }
 
     #[test]
