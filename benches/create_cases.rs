@@ -47,8 +47,7 @@ fn suite(tests: &[TestCase], automation: bool) -> SuiteIndex {
                 section_id: Some((i % 100) as u64 + 1),
                 ..Case::default()
             };
-            c.extra
-                .insert("custom_automation_id".into(), json!(t.full_name()));
+            c.custom_automation_id = Some(json!(t.full_name()));
             c
         })
         .collect();

@@ -27,7 +27,7 @@ impl AutomationIndex {
     pub fn new(cases: &[Case]) -> AutomationIndex {
         let mut index = AutomationIndex::default();
         for case in cases {
-            let Some(key) = case.extra.get(FIELD).and_then(Value::as_str) else {
+            let Some(key) = case.custom_automation_id.as_ref().and_then(Value::as_str) else {
                 continue;
             };
             let key = key.trim();
@@ -88,7 +88,7 @@ mod tests {
             ..Case::default()
         };
         if let Some(a) = automation_id {
-            c.extra.insert(FIELD.into(), json!(a));
+            c.custom_automation_id = Some(json!(a));
         }
         c
     }

@@ -183,7 +183,7 @@ mod tests {
             ..Case::default()
         };
         if let Some(a) = auto {
-            c.extra.insert(automation::FIELD.into(), json!(a));
+            c.custom_automation_id = Some(json!(a));
         }
         c
     }

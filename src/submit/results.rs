@@ -76,7 +76,10 @@ pub struct ResultPlan {
 /// Build the result of every case group. Fails (as an input error) on a malformed
 /// `testrail_result_field` property, before anything is sent.
 pub fn plan_results(groups: &[CaseGroup<'_>], opts: &ResultOptions) -> anyhow::Result<ResultPlan> {
-    let mut plan = ResultPlan::default();
+    let mut plan = ResultPlan {
+        results: Vec::with_capacity(groups.len()),
+        ..ResultPlan::default()
+    };
     for g in groups {
         let outcome = g.outcome();
         let Some(status_id) = opts.status.status_for(outcome) else {

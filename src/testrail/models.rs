@@ -132,9 +132,12 @@ pub struct Case {
     /// References, comma-separated.
     #[serde(default)]
     pub refs: Option<String>,
-    /// Every field not named above, kept verbatim.
-    #[serde(flatten)]
-    pub extra: Extra,
+    /// The automation ID the official CLI writes and matches (absent when the project has
+    /// no such field). TestRail's other case fields (steps, priority, custom fields) are
+    /// skipped unread: matching downloads every page of a suite, and keeping each case's
+    /// every field made that download cost more than the matching.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_automation_id: Option<Value>,
 }
 
 /// A project. `suite_mode`: 1 single suite, 2 single + baselines, 3 multiple suites.
