@@ -272,19 +272,24 @@ impl Store {
 
     /// The non-deleted cases of a suite, in the order TestRail lists them (section, then ID).
     pub fn cases_of_suite(&self, suite_id: u64) -> Vec<&Case> {
-        let mut cases: Vec<&Case> = self
+        // Every page of get_cases lists the whole suite: one pass, each case's section looked
+        // up once, one sort (a sort keyed through the section map per comparison was a third
+        // of the sandbox's CPU when 20,000 cases were read page by page).
+        let mut keyed: Vec<((u64, u64, u64), &Case)> = self
             .cases
             .values()
             .filter(|c| c.suite_id == suite_id)
+            .map(|c| {
+                let order = self
+                    .sections
+                    .get(&c.section_id)
+                    .map_or(0, |s| s.display_order);
+                ((order, c.section_id, c.id), c)
+            })
             .collect();
-        cases.sort_by_key(|c| {
-            let order = self
-                .sections
-                .get(&c.section_id)
-                .map_or(0, |s| s.display_order);
-            (order, c.section_id, c.id)
-        });
-        cases
+        // Case IDs are unique, so the keys are too and an unstable sort gives one order.
+        keyed.sort_unstable_by_key(|(key, _)| *key);
+        keyed.into_iter().map(|(_, c)| c).collect()
     }
 
     /// Remove tests with their results and attachments, in one pass over each map (runs
