@@ -85,7 +85,7 @@ impl Transport {
     pub fn new(cfg: &ConnectionConfig, opts: &ClientOptions) -> anyhow::Result<Transport> {
         let base = BaseUrl::parse(&cfg.url)?;
         http::warn_about_security(&base, cfg);
-        let http = http::client(cfg)?;
+        let http = http::client(cfg, &base)?;
         let mut secrets = vec![cfg.api_key.clone()];
         secrets.extend(cfg.proxy.clone());
         Ok(Transport {
