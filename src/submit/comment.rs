@@ -143,10 +143,16 @@ fn output_pieces(t: &TestCase, several: bool, pieces: &mut Vec<Piece>) {
 
 /// Indent by four spaces: Markdown's code block, which TestRail renders verbatim.
 fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("    {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    // One buffer, not a String per line: this runs over every failure body of a submit.
+    let mut out = String::with_capacity(text.len() + text.len() / 8 + 4);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("    ");
+        out.push_str(line);
+    }
+    out
 }
 
 const CUT: &str = "    […]";
@@ -169,23 +175,44 @@ fn fit(pieces: Vec<Piece>, limit: usize) -> String {
         })
         .collect();
     let mut shares = share(&stretchy, limit.saturating_sub(fixed)).into_iter();
-    let mut out: Vec<String> = Vec::new();
+    let mut out = Lines::default();
     for piece in pieces {
         match piece {
-            Piece::Fixed(s) => out.push(s),
+            Piece::Fixed(s) => out.push(&s),
             Piece::Head(s) => push_cut(&mut out, &s, shares.next().unwrap_or(0), true),
             Piece::Tail(s) => push_cut(&mut out, &s, shares.next().unwrap_or(0), false),
         }
     }
-    let text = out.join("\n");
+    let text = out.text;
     if len(&text) <= limit {
         return text;
     }
     // The fixed lines alone are too long (hundreds of duplicates, say): cut the end.
-    let keep = limit.saturating_sub(1);
-    let mut cut: String = text.chars().take(keep).collect();
+    let mut cut = text[..byte_at(&text, limit.saturating_sub(1))].to_string();
     cut.push('…');
     cut
+}
+
+/// Lines joined with `\n` as they are added (one buffer for the whole comment).
+#[derive(Default)]
+struct Lines {
+    text: String,
+    any: bool,
+}
+
+impl Lines {
+    fn push(&mut self, line: &str) {
+        if self.any {
+            self.text.push('\n');
+        }
+        self.any = true;
+        self.text.push_str(line);
+    }
+}
+
+/// The byte offset of the `n`th character (the end when there are fewer).
+fn byte_at(s: &str, n: usize) -> usize {
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
 }
 
 /// Split `budget` among pieces wanting `wants` characters: small ones get all they want, the
@@ -213,10 +240,10 @@ fn share(wants: &[usize], budget: usize) -> Vec<usize> {
 }
 
 /// Push the head or tail of `s` that fits in `room` characters (its newline included).
-fn push_cut(out: &mut Vec<String>, s: &str, room: usize, head: bool) {
+fn push_cut(out: &mut Lines, s: &str, room: usize, head: bool) {
     let len = s.chars().count();
     if len < room {
-        out.push(s.to_string());
+        out.push(s);
         return;
     }
     let marker = CUT.chars().count() + 1;
@@ -225,11 +252,13 @@ fn push_cut(out: &mut Vec<String>, s: &str, room: usize, head: bool) {
     }
     let keep = room - marker - 1;
     if head {
-        let kept: String = s.chars().take(keep).collect();
-        out.push(format!("{kept}\n{CUT}"));
+        out.push(&s[..byte_at(s, keep)]);
+        out.text.push('\n');
+        out.text.push_str(CUT);
     } else {
-        let kept: String = s.chars().skip(len - keep).collect();
-        out.push(format!("{CUT}\n{kept}"));
+        out.push(CUT);
+        out.text.push('\n');
+        out.text.push_str(&s[byte_at(s, len - keep)..]);
     }
 }
 
