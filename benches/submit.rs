@@ -120,7 +120,7 @@ fn end_to_end(n: usize) {
     })
     .unwrap();
     let data: Vec<TestCase> = tests(n).into_iter().map(|(t, _)| t).collect();
-    let report = Report {
+    let mut report = Report {
         path: Arc::from(Path::new("bench.xml")),
         tests: data,
         warnings: Vec::new(),
@@ -156,7 +156,7 @@ fn end_to_end(n: usize) {
     let done = runtime
         .block_on(submit(
             Some(&client),
-            std::slice::from_ref(&report),
+            std::slice::from_mut(&mut report),
             &case_of,
             &opts,
         ))

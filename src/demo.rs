@@ -44,8 +44,8 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<i32> {
         "Sandbox TestRail at {} (user {DEFAULT_USER})",
         sandbox.base_url()
     );
-    let reports = reports()?;
-    let (submitted, run) = block_on(demo_submit(&sandbox, &reports))??;
+    let mut reports = reports()?;
+    let (submitted, run) = block_on(demo_submit(&sandbox, &mut reports))??;
     print(global.output, &submitted, &run)?;
     if args.keep {
         keep_running(&sandbox)?;
@@ -61,7 +61,10 @@ fn reports() -> anyhow::Result<Vec<Report>> {
         .collect()
 }
 
-async fn demo_submit(sandbox: &Sandbox, reports: &[Report]) -> anyhow::Result<(Submitted, Run)> {
+async fn demo_submit(
+    sandbox: &Sandbox,
+    reports: &mut [Report],
+) -> anyhow::Result<(Submitted, Run)> {
     let cfg = ConnectionConfig {
         url: sandbox.base_url(),
         user: DEFAULT_USER.into(),

@@ -137,6 +137,17 @@ impl TestCase {
         }
     }
 
+    /// Drop the long texts (failure bodies, captured output) once nothing will read them
+    /// again. A submit keeps its reports while it posts, and for a large run these texts
+    /// take as much memory as all the comments built from them.
+    pub fn release_texts(&mut self) {
+        for record in &mut self.records {
+            record.body = Text::default();
+        }
+        self.system_out = None;
+        self.system_err = None;
+    }
+
     /// `classname.name`, or just `name` when there is no classname: the usual test identity.
     pub fn full_name(&self) -> String {
         if self.classname.is_empty() {

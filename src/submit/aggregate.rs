@@ -40,21 +40,35 @@ where
     I: IntoIterator<Item = (&'a TestCase, C)>,
     C: IntoIterator<Item = u64>,
 {
-    let mut groups: Vec<CaseGroup<'a>> = Vec::new();
+    let (tests, ids): (Vec<&TestCase>, Vec<Vec<u64>>) = mapped
+        .into_iter()
+        .map(|(t, c)| (t, c.into_iter().collect()))
+        .unzip();
+    group_indices(&ids)
+        .into_iter()
+        .map(|(case_id, members)| CaseGroup {
+            case_id,
+            tests: members.into_iter().map(|i| tests[i]).collect(),
+        })
+        .collect()
+}
+
+/// [`group`] by position: each case ID with the indices (into `mapped`) of its testcases.
+/// Lets the submit plan a group at a time and release each testcase's texts once no later
+/// group needs them.
+pub fn group_indices(mapped: &[Vec<u64>]) -> Vec<(u64, Vec<usize>)> {
+    let mut groups: Vec<(u64, Vec<usize>)> = Vec::new();
     let mut index = std::collections::HashMap::new();
-    for (test, case_ids) in mapped {
-        for case_id in case_ids {
+    for (i, case_ids) in mapped.iter().enumerate() {
+        for &case_id in case_ids {
             let slot = *index.entry(case_id).or_insert_with(|| {
-                groups.push(CaseGroup {
-                    case_id,
-                    tests: Vec::new(),
-                });
+                groups.push((case_id, Vec::new()));
                 groups.len() - 1
             });
-            let tests = &mut groups[slot].tests;
+            let members = &mut groups[slot].1;
             // A test naming the same case twice (`C1 C1`) still counts once.
-            if !tests.iter().any(|t| std::ptr::eq(*t, test)) {
-                tests.push(test);
+            if members.last() != Some(&i) {
+                members.push(i);
             }
         }
     }

@@ -31,7 +31,7 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
         return resume(global, args, file, &ctx);
     }
     let opts = submit_options(args, &ctx)?;
-    let loaded = load(&args.reports.selection())?;
+    let mut loaded = load(&args.reports.selection())?;
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
     }
@@ -56,7 +56,7 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
             Vec::new()
         }
     };
-    let submitted = block_on(submit(client.as_ref(), &loaded.reports, &map, &opts))??;
+    let submitted = block_on(submit(client.as_ref(), &mut loaded.reports, &map, &opts))??;
     print(global.output, &submitted)?;
     if !opts.dry_run {
         publish(&submitted.summary, &ctx, args)?;

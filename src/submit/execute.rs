@@ -16,7 +16,7 @@ use crate::junit::{Outcome, Report, TestCase};
 use crate::summary::{FailedTest, Summary};
 use crate::testrail::Client;
 
-use super::aggregate::group;
+use super::aggregate::{CaseGroup, group_indices};
 use super::checks::{check_unmapped, map_tests, resolve_statuses, strict_check};
 use super::comment::CommentOptions;
 use super::create_cases::{CreateOptions, create_missing};
@@ -24,7 +24,7 @@ use super::deliver::write;
 use super::fields::ResultField;
 use super::post::PostOptions;
 use super::render::DryRunDoc;
-use super::results::{PlannedResult, ResultOptions, ResultPlan, plan_results};
+use super::results::{PlannedResult, ResultOptions, ResultPlan, plan_and_release};
 use super::status::{StatusOverrides, StatusPolicy};
 use super::target::TargetSpec;
 use super::test_ref;
@@ -110,35 +110,42 @@ impl Submitted {
 }
 
 /// Report these tests. `map_ids` gives a test's case IDs (for [`Matching::Ids`]); `client`
-/// is `None` only for a dry run without credentials.
+/// is `None` only for a dry run without credentials. The reports' long texts (failure
+/// bodies, output) are released once the comments are built from them; names stay.
 pub async fn submit(
     client: Option<&Client>,
-    reports: &[Report],
+    reports: &mut [Report],
     map_ids: &dyn Fn(&TestCase) -> Vec<u64>,
     opts: &SubmitOptions,
 ) -> anyhow::Result<Submitted> {
-    let tests: Vec<&TestCase> = reports.iter().flat_map(|r| &r.tests).collect();
-    let mut summary = Summary {
-        dry_run: opts.dry_run,
-        outcomes: count_outcomes(&tests),
-        ..Summary::default()
+    let (summary, members, policy) = {
+        let tests: Vec<&TestCase> = reports.iter().flat_map(|r| &r.tests).collect();
+        let mut summary = Summary {
+            dry_run: opts.dry_run,
+            outcomes: count_outcomes(&tests),
+            ..Summary::default()
+        };
+        let mut mapped = map_tests(client, &tests, map_ids, opts).await?;
+        summary.unmapped = tests
+            .iter()
+            .zip(&mapped)
+            .filter(|(_, ids)| ids.is_empty())
+            .map(|(t, _)| test_ref(t))
+            .collect();
+        create_missing(client, &tests, &mut mapped, &mut summary, opts).await?;
+        check_unmapped(&summary, tests.len(), opts)?;
+        summary.failed_tests = failed_tests(&tests, &mapped);
+        let members = group_indices(&mapped);
+        let policy = resolve_statuses(client, &groups_of(&tests, &members), opts).await?;
+        (summary, members, policy)
     };
-    let mut mapped = map_tests(client, &tests, map_ids, opts).await?;
-    summary.unmapped = tests
-        .iter()
-        .zip(&mapped)
-        .filter(|(_, ids)| ids.is_empty())
-        .map(|(t, _)| test_ref(t))
-        .collect();
-    create_missing(client, &tests, &mut mapped, &mut summary, opts).await?;
-    check_unmapped(&summary, tests.len(), opts)?;
-    summary.failed_tests = failed_tests(&tests, &mapped);
-    let groups = group(tests.iter().copied().zip(mapped.iter().cloned()));
-    let policy = resolve_statuses(client, &groups, opts).await?;
-    let plan = plan_results(&groups, &result_options(&policy, opts))?;
+    let plan = plan_and_release(reports, &members, &result_options(&policy, opts))?;
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }
+    let tests: Vec<&TestCase> = reports.iter().flat_map(|r| &r.tests).collect();
+    let groups = groups_of(&tests, &members);
+    drop(members);
     let case_ids: Vec<u64> = groups.iter().map(|g| g.case_id).collect();
     eprintln!(
         "Mapped {} of {} test(s) to {} case(s)",
@@ -154,6 +161,17 @@ pub async fn submit(
     }
     let client = client.ok_or_else(|| Error::Usage("no TestRail connection".into()))?;
     write(client, summary, &groups, plan, &policy, &case_ids, opts).await
+}
+
+/// The case groups, as testcases, from their positions.
+fn groups_of<'a>(tests: &[&'a TestCase], members: &[(u64, Vec<usize>)]) -> Vec<CaseGroup<'a>> {
+    members
+        .iter()
+        .map(|(case_id, positions)| CaseGroup {
+            case_id: *case_id,
+            tests: positions.iter().map(|&i| tests[i]).collect(),
+        })
+        .collect()
 }
 
 fn count_outcomes(tests: &[&TestCase]) -> BTreeMap<String, u64> {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::junit::Outcome;
+use crate::junit::{Outcome, Report};
 
 use super::aggregate::CaseGroup;
 use super::attachments::attachments;
@@ -81,36 +81,99 @@ pub fn plan_results(groups: &[CaseGroup<'_>], opts: &ResultOptions) -> anyhow::R
         ..ResultPlan::default()
     };
     for g in groups {
-        let outcome = g.outcome();
-        let Some(status_id) = opts.status.status_for(outcome) else {
-            plan.left_untested.push(g.case_id);
-            continue;
-        };
-        let fields = fields_for(g, &opts.fields).map_err(Error::Input)?;
-        let files = attachments(g);
-        plan.warnings.extend(files.warnings);
-        plan.results.push(PlannedResult {
-            entry: ResultEntry {
-                case_id: g.case_id,
-                status_id,
-                comment: comment(g, &opts.comment),
-                elapsed: elapsed(&g.tests, opts.elapsed_ms),
-                defects: defects(g),
-                fields,
-            },
-            outcome,
-            attachments: files.files,
-        });
+        plan_group(&mut plan, g, opts)?;
     }
     Ok(plan)
+}
+
+/// [`plan_results`] for the groups of a submit (`members`: each case ID with the positions
+/// of its testcases among all the reports' testcases, in order), releasing each testcase's
+/// long texts as soon as the last group that reads them is planned. The reports and the
+/// comments made from them are then never both whole in memory: at 100,000 tests with
+/// 10,000 stack traces that is about 30 MB each.
+pub fn plan_and_release(
+    reports: &mut [Report],
+    members: &[(u64, Vec<usize>)],
+    opts: &ResultOptions,
+) -> anyhow::Result<ResultPlan> {
+    let mut starts = Vec::with_capacity(reports.len());
+    let mut total = 0;
+    for r in reports.iter() {
+        starts.push(total);
+        total += r.tests.len();
+    }
+    let locate = |i: usize| {
+        let report = starts.partition_point(|&s| s <= i) - 1;
+        (report, i - starts[report])
+    };
+    let mut readers = vec![0u32; total];
+    for (_, tests) in members {
+        for &i in tests {
+            readers[i] += 1;
+        }
+    }
+    let mut plan = ResultPlan {
+        results: Vec::with_capacity(members.len()),
+        ..ResultPlan::default()
+    };
+    for (case_id, tests) in members {
+        let group = CaseGroup {
+            case_id: *case_id,
+            tests: tests
+                .iter()
+                .map(|&i| {
+                    let (r, t) = locate(i);
+                    &reports[r].tests[t]
+                })
+                .collect(),
+        };
+        plan_group(&mut plan, &group, opts)?;
+        for &i in tests {
+            readers[i] -= 1;
+            if readers[i] == 0 {
+                let (r, t) = locate(i);
+                reports[r].tests[t].release_texts();
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// Add one case group's result (or its untested case) to `plan`.
+pub fn plan_group(
+    plan: &mut ResultPlan,
+    g: &CaseGroup<'_>,
+    opts: &ResultOptions,
+) -> anyhow::Result<()> {
+    let outcome = g.outcome();
+    let Some(status_id) = opts.status.status_for(outcome) else {
+        plan.left_untested.push(g.case_id);
+        return Ok(());
+    };
+    let fields = fields_for(g, &opts.fields).map_err(Error::Input)?;
+    let files = attachments(g);
+    plan.warnings.extend(files.warnings);
+    plan.results.push(PlannedResult {
+        entry: ResultEntry {
+            case_id: g.case_id,
+            status_id,
+            comment: comment(g, &opts.comment),
+            elapsed: elapsed(&g.tests, opts.elapsed_ms),
+            defects: defects(g),
+            fields,
+        },
+        outcome,
+        attachments: files.files,
+    });
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::junit::{Property, TestCase};
-    use crate::submit::aggregate::group;
     use crate::submit::aggregate::tests::{failing, test};
+    use crate::submit::aggregate::{group, group_indices};
     use crate::submit::status::StatusOverrides;
     use serde_json::json;
 
@@ -169,5 +232,36 @@ mod tests {
         });
         let err = plan_results(&group([(&t, [1])]), &opts("")).unwrap_err();
         assert_eq!(crate::exit::code_for(&err), crate::exit::INPUT);
+    }
+
+    #[test]
+    fn planning_releases_texts_only_after_the_last_group_reading_them() {
+        let shared = failing("shared", "E", "boom", "at shared.trace(1)");
+        let mut alone = failing("alone", "E", "bang", "at alone.trace(2)");
+        alone.system_out = Some(crate::junit::Text {
+            text: "captured".into(),
+            truncated: false,
+        });
+        let expected = plan_results(
+            &group([(&shared, vec![10, 11]), (&alone, vec![12])]),
+            &opts(""),
+        )
+        .unwrap();
+        let mut reports = [Report {
+            path: shared.file.clone(),
+            tests: vec![shared.clone(), alone.clone()],
+            warnings: vec![],
+        }];
+        let members = group_indices(&[vec![10, 11], vec![12]]);
+        let plan = plan_and_release(&mut reports, &members, &opts("")).unwrap();
+        assert_eq!(plan.results, expected.results);
+        let second = plan.results[1].entry.comment.as_deref().unwrap();
+        assert!(second.contains("at shared.trace(1)"), "{second}");
+        for t in &reports[0].tests {
+            assert!(t.records.iter().all(|r| r.body.text.is_empty()));
+            assert!(t.system_out.is_none());
+            assert_eq!(t.records[0].message.as_deref().map(str::len), Some(4));
+        }
+        assert_eq!(reports[0].tests[1].name, "alone");
     }
 }
