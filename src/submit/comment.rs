@@ -183,8 +183,10 @@ fn fit(pieces: Vec<Piece>, limit: usize) -> String {
             Piece::Tail(s) => push_cut(&mut out, &s, shares.next().unwrap_or(0), false),
         }
     }
-    let text = out.text;
+    let mut text = out.text;
     if len(&text) <= limit {
+        // Comments are kept until posted: do not keep the buffer's growth room with them.
+        text.shrink_to_fit();
         return text;
     }
     // The fixed lines alone are too long (hundreds of duplicates, say): cut the end.
