@@ -144,14 +144,8 @@ pub async fn submit(
         eprintln!("warning: {w}");
     }
     let tests: Vec<&TestCase> = reports.iter().flat_map(|r| &r.tests).collect();
-    // Consumed as it goes: each position list is freed as its group's list is made.
-    let groups: Vec<CaseGroup> = members
-        .into_iter()
-        .map(|(case_id, positions)| CaseGroup {
-            case_id,
-            tests: positions.into_iter().map(|i| tests[i]).collect(),
-        })
-        .collect();
+    let groups = groups_of(&tests, &members);
+    drop(members);
     let case_ids: Vec<u64> = groups.iter().map(|g| g.case_id).collect();
     eprintln!(
         "Mapped {} of {} test(s) to {} case(s)",
