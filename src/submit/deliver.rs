@@ -8,7 +8,6 @@ use std::time::Duration;
 use crate::summary::{Summary, UnknownCase};
 use crate::testrail::Client;
 
-use super::aggregate::CaseGroup;
 use super::execute::{SubmitOptions, Submitted, count_posted};
 use super::post::{Posted, landed, post_all};
 use super::results::{PlannedResult, ResultEntry, ResultPlan};
@@ -16,18 +15,20 @@ use super::status::StatusPolicy;
 use super::target::{OpenedRun, TargetSpec, api, ids, open, recent};
 use super::test_ref;
 use super::unsent::{UnsentFile, default_path};
+use crate::junit::TestCase;
 
 pub(crate) async fn write(
     client: &Client,
     mut summary: Summary,
-    groups: &[CaseGroup<'_>],
+    tests: &[&TestCase],
+    groups: &[(u64, Vec<usize>)],
     mut plan: ResultPlan,
     policy: &StatusPolicy,
-    case_ids: &[u64],
     opts: &SubmitOptions,
 ) -> anyhow::Result<Submitted> {
-    let opened = open(client, &opts.target, case_ids).await?;
-    record_unknown(&mut summary, groups, &opened.unknown);
+    let case_ids: Vec<u64> = groups.iter().map(|(case_id, _)| *case_id).collect();
+    let opened = open(client, &opts.target, &case_ids).await?;
+    record_unknown(&mut summary, tests, groups, &opened.unknown);
     plan.results
         .retain(|r| !opened.unknown.contains(&r.entry.case_id));
     let run_id = opened.run.id;
@@ -68,7 +69,7 @@ pub(crate) async fn write(
         .iter()
         .map(|&i| results[i].entry.case_id)
         .collect();
-    record_unknown(&mut summary, groups, &not_in_run);
+    record_unknown(&mut summary, tests, groups, &not_in_run);
     count_posted(&mut summary, &results, &posted.accepted, policy);
     for w in &posted.warnings {
         eprintln!("warning: {w}");
@@ -235,20 +236,26 @@ pub(crate) async fn finish(
     })
 }
 
-/// Record dropped case IDs with the tests that named them, and warn about each.
-fn record_unknown(summary: &mut Summary, groups: &[CaseGroup<'_>], case_ids: &[u64]) {
+/// Record dropped case IDs with the tests that named them (`groups`: each case ID with the
+/// positions of its tests in `tests`), and warn about each.
+fn record_unknown(
+    summary: &mut Summary,
+    tests: &[&TestCase],
+    groups: &[(u64, Vec<usize>)],
+    case_ids: &[u64],
+) {
     let unknown: BTreeSet<u64> = case_ids.iter().copied().collect();
-    for g in groups.iter().filter(|g| unknown.contains(&g.case_id)) {
-        let tests: Vec<_> = g.tests.iter().map(|t| test_ref(t)).collect();
+    for (case_id, positions) in groups.iter().filter(|(id, _)| unknown.contains(id)) {
+        let tests: Vec<_> = positions.iter().map(|&i| test_ref(tests[i])).collect();
         let names: Vec<&str> = tests.iter().map(|t| t.name.as_str()).collect();
         eprintln!(
             "warning: case C{} (named by {}) is unknown to TestRail or not in the run; its \
              result is not posted",
-            g.case_id,
+            case_id,
             names.join(", ")
         );
         summary.unknown_case_ids.push(UnknownCase {
-            case_id: g.case_id,
+            case_id: *case_id,
             tests,
         });
     }

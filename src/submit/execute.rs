@@ -144,9 +144,7 @@ pub async fn submit(
         eprintln!("warning: {w}");
     }
     let tests: Vec<&TestCase> = reports.iter().flat_map(|r| &r.tests).collect();
-    let groups = groups_of(&tests, &members);
-    drop(members);
-    let case_ids: Vec<u64> = groups.iter().map(|g| g.case_id).collect();
+    let case_ids: Vec<u64> = members.iter().map(|(case_id, _)| *case_id).collect();
     eprintln!(
         "Mapped {} of {} test(s) to {} case(s)",
         tests.len() - summary.unmapped.len(),
@@ -160,7 +158,7 @@ pub async fn submit(
         return Ok(dry_run(summary, &plan, &policy, &case_ids, opts));
     }
     let client = client.ok_or_else(|| Error::Usage("no TestRail connection".into()))?;
-    write(client, summary, &groups, plan, &policy, &case_ids, opts).await
+    write(client, summary, &tests, &members, plan, &policy, opts).await
 }
 
 /// The case groups, as testcases, from their positions.
