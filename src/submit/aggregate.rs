@@ -33,9 +33,10 @@ impl CaseGroup<'_> {
     }
 }
 
-/// Group mapped testcases by case ID, keeping the order in which case IDs first appear so
-/// results land in a predictable order.
-pub fn group<'a, I, C>(mapped: I) -> Vec<CaseGroup<'a>>
+/// [`group_indices`] over (testcase, case IDs) pairs, as groups of testcases: how unit tests
+/// build the groups the pipeline builds from positions.
+#[cfg(test)]
+pub(crate) fn group<'a, I, C>(mapped: I) -> Vec<CaseGroup<'a>>
 where
     I: IntoIterator<Item = (&'a TestCase, C)>,
     C: IntoIterator<Item = u64>,
@@ -53,9 +54,10 @@ where
         .collect()
 }
 
-/// [`group`] by position: each case ID with the indices (into `mapped`) of its testcases.
-/// Lets the submit plan a group at a time and release each testcase's texts once no later
-/// group needs them.
+/// Group mapped testcases by case ID, keeping the order in which case IDs first appear so
+/// results land in a predictable order: each case ID with the indices (into `mapped`) of its
+/// testcases. Positions, not references, let the submit plan a group at a time and release
+/// each testcase's texts once no later group needs them.
 pub fn group_indices(mapped: &[Vec<u64>]) -> Vec<(u64, Vec<usize>)> {
     let mut groups: Vec<(u64, Vec<usize>)> = Vec::new();
     let mut index = std::collections::HashMap::new();

@@ -73,24 +73,13 @@ pub struct ResultPlan {
     pub warnings: Vec<String>,
 }
 
-/// Build the result of every case group. Fails (as an input error) on a malformed
-/// `testrail_result_field` property, before anything is sent.
-pub fn plan_results(groups: &[CaseGroup<'_>], opts: &ResultOptions) -> anyhow::Result<ResultPlan> {
-    let mut plan = ResultPlan {
-        results: Vec::with_capacity(groups.len()),
-        ..ResultPlan::default()
-    };
-    for g in groups {
-        plan_group(&mut plan, g, opts)?;
-    }
-    Ok(plan)
-}
-
-/// [`plan_results`] for the groups of a submit (`members`: each case ID with the positions
-/// of its testcases among all the reports' testcases, in order), releasing each testcase's
-/// long texts as soon as the last group that reads them is planned. The reports and the
-/// comments made from them are then never both whole in memory: at 100,000 tests with
-/// 10,000 stack traces that is about 30 MB each.
+/// Build the result of every case group (`members`: each case ID with the positions of its
+/// testcases among all the reports' testcases, in order). Fails (as an input error) on a
+/// malformed `testrail_result_field` property, before anything is sent.
+///
+/// Each testcase's long texts are released as soon as the last group that reads them is
+/// planned, so the reports and the comments made from them are never both whole in memory:
+/// at 100,000 tests with 10,000 stack traces that is about 30 MB each.
 pub fn plan_and_release(
     reports: &mut [Report],
     members: &[(u64, Vec<usize>)],
@@ -139,8 +128,19 @@ pub fn plan_and_release(
     Ok(plan)
 }
 
+/// [`plan_and_release`] over groups of testcases, leaving the reports alone: how unit tests
+/// check what a plan holds.
+#[cfg(test)]
+fn plan_results(groups: &[CaseGroup<'_>], opts: &ResultOptions) -> anyhow::Result<ResultPlan> {
+    let mut plan = ResultPlan::default();
+    for g in groups {
+        plan_group(&mut plan, g, opts)?;
+    }
+    Ok(plan)
+}
+
 /// Add one case group's result (or its untested case) to `plan`.
-pub fn plan_group(
+fn plan_group(
     plan: &mut ResultPlan,
     g: &CaseGroup<'_>,
     opts: &ResultOptions,
