@@ -448,6 +448,10 @@ impl Parser {
             status_outcome.unwrap_or(Outcome::Passed)
         };
         test.retries = test.records.iter().filter(|r| is_retry(r.kind)).count() as u32;
+        // A vector's first push reserves room for four; most tests have one record or none,
+        // and a submit keeps every test until its results are posted.
+        test.records.shrink_to_fit();
+        test.properties.shrink_to_fit();
         self.tests.push(test);
     }
 

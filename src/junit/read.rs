@@ -105,9 +105,12 @@ fn parse<R: BufRead>(path: &Path, input: R, transcoded: bool) -> Result<Report, 
         }
     }
     let warnings = parser.notes.finish(path);
+    let mut tests = parser.tests;
+    // Up to half the vector is growth room; large (mmap-backed) buffers shrink in place.
+    tests.shrink_to_fit();
     Ok(Report {
         path: shared,
-        tests: parser.tests,
+        tests,
         warnings,
     })
 }
