@@ -46,35 +46,100 @@ where
         .map(|(t, c)| (t, c.into_iter().collect()))
         .unzip();
     group_indices(&ids)
-        .into_iter()
+        .iter()
         .map(|(case_id, members)| CaseGroup {
             case_id,
-            tests: members.into_iter().map(|i| tests[i]).collect(),
+            tests: members.iter().map(|&i| tests[i]).collect(),
         })
         .collect()
 }
 
-/// Group mapped testcases by case ID, keeping the order in which case IDs first appear so
-/// results land in a predictable order: each case ID with the indices (into `mapped`) of its
-/// testcases. Positions, not references, let the submit plan a group at a time and release
-/// each testcase's texts once no later group needs them.
-pub fn group_indices(mapped: &[Vec<u64>]) -> Vec<(u64, Vec<usize>)> {
-    let mut groups: Vec<(u64, Vec<usize>)> = Vec::new();
-    let mut index = std::collections::HashMap::new();
-    for (i, case_ids) in mapped.iter().enumerate() {
-        for &case_id in case_ids {
-            let slot = *index.entry(case_id).or_insert_with(|| {
-                groups.push((case_id, Vec::new()));
-                groups.len() - 1
+/// Mapped testcases grouped by case ID, in the order case IDs first appear (so results land
+/// in a predictable order): each case ID with the positions of its testcases among all the
+/// reports' testcases. Positions, not references, let the submit plan a group at a time and
+/// release each testcase's texts once no later group needs them. Flat, because a submit keeps
+/// it to the end: a vector per case would cost about 70 bytes a case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Groups {
+    case_ids: Vec<u64>,
+    /// Group `i`'s positions are `positions[ends[i - 1]..ends[i]]` (from 0 for the first).
+    ends: Vec<usize>,
+    positions: Vec<usize>,
+}
+
+impl Groups {
+    /// How many case IDs.
+    pub fn len(&self) -> usize {
+        self.case_ids.len()
+    }
+
+    /// Whether no test was mapped.
+    pub fn is_empty(&self) -> bool {
+        self.case_ids.is_empty()
+    }
+
+    /// The case IDs, in first-appearance order.
+    pub fn case_ids(&self) -> &[u64] {
+        &self.case_ids
+    }
+
+    /// Each case ID with the positions of its testcases, in report order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &[usize])> + '_ {
+        self.case_ids.iter().enumerate().map(|(i, &case_id)| {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] };
+            (case_id, &self.positions[start..self.ends[i]])
+        })
+    }
+}
+
+/// Group mapped testcases (`mapped[i]`: the case IDs of testcase `i`) by case ID. A test that
+/// names the same case twice (`C1 C1`) still counts once.
+pub fn group_indices(mapped: &[Vec<u64>]) -> Groups {
+    // Two passes, counting then placing, so every group lands in one flat vector.
+    let mut slots = std::collections::HashMap::new();
+    let mut case_ids = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut last_test: Vec<usize> = Vec::new();
+    for (i, ids) in mapped.iter().enumerate() {
+        for &case_id in ids {
+            let slot = *slots.entry(case_id).or_insert_with(|| {
+                case_ids.push(case_id);
+                counts.push(0);
+                last_test.push(usize::MAX);
+                case_ids.len() - 1
             });
-            let members = &mut groups[slot].1;
-            // A test naming the same case twice (`C1 C1`) still counts once.
-            if members.last() != Some(&i) {
-                members.push(i);
+            if last_test[slot] != i {
+                last_test[slot] = i;
+                counts[slot] += 1;
             }
         }
     }
-    groups
+    let mut ends = Vec::with_capacity(counts.len());
+    let mut next = counts; // becomes each group's write cursor
+    let mut total = 0;
+    for n in next.iter_mut() {
+        let start = total;
+        total += *n;
+        ends.push(total);
+        *n = start;
+    }
+    let mut positions = vec![0; total];
+    last_test.fill(usize::MAX);
+    for (i, ids) in mapped.iter().enumerate() {
+        for case_id in ids {
+            let slot = slots[case_id];
+            if last_test[slot] != i {
+                last_test[slot] = i;
+                positions[next[slot]] = i;
+                next[slot] += 1;
+            }
+        }
+    }
+    Groups {
+        case_ids,
+        ends,
+        positions,
+    }
 }
 
 #[cfg(test)]
@@ -123,6 +188,17 @@ pub(crate) mod tests {
         assert_eq!(groups[0].tests.len(), 2);
         assert_eq!(groups[0].outcome(), Outcome::Failed);
         assert_eq!(groups[1].outcome(), Outcome::Failed);
+    }
+
+    #[test]
+    fn positions_are_flat_per_case_in_report_order() {
+        let mapped = [vec![7], vec![], vec![3, 7, 3], vec![9], vec![7]];
+        let groups = group_indices(&mapped);
+        let got: Vec<(u64, Vec<usize>)> = groups.iter().map(|(c, p)| (c, p.to_vec())).collect();
+        assert_eq!(got, [(7, vec![0, 2, 4]), (3, vec![2]), (9, vec![3])]);
+        assert_eq!(groups.case_ids(), [7, 3, 9]);
+        assert_eq!(groups.len(), 3);
+        assert!(group_indices(&[vec![], vec![]]).is_empty());
     }
 
     #[test]

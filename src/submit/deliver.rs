@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::summary::{Summary, UnknownCase};
 use crate::testrail::Client;
 
+use super::aggregate::Groups;
 use super::execute::{SubmitOptions, Submitted, count_posted};
 use super::post::{Posted, landed, post_all};
 use super::results::{PlannedResult, ResultEntry, ResultPlan};
@@ -21,13 +22,12 @@ pub(crate) async fn write(
     client: &Client,
     mut summary: Summary,
     tests: &[&TestCase],
-    groups: &[(u64, Vec<usize>)],
+    groups: &Groups,
     mut plan: ResultPlan,
     policy: &StatusPolicy,
     opts: &SubmitOptions,
 ) -> anyhow::Result<Submitted> {
-    let case_ids: Vec<u64> = groups.iter().map(|(case_id, _)| *case_id).collect();
-    let opened = open(client, &opts.target, &case_ids).await?;
+    let opened = open(client, &opts.target, groups.case_ids()).await?;
     record_unknown(&mut summary, tests, groups, &opened.unknown);
     plan.results
         .retain(|r| !opened.unknown.contains(&r.entry.case_id));
@@ -238,12 +238,7 @@ pub(crate) async fn finish(
 
 /// Record dropped case IDs with the tests that named them (`groups`: each case ID with the
 /// positions of its tests in `tests`), and warn about each.
-fn record_unknown(
-    summary: &mut Summary,
-    tests: &[&TestCase],
-    groups: &[(u64, Vec<usize>)],
-    case_ids: &[u64],
-) {
+fn record_unknown(summary: &mut Summary, tests: &[&TestCase], groups: &Groups, case_ids: &[u64]) {
     let unknown: BTreeSet<u64> = case_ids.iter().copied().collect();
     for (case_id, positions) in groups.iter().filter(|(id, _)| unknown.contains(id)) {
         let tests: Vec<_> = positions.iter().map(|&i| test_ref(tests[i])).collect();
@@ -254,10 +249,9 @@ fn record_unknown(
             case_id,
             names.join(", ")
         );
-        summary.unknown_case_ids.push(UnknownCase {
-            case_id: *case_id,
-            tests,
-        });
+        summary
+            .unknown_case_ids
+            .push(UnknownCase { case_id, tests });
     }
 }
 

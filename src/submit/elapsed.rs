@@ -4,20 +4,79 @@
 //! fractions (`"0.035s"` became 35 s on a 2020 Cloud), so by default we send whole seconds with
 //! a floor of one second; `--elapsed-ms` sends milliseconds for servers that accept them.
 
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+
 use crate::junit::TestCase;
 
-/// The elapsed timespan for these tests, or `None` when no test says how long it took.
-pub fn elapsed(tests: &[&TestCase], millis: bool) -> Option<String> {
-    let known: Vec<f64> = tests.iter().filter_map(|t| t.time).collect();
-    if known.is_empty() {
-        return None;
+/// A timespan in one of the two forms we send: whole seconds (`"12s"`) or milliseconds
+/// (`"0.035s"`). A number rather than a string because a submit holds one per result until
+/// it is posted, and a string would be a heap allocation each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timespan {
+    /// Whole seconds.
+    Seconds(u64),
+    /// Milliseconds, written as seconds with three decimals.
+    Millis(u64),
+}
+
+impl fmt::Display for Timespan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Timespan::Seconds(s) => write!(f, "{s}s"),
+            Timespan::Millis(ms) => write!(f, "{}.{:03}s", ms / 1000, ms % 1000),
+        }
     }
-    let total: f64 = known.iter().sum();
+}
+
+impl std::str::FromStr for Timespan {
+    type Err = String;
+
+    /// The forms [`Display`](fmt::Display) writes, as a resume file holds them.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("\"{s}\" is not a timespan like \"12s\" or \"0.035s\"");
+        let number = s.strip_suffix('s').ok_or_else(bad)?;
+        let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+        match number.split_once('.') {
+            None if digits(number) => number.parse().map(Timespan::Seconds).map_err(|_| bad()),
+            Some((whole, frac)) if digits(whole) && digits(frac) && frac.len() <= 3 => {
+                let whole: u64 = whole.parse().map_err(|_| bad())?;
+                let frac: u64 = format!("{frac:0<3}").parse().map_err(|_| bad())?;
+                whole
+                    .checked_mul(1000)
+                    .and_then(|ms| ms.checked_add(frac))
+                    .map(Timespan::Millis)
+                    .ok_or_else(bad)
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl Serialize for Timespan {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timespan {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        s.parse().map_err(de::Error::custom)
+    }
+}
+
+/// The elapsed timespan for these tests, or `None` when no test says how long it took.
+pub fn elapsed(tests: &[&TestCase], millis: bool) -> Option<Timespan> {
+    let mut known = tests.iter().filter_map(|t| t.time).peekable();
+    known.peek()?;
+    let total: f64 = known.sum();
     Some(if millis {
         // Servers with millisecond support reject anything below one millisecond.
-        format!("{:.3}s", total.max(0.001))
+        Timespan::Millis(((total * 1000.0).round() as u64).max(1))
     } else {
-        format!("{}s", (total.round() as u64).max(1))
+        Timespan::Seconds((total.round() as u64).max(1))
     })
 }
 
@@ -40,7 +99,7 @@ mod tests {
     fn run(times: &[Option<f64>], millis: bool) -> Option<String> {
         let tests = timed(times);
         let refs: Vec<&TestCase> = tests.iter().collect();
-        elapsed(&refs, millis)
+        elapsed(&refs, millis).map(|t| t.to_string())
     }
 
     #[test]
@@ -70,5 +129,39 @@ mod tests {
             run(&[Some(1.0), Some(0.25)], true).as_deref(),
             Some("1.250s")
         );
+    }
+
+    #[test]
+    fn timespans_read_back_what_they_write() {
+        for t in [
+            Timespan::Seconds(1),
+            Timespan::Seconds(90),
+            Timespan::Millis(1),
+            Timespan::Millis(35),
+            Timespan::Millis(1250),
+            Timespan::Millis(3_600_000),
+        ] {
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Timespan>(&json).unwrap(),
+                t,
+                "{json}"
+            );
+        }
+        assert_eq!("0.5s".parse(), Ok(Timespan::Millis(500)));
+        for bad in [
+            "",
+            "s",
+            "12",
+            "1m 5s",
+            "1.2345s",
+            "-1s",
+            ".5s",
+            "1.s",
+            "99999999999999999999s",
+        ] {
+            let err = bad.parse::<Timespan>().unwrap_err();
+            assert!(err.contains("is not a timespan"), "{bad}: {err}");
+        }
     }
 }

@@ -16,7 +16,7 @@ use crate::junit::{Outcome, Report, TestCase};
 use crate::summary::{FailedTest, Summary};
 use crate::testrail::Client;
 
-use super::aggregate::{CaseGroup, group_indices};
+use super::aggregate::{CaseGroup, Groups, group_indices};
 use super::checks::{check_unmapped, map_tests, resolve_statuses, strict_check};
 use super::comment::CommentOptions;
 use super::create_cases::{CreateOptions, create_missing};
@@ -144,7 +144,7 @@ pub async fn submit(
         eprintln!("warning: {w}");
     }
     let tests: Vec<&TestCase> = reports.iter().flat_map(|r| &r.tests).collect();
-    let case_ids: Vec<u64> = members.iter().map(|(case_id, _)| *case_id).collect();
+    let case_ids = members.case_ids();
     eprintln!(
         "Mapped {} of {} test(s) to {} case(s)",
         tests.len() - summary.unmapped.len(),
@@ -152,21 +152,21 @@ pub async fn submit(
         case_ids.len()
     );
     if opts.strict {
-        strict_check(client, &case_ids, opts).await?;
+        strict_check(client, case_ids, opts).await?;
     }
     if opts.dry_run {
-        return Ok(dry_run(summary, &plan, &policy, &case_ids, opts));
+        return Ok(dry_run(summary, &plan, &policy, case_ids, opts));
     }
     let client = client.ok_or_else(|| Error::Usage("no TestRail connection".into()))?;
     write(client, summary, &tests, &members, plan, &policy, opts).await
 }
 
 /// The case groups, as testcases, from their positions.
-fn groups_of<'a>(tests: &[&'a TestCase], members: &[(u64, Vec<usize>)]) -> Vec<CaseGroup<'a>> {
+fn groups_of<'a>(tests: &[&'a TestCase], members: &Groups) -> Vec<CaseGroup<'a>> {
     members
         .iter()
         .map(|(case_id, positions)| CaseGroup {
-            case_id: *case_id,
+            case_id,
             tests: positions.iter().map(|&i| tests[i]).collect(),
         })
         .collect()

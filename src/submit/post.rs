@@ -64,7 +64,7 @@ pub fn to_client(e: &ResultEntry) -> ResultForCase {
         case_id: e.case_id,
         status_id: Some(e.status_id),
         comment: e.comment.clone(),
-        elapsed: e.elapsed.clone(),
+        elapsed: e.elapsed.map(|t| t.to_string()),
         defects: e.defects.clone(),
         extra: e.fields.clone().into_iter().collect(),
         ..ResultForCase::default()
@@ -338,6 +338,7 @@ async fn upload(client: &Client, result_id: u64, path: &Path) -> Result<(), Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::submit::elapsed::Timespan;
     use serde_json::json;
 
     #[test]
@@ -366,7 +367,7 @@ mod tests {
             case_id: 4,
             status_id: 5,
             comment: Some("boom".into()),
-            elapsed: Some("2s".into()),
+            elapsed: Some(Timespan::Seconds(2)),
             defects: None,
             fields: [
                 ("version".to_string(), json!("1.0")),

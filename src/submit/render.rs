@@ -102,11 +102,7 @@ pub fn dry_run_text(doc: &DryRunDoc<'_>) -> String {
             .and_then(|c| c.lines().next())
             .map(|l| format!(" — {l}"))
             .unwrap_or_default();
-        let elapsed = r
-            .elapsed
-            .as_deref()
-            .map(|e| format!(" ({e})"))
-            .unwrap_or_default();
+        let elapsed = r.elapsed.map(|e| format!(" ({e})")).unwrap_or_default();
         writeln!(
             out,
             "  C{} status {}{elapsed}{first}",

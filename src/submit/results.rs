@@ -10,10 +10,10 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::junit::{Outcome, Report};
 
-use super::aggregate::CaseGroup;
+use super::aggregate::{CaseGroup, Groups};
 use super::attachments::attachments;
 use super::comment::{CommentOptions, comment};
-use super::elapsed::elapsed;
+use super::elapsed::{Timespan, elapsed};
 use super::fields::{ResultField, defects, fields_for};
 use super::status::StatusPolicy;
 
@@ -29,7 +29,7 @@ pub struct ResultEntry {
     pub comment: Option<String>,
     /// A TestRail timespan, e.g. `"12s"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elapsed: Option<String>,
+    pub elapsed: Option<Timespan>,
     /// Comma-separated defect IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defects: Option<String>,
@@ -82,7 +82,7 @@ pub struct ResultPlan {
 /// at 100,000 tests with 10,000 stack traces that is about 30 MB each.
 pub fn plan_and_release(
     reports: &mut [Report],
-    members: &[(u64, Vec<usize>)],
+    members: &Groups,
     opts: &ResultOptions,
 ) -> anyhow::Result<ResultPlan> {
     let mut starts = Vec::with_capacity(reports.len());
@@ -96,7 +96,7 @@ pub fn plan_and_release(
         (report, i - starts[report])
     };
     let mut readers = vec![0u32; total];
-    for (_, tests) in members {
+    for (_, tests) in members.iter() {
         for &i in tests {
             readers[i] += 1;
         }
@@ -105,9 +105,9 @@ pub fn plan_and_release(
         results: Vec::with_capacity(members.len()),
         ..ResultPlan::default()
     };
-    for (case_id, tests) in members {
+    for (case_id, tests) in members.iter() {
         let group = CaseGroup {
-            case_id: *case_id,
+            case_id,
             tests: tests
                 .iter()
                 .map(|&i| {
