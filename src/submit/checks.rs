@@ -3,11 +3,10 @@
 //! themselves. A failure here leaves TestRail untouched.
 
 use crate::error::Error;
-use crate::junit::{Outcome, TestCase};
+use crate::junit::TestCase;
 use crate::summary::Summary;
 use crate::testrail::Client;
 
-use super::aggregate::CaseGroup;
 use super::automation::AutomationIndex;
 use super::execute::{Matching, SubmitOptions};
 use super::status::{StatusInfo, StatusPolicy};
@@ -94,10 +93,9 @@ pub(crate) fn check_unmapped(
 /// Resolve statuses, calling `get_statuses` only when a name must be looked up.
 pub(crate) async fn resolve_statuses(
     client: Option<&Client>,
-    groups: &[CaseGroup<'_>],
+    has_skipped: bool,
     opts: &SubmitOptions,
 ) -> anyhow::Result<StatusPolicy> {
-    let has_skipped = groups.iter().any(|g| g.outcome() == Outcome::Skipped);
     if !opts.status.needs_lookup(has_skipped) {
         return opts.status.resolve(None);
     }

@@ -16,7 +16,7 @@ use crate::junit::{Outcome, Report, TestCase};
 use crate::summary::{FailedTest, Summary};
 use crate::testrail::Client;
 
-use super::aggregate::{CaseGroup, Groups, group_indices};
+use super::aggregate::{Groups, group_indices};
 use super::checks::{check_unmapped, map_tests, resolve_statuses, strict_check};
 use super::comment::CommentOptions;
 use super::create_cases::{CreateOptions, create_missing};
@@ -136,7 +136,7 @@ pub async fn submit(
         check_unmapped(&summary, tests.len(), opts)?;
         summary.failed_tests = failed_tests(&tests, &mapped);
         let members = group_indices(&mapped);
-        let policy = resolve_statuses(client, &groups_of(&tests, &members), opts).await?;
+        let policy = resolve_statuses(client, any_skipped(&tests, &members), opts).await?;
         (summary, members, policy)
     };
     let plan = plan_and_release(reports, &members, &result_options(&policy, opts))?;
@@ -161,15 +161,12 @@ pub async fn submit(
     write(client, summary, &tests, &members, plan, &policy, opts).await
 }
 
-/// The case groups, as testcases, from their positions.
-fn groups_of<'a>(tests: &[&'a TestCase], members: &Groups) -> Vec<CaseGroup<'a>> {
-    members
-        .iter()
-        .map(|(case_id, positions)| CaseGroup {
-            case_id,
-            tests: positions.iter().map(|&i| tests[i]).collect(),
-        })
-        .collect()
+/// Whether some case's result would be "skipped" (its worst test was skipped), which decides
+/// whether the instance's statuses must be looked up.
+fn any_skipped(tests: &[&TestCase], members: &Groups) -> bool {
+    members.iter().any(|(_, positions)| {
+        positions.iter().map(|&i| tests[i].outcome).max() == Some(Outcome::Skipped)
+    })
 }
 
 fn count_outcomes(tests: &[&TestCase]) -> BTreeMap<String, u64> {
@@ -263,4 +260,23 @@ fn failed_tests(tests: &[&TestCase], mapped: &[Vec<u64>]) -> Vec<FailedTest> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::submit::aggregate::tests::test;
+
+    #[test]
+    fn skipped_counts_only_when_it_is_a_case_s_worst_outcome() {
+        let skipped = test("s", Outcome::Skipped);
+        let failed = test("f", Outcome::Failed);
+        let passed = test("p", Outcome::Passed);
+        let tests = [&skipped, &failed, &passed];
+        // Case 1 holds the skipped and the failed test: its result is a failure.
+        let masked = group_indices(&[vec![1], vec![1], vec![2]]);
+        assert!(!any_skipped(&tests, &masked));
+        let alone = group_indices(&[vec![1], vec![2], vec![2]]);
+        assert!(any_skipped(&tests, &alone));
+    }
 }

@@ -97,7 +97,7 @@ pub async fn post_all(
         let Ok((range, outcome)) = joined else {
             continue;
         };
-        collect(&mut posted, &mut uploads, range, outcome);
+        collect(&mut posted, &mut uploads, &results, range, outcome);
         done += 1;
         if total > 1 {
             progress(done, total, posted.accepted.len(), results.len());
@@ -113,6 +113,7 @@ pub async fn post_all(
 fn collect(
     posted: &mut Posted,
     uploads: &mut Vec<(usize, u64)>,
+    results: &[PlannedResult],
     range: Range<usize>,
     outcome: Result<Vec<Option<u64>>, String>,
 ) {
@@ -122,7 +123,9 @@ fn collect(
                 match result_id {
                     Some(id) => {
                         posted.accepted.push(i);
-                        uploads.push((i, id));
+                        if !results[i].attachments.is_empty() {
+                            uploads.push((i, id));
+                        }
                     }
                     None => posted.not_in_run.push(i),
                 }
