@@ -20,7 +20,7 @@ fn tests(n: usize) -> Vec<TestCase> {
             TestCase::new(
                 file.clone(),
                 Arc::from(vec![format!("suite_{}", i % 100)]),
-                format!("pkg.suite_{}.Tests", i % 100),
+                format!("pkg.suite_{}.Tests", i % 100).into(),
                 format!("test number {i} does something"),
             )
         })

@@ -93,8 +93,8 @@ pub struct TestCase {
     pub file: Arc<Path>,
     /// Names of the enclosing testsuites, outermost first (shared by the suite's tests).
     pub suite: Arc<[String]>,
-    /// The `classname` attribute (empty when absent).
-    pub classname: String,
+    /// The `classname` attribute (empty when absent; shared by consecutive tests of a class).
+    pub classname: Arc<str>,
     /// The `name` attribute (empty when absent).
     pub name: String,
     /// The classified outcome.
@@ -103,10 +103,11 @@ pub struct TestCase {
     pub time: Option<f64>,
     /// Result elements in document order (failure, error, skipped, rerun*, flaky*).
     pub records: Vec<Record>,
-    /// `<system-out>` of the testcase, capped.
-    pub system_out: Option<Text>,
+    /// `<system-out>` of the testcase, capped (boxed: most tests have none, and a submit
+    /// keeps every test until its results are posted).
+    pub system_out: Option<Box<Text>>,
     /// `<system-err>` of the testcase, capped.
-    pub system_err: Option<Text>,
+    pub system_err: Option<Box<Text>>,
     /// Testcase properties in document order (names may repeat).
     pub properties: Vec<Property>,
     /// The source file the test lives in (`file=` / `filepath=`), if the report says.
@@ -119,7 +120,7 @@ pub struct TestCase {
 
 impl TestCase {
     /// A passed testcase with nothing recorded yet: the start for the reader and for tests.
-    pub fn new(file: Arc<Path>, suite: Arc<[String]>, classname: String, name: String) -> Self {
+    pub fn new(file: Arc<Path>, suite: Arc<[String]>, classname: Arc<str>, name: String) -> Self {
         TestCase {
             file,
             suite,

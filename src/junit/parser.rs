@@ -95,6 +95,8 @@ pub struct Parser {
     stack: Vec<Frame>,
     suites: Vec<String>,
     suite_arc: Option<Arc<[String]>>,
+    /// The last classname read: consecutive tests usually share it.
+    class_arc: Arc<str>,
     case: Option<Pending>,
     capture: Option<TextBuf>,
     pub tests: Vec<TestCase>,
@@ -113,6 +115,7 @@ impl Parser {
             stack: Vec::with_capacity(16),
             suites: Vec::new(),
             suite_arc: None,
+            class_arc: Arc::from(""),
             case: None,
             capture: None,
             tests: Vec::new(),
@@ -338,6 +341,14 @@ impl Parser {
             .clone()
     }
 
+    /// The classname, shared with the previous test's when equal.
+    fn classname(&mut self, value: &str) -> Arc<str> {
+        if *self.class_arc != *value {
+            self.class_arc = Arc::from(value);
+        }
+        self.class_arc.clone()
+    }
+
     fn suite_level_result(&mut self, e: &BytesStart, offset: u64) -> Result<(), Fail> {
         let element = String::from_utf8_lossy(e.name().as_ref()).into_owned();
         let message = self.attr(e, b"message", offset)?;
@@ -356,12 +367,12 @@ impl Parser {
         let mut test = TestCase::new(
             self.path.clone(),
             self.suite_path(),
-            String::new(),
+            Arc::from(""),
             String::new(),
         );
         let (mut skip_attr, mut status_outcome) = (false, None);
         let (mut time_attr, mut duration_attr) = (None, None);
-        let mut class_attr: Option<String> = None;
+        let mut class_attr: Option<Arc<str>> = None;
         for attr in e.attributes().with_checks(false).with_checks(false) {
             let attr =
                 attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
@@ -370,8 +381,14 @@ impl Parser {
             let key = attr.key.as_ref();
             match key {
                 b"name" => test.name = self.value(raw).into_owned(),
-                b"classname" => test.classname = self.value(raw).into_owned(),
-                b"class" => class_attr = Some(self.value(raw).into_owned()),
+                b"classname" => {
+                    let value = self.value(raw);
+                    test.classname = self.classname(&value);
+                }
+                b"class" => {
+                    let value = self.value(raw);
+                    class_attr = Some(self.classname(&value));
+                }
                 // Parsed after the loop, once `name` is known for the warning.
                 b"time" => time_attr = Some(attr.value.clone()),
                 b"duration" => duration_attr = Some(attr.value.clone()),
@@ -403,7 +420,9 @@ impl Parser {
             }
         }
         if test.classname.is_empty() {
-            test.classname = class_attr.unwrap_or_default();
+            if let Some(class) = class_attr {
+                test.classname = class;
+            }
         }
         if let Some(raw) = time_attr.or(duration_attr) {
             let value = self.value(&raw);
@@ -522,7 +541,7 @@ impl Parser {
             } else {
                 &mut case.test.system_out
             };
-            *slot = Some(text);
+            *slot = Some(Box::new(text));
         }
     }
 

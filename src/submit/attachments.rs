@@ -111,10 +111,10 @@ mod tests {
             name: "testrail_attachment".into(),
             value: "missing.log".into(),
         });
-        t.system_out = Some(Text {
+        t.system_out = Some(Box::new(Text {
             text: format!("[[ATTACHMENT|{}]]", shot.display()),
             truncated: false,
-        });
+        }));
         let g = group([(&t, [1])]);
         let a = attachments(&g[0]);
         assert_eq!(a.files, [shot]);

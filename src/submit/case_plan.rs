@@ -243,7 +243,7 @@ mod tests {
     #[test]
     fn nameless_tests_stay_unmapped() {
         let mut t = in_suite(" ", &["unit"]);
-        t.classname = String::new();
+        t.classname = "".into();
         let suite = SuiteIndex::new(&[], tree(), true);
         let p = plan(&[&t], &[0], &suite, SUITES);
         assert!(p.cases.is_empty() && p.found.is_empty());

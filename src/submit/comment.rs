@@ -6,7 +6,7 @@
 //! Comments are capped (`--comment-limit`) so one huge log cannot make a batch too big. The
 //! fixed lines are kept whole; stack traces and output share what is left of the budget.
 
-use crate::junit::{Outcome, TestCase, Text};
+use crate::junit::{Outcome, TestCase};
 
 use super::aggregate::CaseGroup;
 
@@ -125,7 +125,7 @@ fn problem_pieces(t: &TestCase, several: bool, pieces: &mut Vec<Piece>) {
 fn output_pieces(t: &TestCase, several: bool, pieces: &mut Vec<Piece>) {
     let streams = [("system-out", &t.system_out), ("system-err", &t.system_err)];
     for (label, text) in streams {
-        let Some(Text { text, .. }) = text else {
+        let Some(text) = text.as_deref().map(|t| &t.text) else {
             continue;
         };
         if text.trim().is_empty() {
@@ -334,10 +334,10 @@ mod tests {
             name: "testrail_result_comment".into(),
             value: "see ticket".into(),
         });
-        t.system_out = Some(Text {
+        t.system_out = Some(Box::new(crate::junit::Text {
             text: "line1\nline2\n".into(),
             truncated: false,
-        });
+        }));
         let plain = one(&t, &CommentOptions::default()).unwrap();
         assert!(
             plain.contains("see ticket") && !plain.contains("line2"),
@@ -375,10 +375,10 @@ mod tests {
     #[test]
     fn output_keeps_its_end_and_cuts_on_char_boundaries() {
         let mut t = failing("f", "E", "boom", "");
-        t.system_err = Some(Text {
+        t.system_err = Some(Box::new(crate::junit::Text {
             text: format!("{}THE END", "é".repeat(5000)),
             truncated: false,
-        });
+        }));
         let opts = CommentOptions {
             limit: 200,
             include_output: true,

@@ -238,10 +238,10 @@ mod tests {
     fn planning_releases_texts_only_after_the_last_group_reading_them() {
         let shared = failing("shared", "E", "boom", "at shared.trace(1)");
         let mut alone = failing("alone", "E", "bang", "at alone.trace(2)");
-        alone.system_out = Some(crate::junit::Text {
+        alone.system_out = Some(Box::new(crate::junit::Text {
             text: "captured".into(),
             truncated: false,
-        });
+        }));
         let expected = plan_results(
             &group([(&shared, vec![10, 11]), (&alone, vec![12])]),
             &opts(""),

@@ -16,7 +16,7 @@ fn utf16_with_bom() {
 fn iso_8859_1_declared() {
     let r = read("latin1.xml");
     assert_eq!(r.tests[0].name, "crème brûlée");
-    assert_eq!(r.tests[0].classname, "menu.CaféTest");
+    assert_eq!(&*r.tests[0].classname, "menu.CaféTest");
     assert_eq!(r.tests[0].records[0].body.text, "déjà vu");
 }
 
@@ -200,4 +200,21 @@ fn cutting_long_text_never_splits_a_character_or_an_entity() {
             .find(|w| w.contains("UTF-8") || w.contains("literal"));
         assert!(unexpected.is_none(), "shift {shift}: {unexpected:?}");
     }
+}
+
+#[test]
+fn consecutive_tests_of_a_class_share_its_name() {
+    let xml = br#"<testsuite name="s">
+        <testcase classname="a.B" name="one"/>
+        <testcase classname="a.B" name="two"/>
+        <testcase class="a.C" name="three"/>
+        <testcase classname="a.B" name="four"/>
+    </testsuite>"#;
+    let r = read_bytes(Path::new("shared.xml"), xml).unwrap();
+    let class: Vec<&str> = r.tests.iter().map(|t| &*t.classname).collect();
+    assert_eq!(class, ["a.B", "a.B", "a.C", "a.B"]);
+    assert!(std::sync::Arc::ptr_eq(
+        &r.tests[0].classname,
+        &r.tests[1].classname
+    ));
 }
