@@ -63,9 +63,9 @@ pub fn to_client(e: &ResultEntry) -> ResultForCase {
     ResultForCase {
         case_id: e.case_id,
         status_id: Some(e.status_id),
-        comment: e.comment.clone(),
+        comment: e.comment.as_deref().map(String::from),
         elapsed: e.elapsed.map(|t| t.to_string()),
-        defects: e.defects.clone(),
+        defects: e.defects.as_deref().map(String::from),
         extra: e.fields.clone().into_iter().collect(),
         ..ResultForCase::default()
     }
@@ -294,7 +294,10 @@ pub async fn landed(
             continue;
         };
         let recent = r.created_on.is_none_or(|t| t >= since);
-        if recent && r.status_id == Some(e.status_id) && r.comment == e.comment {
+        if recent
+            && r.status_id == Some(e.status_id)
+            && r.comment.as_deref() == e.comment.as_deref()
+        {
             found.entry(*case_id).or_insert(r.id);
         }
     }

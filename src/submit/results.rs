@@ -24,15 +24,16 @@ pub struct ResultEntry {
     pub case_id: u64,
     /// The status to set.
     pub status_id: u64,
-    /// What a tester reads first.
+    /// What a tester reads first. (Boxed strings here and below: a submit holds every entry
+    /// until it is posted, and the spare capacity field of a `String` is never used.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
+    pub comment: Option<Box<str>>,
     /// A TestRail timespan, e.g. `"12s"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elapsed: Option<Timespan>,
     /// Comma-separated defect IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub defects: Option<String>,
+    pub defects: Option<Box<str>>,
     /// `version`, `assignedto_id` and `custom_*` fields.
     #[serde(flatten)]
     pub fields: BTreeMap<String, Value>,
@@ -46,7 +47,7 @@ pub struct PlannedResult {
     /// The aggregate outcome behind it.
     pub outcome: Outcome,
     /// Files to upload to the result once it exists.
-    pub attachments: Vec<PathBuf>,
+    pub attachments: Box<[PathBuf]>,
 }
 
 /// Everything that shapes a result besides the report.
@@ -157,13 +158,13 @@ fn plan_group(
         entry: ResultEntry {
             case_id: g.case_id,
             status_id,
-            comment: comment(g, &opts.comment),
+            comment: comment(g, &opts.comment).map(String::into_boxed_str),
             elapsed: elapsed(&g.tests, opts.elapsed_ms),
-            defects: defects(g),
+            defects: defects(g).map(String::into_boxed_str),
             fields,
         },
         outcome,
-        attachments: files.files,
+        attachments: files.files.into(),
     });
     Ok(())
 }

@@ -73,7 +73,7 @@ impl UnsentFile {
                 .map(|r| UnsentResult {
                     entry: r.entry.clone(),
                     outcome: r.outcome,
-                    attachments: r.attachments.clone(),
+                    attachments: r.attachments.to_vec(),
                 })
                 .collect(),
         }
@@ -86,7 +86,7 @@ impl UnsentFile {
             .map(|r| PlannedResult {
                 entry: r.entry.clone(),
                 outcome: r.outcome,
-                attachments: r.attachments.clone(),
+                attachments: r.attachments.clone().into(),
             })
             .collect()
     }
@@ -161,7 +161,7 @@ mod tests {
                 fields: [("version".to_string(), json!("1"))].into_iter().collect(),
             },
             outcome: Outcome::Failed,
-            attachments: vec![PathBuf::from("shot.png")],
+            attachments: Box::new([PathBuf::from("shot.png")]),
         };
         let file = UnsentFile::new(7, Some("u".into()), 100, true, &[&planned]);
         let dir = tempfile::tempdir().unwrap();
