@@ -3,6 +3,7 @@
 //! field is capped, so memory follows the number of tests, not the size of their logs.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,6 +15,10 @@ use super::notes::Notes;
 use super::sniff;
 use super::text::{self, Enc, TEXT_CAP, TextBuf};
 use super::time::{self, Parsed};
+
+/// How many distinct classnames a file's tests share ([`Parser::classname`]); past this the
+/// file is not the usual few-classes-many-tests report, and the table would only cost.
+const CLASSNAMES_KEPT: usize = 4096;
 
 /// A problem at a byte offset of the parsed input; the caller turns it into a `ReadError`.
 #[derive(Debug)]
@@ -97,6 +102,9 @@ pub struct Parser {
     suite_arc: Option<Arc<[String]>>,
     /// The last classname read: consecutive tests usually share it.
     class_arc: Arc<str>,
+    /// Every classname read so far (up to [`CLASSNAMES_KEPT`]), for reports that interleave
+    /// classes.
+    classnames: HashSet<Arc<str>>,
     case: Option<Pending>,
     capture: Option<TextBuf>,
     pub tests: Vec<TestCase>,
@@ -116,6 +124,7 @@ impl Parser {
             suites: Vec::new(),
             suite_arc: None,
             class_arc: Arc::from(""),
+            classnames: HashSet::new(),
             case: None,
             capture: None,
             tests: Vec::new(),
@@ -341,10 +350,20 @@ impl Parser {
             .clone()
     }
 
-    /// The classname, shared with the previous test's when equal.
+    /// The classname, shared with earlier tests of the same class: a report names few classes
+    /// for many tests, and every test is kept until the submit ends.
     fn classname(&mut self, value: &str) -> Arc<str> {
         if *self.class_arc != *value {
-            self.class_arc = Arc::from(value);
+            self.class_arc = match self.classnames.get(value) {
+                Some(seen) => seen.clone(),
+                None => {
+                    let new: Arc<str> = Arc::from(value);
+                    if self.classnames.len() < CLASSNAMES_KEPT {
+                        self.classnames.insert(new.clone());
+                    }
+                    new
+                }
+            };
         }
         self.class_arc.clone()
     }
@@ -584,6 +603,13 @@ impl Parser {
 
     /// Decode, normalise and unescape an attribute value.
     fn value<'a>(&mut self, raw: &'a [u8]) -> Cow<'a, str> {
+        // Most values are printable ASCII with nothing to decode, normalise or unescape: one
+        // pass instead of four.
+        if raw.iter().all(|&b| (b' '..=b'~').contains(&b) && b != b'&')
+            && let Ok(plain) = std::str::from_utf8(raw)
+        {
+            return Cow::Borrowed(plain);
+        }
         let decoded = self.enc.decode(raw, &mut self.notes.invalid_utf8);
         text::unescape(
             text::normalize_attr(decoded),

@@ -203,7 +203,7 @@ fn cutting_long_text_never_splits_a_character_or_an_entity() {
 }
 
 #[test]
-fn consecutive_tests_of_a_class_share_its_name() {
+fn tests_of_a_class_share_its_name() {
     let xml = br#"<testsuite name="s">
         <testcase classname="a.B" name="one"/>
         <testcase classname="a.B" name="two"/>
@@ -217,4 +217,17 @@ fn consecutive_tests_of_a_class_share_its_name() {
         &r.tests[0].classname,
         &r.tests[1].classname
     ));
+}
+
+#[test]
+fn attribute_values_are_normalised_and_unescaped() {
+    let xml = "<testsuite name=\"s\">
+        <testcase classname=\"plain.Name\" name=\"a\tb\nc&#10;d &amp; e\"/>
+        <testcase classname=\"Ünïcode\" name=\"x &lt;y&gt;\"/>
+    </testsuite>";
+    let r = read_bytes(Path::new("values.xml"), xml.as_bytes()).unwrap();
+    assert_eq!(r.tests[0].name, "a b c\nd & e");
+    assert_eq!(&*r.tests[0].classname, "plain.Name");
+    assert_eq!(&*r.tests[1].classname, "Ünïcode");
+    assert_eq!(r.tests[1].name, "x <y>");
 }
