@@ -13,7 +13,7 @@ pub mod text;
 mod time;
 
 pub use error::{ReadError, ReadErrorKind};
-pub use model::{Outcome, Property, Record, RecordKind, Report, TestCase, Text};
+pub use model::{Details, Outcome, Property, Record, RecordKind, Report, TestCase, Text};
 pub use read::{read_bytes, read_report};
 mod load;
 mod select;

@@ -86,6 +86,22 @@ pub struct Property {
     pub value: String,
 }
 
+/// The parts of a testcase that most tests lack, kept out of line: a submit holds every
+/// testcase until its results are posted, and these fields would add two thirds to each.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Details {
+    /// `<system-out>` of the testcase, capped.
+    pub system_out: Option<Text>,
+    /// `<system-err>` of the testcase, capped.
+    pub system_err: Option<Text>,
+    /// Testcase properties in document order (names may repeat).
+    pub properties: Vec<Property>,
+    /// The source file the test lives in (`file=` / `filepath=`), if the report says.
+    pub source_file: Option<String>,
+    /// The source line (`line=` / `lineno=`), if the report says.
+    pub line: Option<u32>,
+}
+
 /// One `<testcase>` element, read and classified.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestCase {
@@ -103,17 +119,8 @@ pub struct TestCase {
     pub time: Option<f64>,
     /// Result elements in document order (failure, error, skipped, rerun*, flaky*).
     pub records: Vec<Record>,
-    /// `<system-out>` of the testcase, capped (boxed: most tests have none, and a submit
-    /// keeps every test until its results are posted).
-    pub system_out: Option<Box<Text>>,
-    /// `<system-err>` of the testcase, capped.
-    pub system_err: Option<Box<Text>>,
-    /// Testcase properties in document order (names may repeat).
-    pub properties: Vec<Property>,
-    /// The source file the test lives in (`file=` / `filepath=`), if the report says.
-    pub source_file: Option<String>,
-    /// The source line (`line=` / `lineno=`), if the report says.
-    pub line: Option<u32>,
+    /// Captured output, properties and source location: most tests have none of them.
+    pub details: Option<Box<Details>>,
     /// Failed attempts recorded as rerun/flaky elements.
     pub retries: u32,
 }
@@ -129,11 +136,7 @@ impl TestCase {
             outcome: Outcome::Passed,
             time: None,
             records: Vec::new(),
-            system_out: None,
-            system_err: None,
-            properties: Vec::new(),
-            source_file: None,
-            line: None,
+            details: None,
             retries: 0,
         }
     }
@@ -145,8 +148,40 @@ impl TestCase {
         for record in &mut self.records {
             record.body = Text::default();
         }
-        self.system_out = None;
-        self.system_err = None;
+        if let Some(d) = &mut self.details {
+            d.system_out = None;
+            d.system_err = None;
+        }
+    }
+
+    /// The details, created on first write.
+    pub fn details_mut(&mut self) -> &mut Details {
+        self.details.get_or_insert_with(Box::default)
+    }
+
+    /// `<system-out>` of the testcase, capped.
+    pub fn system_out(&self) -> Option<&Text> {
+        self.details.as_ref()?.system_out.as_ref()
+    }
+
+    /// `<system-err>` of the testcase, capped.
+    pub fn system_err(&self) -> Option<&Text> {
+        self.details.as_ref()?.system_err.as_ref()
+    }
+
+    /// Testcase properties in document order (names may repeat).
+    pub fn properties(&self) -> &[Property] {
+        self.details.as_ref().map_or(&[], |d| &d.properties)
+    }
+
+    /// The source file the test lives in (`file=` / `filepath=`), if the report says.
+    pub fn source_file(&self) -> Option<&str> {
+        self.details.as_ref()?.source_file.as_deref()
+    }
+
+    /// The source line (`line=` / `lineno=`), if the report says.
+    pub fn line(&self) -> Option<u32> {
+        self.details.as_ref()?.line
     }
 
     /// `classname.name`, or just `name` when there is no classname: the usual test identity.
@@ -172,7 +207,7 @@ impl TestCase {
 
     /// Values of every property with this name, in document order.
     pub fn property_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.properties
+        self.properties()
             .iter()
             .filter(move |p| p.name == name)
             .map(|p| p.value.as_str())
@@ -189,4 +224,16 @@ pub struct Report {
     /// Things a user should know that did not stop the read (a bad time value, a
     /// suite-level error, text cut at the cap).
     pub warnings: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_testcase_stays_small() {
+        // A submit holds every testcase until the last result is posted: 100,000 of them at
+        // 128 bytes is 12.8 MB. Growing this means choosing to spend that memory.
+        assert!(std::mem::size_of::<TestCase>() <= 128);
+    }
 }

@@ -411,11 +411,14 @@ impl Parser {
                 // Parsed after the loop, once `name` is known for the warning.
                 b"time" => time_attr = Some(attr.value.clone()),
                 b"duration" => duration_attr = Some(attr.value.clone()),
-                b"file" | b"filepath" if test.source_file.is_none() => {
-                    test.source_file = Some(self.value(raw).into_owned());
+                b"file" | b"filepath" if test.source_file().is_none() => {
+                    let file = self.value(raw).into_owned();
+                    test.details_mut().source_file = Some(file);
                 }
-                b"line" | b"lineno" if test.line.is_none() => {
-                    test.line = self.value(raw).trim().parse().ok();
+                b"line" | b"lineno" if test.line().is_none() => {
+                    if let Ok(line) = self.value(raw).trim().parse() {
+                        test.details_mut().line = Some(line);
+                    }
                 }
                 b"status" => {
                     let v = self.value(raw).trim().to_ascii_lowercase();
@@ -489,7 +492,9 @@ impl Parser {
         // A vector's first push reserves room for four; most tests have one record or none,
         // and a submit keeps every test until its results are posted.
         test.records.shrink_to_fit();
-        test.properties.shrink_to_fit();
+        if let Some(d) = &mut test.details {
+            d.properties.shrink_to_fit();
+        }
         self.tests.push(test);
     }
 
@@ -521,8 +526,11 @@ impl Parser {
         }
         if let Some(case) = self.case.as_mut() {
             // Catch2 and some xunit outputs put the location on the failure, not the test.
-            case.test.source_file = case.test.source_file.take().or(file);
-            case.test.line = case.test.line.or(line);
+            if file.is_some() || line.is_some() {
+                let d = case.test.details_mut();
+                d.source_file = d.source_file.take().or(file);
+                d.line = d.line.or(line);
+            }
             case.test.records.push(record);
         }
         self.capture = Some(TextBuf::default());
@@ -547,7 +555,10 @@ impl Parser {
         let text = self.take_capture(true, "a property value");
         let value = value.unwrap_or(text.text);
         if let Some(case) = self.case.as_mut() {
-            case.test.properties.push(Property { name, value });
+            case.test
+                .details_mut()
+                .properties
+                .push(Property { name, value });
         }
     }
 
@@ -555,12 +566,13 @@ impl Parser {
         let what = if err { "system-err" } else { "system-out" };
         let text = self.take_capture(false, what);
         if let Some(case) = self.case.as_mut() {
+            let d = case.test.details_mut();
             let slot = if err {
-                &mut case.test.system_err
+                &mut d.system_err
             } else {
-                &mut case.test.system_out
+                &mut d.system_out
             };
-            *slot = Some(Box::new(text));
+            *slot = Some(text);
         }
     }
 

@@ -111,7 +111,7 @@ impl Mapper {
     }
 
     fn by_property(&self, test: &TestCase) -> Option<Vec<u64>> {
-        if test.properties.is_empty() {
+        if test.properties().is_empty() {
             return None;
         }
         self.properties.iter().find_map(|name| {

@@ -44,13 +44,13 @@ pub fn attachments(group: &CaseGroup<'_>) -> Attachments {
 /// The raw paths a test names, in order.
 fn named(t: &TestCase) -> Vec<String> {
     let mut paths: Vec<String> = t
-        .properties
+        .properties()
         .iter()
         .filter(|p| p.name.starts_with("testrail_attachment"))
         .map(|p| p.value.trim().to_string())
         .filter(|p| !p.is_empty())
         .collect();
-    for text in [&t.system_out, &t.system_err].into_iter().flatten() {
+    for text in [t.system_out(), t.system_err()].into_iter().flatten() {
         paths.extend(jenkins_markers(&text.text));
     }
     paths
@@ -103,18 +103,18 @@ mod tests {
         std::fs::write(&shot, b"png").unwrap();
         let mut t = test("a", Outcome::Failed);
         t.file = Arc::from(dir.path().join("junit.xml").as_path());
-        t.properties.push(Property {
+        t.details_mut().properties.push(Property {
             name: "testrail_attachment_1".into(),
             value: "shot.png".into(),
         });
-        t.properties.push(Property {
+        t.details_mut().properties.push(Property {
             name: "testrail_attachment".into(),
             value: "missing.log".into(),
         });
-        t.system_out = Some(Box::new(Text {
+        t.details_mut().system_out = Some(Text {
             text: format!("[[ATTACHMENT|{}]]", shot.display()),
             truncated: false,
-        }));
+        });
         let g = group([(&t, [1])]);
         let a = attachments(&g[0]);
         assert_eq!(a.files, [shot]);

@@ -103,7 +103,7 @@ mod tests {
         assert_eq!(index.len(), 2);
         assert_eq!(index.case_for(&test("login", Outcome::Passed)), Some(1));
         let mut own = test("other", Outcome::Passed);
-        own.properties.push(Property {
+        own.details_mut().properties.push(Property {
             name: FIELD.into(),
             value: "custom-key".into(),
         });

@@ -123,9 +123,12 @@ fn problem_pieces(t: &TestCase, several: bool, pieces: &mut Vec<Piece>) {
 
 /// The end of system-out and system-err, where the interesting part of a log usually is.
 fn output_pieces(t: &TestCase, several: bool, pieces: &mut Vec<Piece>) {
-    let streams = [("system-out", &t.system_out), ("system-err", &t.system_err)];
+    let streams = [
+        ("system-out", t.system_out()),
+        ("system-err", t.system_err()),
+    ];
     for (label, text) in streams {
-        let Some(text) = text.as_deref().map(|t| &t.text) else {
+        let Some(text) = text.map(|t| &t.text) else {
             continue;
         };
         if text.trim().is_empty() {
@@ -330,14 +333,14 @@ mod tests {
     #[test]
     fn property_comment_and_output_tail() {
         let mut t = failing("f", "E", "boom", "trace");
-        t.properties.push(Property {
+        t.details_mut().properties.push(Property {
             name: "testrail_result_comment".into(),
             value: "see ticket".into(),
         });
-        t.system_out = Some(Box::new(crate::junit::Text {
+        t.details_mut().system_out = Some(crate::junit::Text {
             text: "line1\nline2\n".into(),
             truncated: false,
-        }));
+        });
         let plain = one(&t, &CommentOptions::default()).unwrap();
         assert!(
             plain.contains("see ticket") && !plain.contains("line2"),
@@ -375,10 +378,10 @@ mod tests {
     #[test]
     fn output_keeps_its_end_and_cuts_on_char_boundaries() {
         let mut t = failing("f", "E", "boom", "");
-        t.system_err = Some(Box::new(crate::junit::Text {
+        t.details_mut().system_err = Some(crate::junit::Text {
             text: format!("{}THE END", "é".repeat(5000)),
             truncated: false,
-        }));
+        });
         let opts = CommentOptions {
             limit: 200,
             include_output: true,

@@ -114,7 +114,7 @@ mod tests {
 
     fn with_props(name: &str, props: &[(&str, &str)]) -> TestCase {
         let mut t = test(name, Outcome::Passed);
-        t.properties = props
+        t.details_mut().properties = props
             .iter()
             .map(|(n, v)| Property {
                 name: n.to_string(),

@@ -34,7 +34,7 @@ pub fn test_ref(t: &TestCase) -> TestRef {
     TestRef {
         name: t.full_name(),
         report: t.file.display().to_string(),
-        file: t.source_file.clone(),
-        line: t.line,
+        file: t.source_file().map(String::from),
+        line: t.line(),
     }
 }

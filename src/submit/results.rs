@@ -192,7 +192,7 @@ mod tests {
     fn builds_entries_in_the_shape_testrail_expects() {
         let mut a = failing("a", "E", "boom", "");
         a.time = Some(2.4);
-        a.properties.push(Property {
+        a.details_mut().properties.push(Property {
             name: "testrail_defects".into(),
             value: "BUG-1".into(),
         });
@@ -227,7 +227,7 @@ mod tests {
     #[test]
     fn a_bad_field_property_is_an_input_error() {
         let mut t = test("t", Outcome::Passed);
-        t.properties.push(Property {
+        t.details_mut().properties.push(Property {
             name: "testrail_result_field".into(),
             value: "oops".into(),
         });
@@ -239,10 +239,10 @@ mod tests {
     fn planning_releases_texts_only_after_the_last_group_reading_them() {
         let shared = failing("shared", "E", "boom", "at shared.trace(1)");
         let mut alone = failing("alone", "E", "bang", "at alone.trace(2)");
-        alone.system_out = Some(Box::new(crate::junit::Text {
+        alone.details_mut().system_out = Some(crate::junit::Text {
             text: "captured".into(),
             truncated: false,
-        }));
+        });
         let expected = plan_results(
             &group([(&shared, vec![10, 11]), (&alone, vec![12])]),
             &opts(""),
@@ -260,7 +260,7 @@ mod tests {
         assert!(second.contains("at shared.trace(1)"), "{second}");
         for t in &reports[0].tests {
             assert!(t.records.iter().all(|r| r.body.text.is_empty()));
-            assert!(t.system_out.is_none());
+            assert!(t.system_out().is_none());
             assert_eq!(t.records[0].message.as_deref().map(str::len), Some(4));
         }
         assert_eq!(reports[0].tests[1].name, "alone");

@@ -20,10 +20,7 @@ fn surefire_rerun_and_flaky_records() {
     let failed = test(&r, "totalsC42");
     assert_eq!((failed.outcome, failed.retries), (Outcome::Failed, 2));
     assert_eq!(failed.first_problem().unwrap().kind, RecordKind::Failure);
-    assert_eq!(
-        failed.system_out.as_ref().unwrap().text,
-        "computing totals\n"
-    );
+    assert_eq!(failed.system_out().unwrap().text, "computing totals\n");
     assert_eq!(*r.tests[0].suite, ["com.example.CartTest".to_owned()]);
 }
 
@@ -49,8 +46,8 @@ fn pytest() {
     let r = read("pytest.xml");
     assert_eq!(counts(&r), [5, 2, 1, 1, 1, 0]);
     let t = test(&r, "test_create_user[admin]");
-    assert_eq!(t.source_file.as_deref(), Some("tests/test_api.py"));
-    assert_eq!(t.line, Some(20));
+    assert_eq!(t.source_file(), Some("tests/test_api.py"));
+    assert_eq!(t.line(), Some(20));
     assert_eq!(
         t.property_values("test_id").collect::<Vec<_>>(),
         ["C102, C103"]
@@ -66,7 +63,7 @@ fn pytest() {
         Some("failed on setup with \"ConnectionError\"")
     );
     assert_eq!(
-        test(&r, "test_rollback").system_out.as_ref().unwrap().text,
+        test(&r, "test_rollback").system_out().unwrap().text,
         "rolled back"
     );
 }
@@ -156,10 +153,7 @@ fn googletest_status_and_result_attributes() {
     assert_eq!(test(&r, "DISABLED_Overflows").outcome, Outcome::Skipped);
     assert_eq!(test(&r, "Adds").time, Some(0.0));
     assert_eq!(&*test(&r, "Values/0").classname, "Inst/ParamTest");
-    assert_eq!(
-        test(&r, "Divides").source_file.as_deref(),
-        Some("math_test.cc")
-    );
+    assert_eq!(test(&r, "Divides").source_file(), Some("math_test.cc"));
 }
 
 #[test]
@@ -190,11 +184,7 @@ fn playwright_properties_and_output() {
         t.property_values("testrail_case_id").collect::<Vec<_>>(),
         ["C900"]
     );
-    let out = &test(&r, "cart › checks out")
-        .system_out
-        .as_ref()
-        .unwrap()
-        .text;
+    let out = &test(&r, "cart › checks out").system_out().unwrap().text;
     assert!(out.contains("[[ATTACHMENT|test-results/cart-checks-out/trace.zip]]"));
 }
 

@@ -42,7 +42,7 @@ fn suite_level_errors_are_warnings_not_tests() {
 fn properties_after_failure_in_both_forms() {
     let r = read("properties-and-text.xml");
     let t = test(&r, "after failure");
-    let names: Vec<&str> = t.properties.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<&str> = t.properties().iter().map(|p| p.name.as_str()).collect();
     assert_eq!(
         names,
         ["test_id", "comment", "case_id", "attachment", "attachment"]
@@ -61,7 +61,7 @@ fn properties_after_failure_in_both_forms() {
 #[test]
 fn suite_and_root_properties_do_not_leak_into_testcases() {
     let r = read("properties-and-text.xml");
-    assert!(test(&r, "lineno spelling").properties.is_empty());
+    assert!(test(&r, "lineno spelling").properties().is_empty());
 }
 
 #[test]
@@ -80,17 +80,17 @@ fn file_and_line_on_testcase_or_failure() {
     let r = read("properties-and-text.xml");
     let on_case = test(&r, "after failure");
     assert_eq!(
-        (on_case.source_file.as_deref(), on_case.line),
+        (on_case.source_file(), on_case.line()),
         (Some("p/q.py"), Some(7))
     );
     let on_failure = test(&r, "location on failure");
     assert_eq!(
-        (on_failure.source_file.as_deref(), on_failure.line),
+        (on_failure.source_file(), on_failure.line()),
         (Some("src/q.cpp"), Some(42))
     );
     let lineno = test(&r, "lineno spelling");
     assert_eq!(
-        (lineno.source_file.as_deref(), lineno.line),
+        (lineno.source_file(), lineno.line()),
         (Some("test/q_test.rb"), Some(9))
     );
 }
