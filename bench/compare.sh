@@ -5,7 +5,7 @@
 #   bash bench/compare.sh --tiny       # 200 tests, one round, both tools, debug build (CI's smoke run)
 #   bash bench/compare.sh --skip-trcli --sizes 100000 --auto-sizes ''
 #   bash bench/compare.sh --with-parser   # also the reader benchmark (cargo bench --bench parser)
-#   bash bench/compare.sh --rounds 7 --rounds-large 1 --update-readme   # how the README's table is made
+#   bash bench/compare.sh --rounds 7 --rounds-large 3 --startup-runs 15 --update-readme   # how the README's table is made
 #
 # Builds the release binaries, installs trcli from PyPI into a throwaway virtualenv under
 # bench/out/ (pinned, so figures stay comparable), then hands over to bench/compare.py, which
