@@ -95,50 +95,37 @@ impl Groups {
 /// Group mapped testcases (`mapped[i]`: the case IDs of testcase `i`) by case ID. A test that
 /// names the same case twice (`C1 C1`) still counts once.
 pub fn group_indices(mapped: &[Vec<u64>]) -> Groups {
-    // Two passes, counting then placing, so every group lands in one flat vector.
     let mut slots = std::collections::HashMap::new();
     let mut case_ids = Vec::new();
-    let mut counts: Vec<usize> = Vec::new();
-    let mut last_test: Vec<usize> = Vec::new();
+    // (group, test) pairs in report order; a stable sort by group then keeps report order
+    // within each group (and is near-linear: groups mostly appear in order already).
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
     for (i, ids) in mapped.iter().enumerate() {
+        let first = pairs.len();
         for &case_id in ids {
             let slot = *slots.entry(case_id).or_insert_with(|| {
                 case_ids.push(case_id);
-                counts.push(0);
-                last_test.push(usize::MAX);
                 case_ids.len() - 1
             });
-            if last_test[slot] != i {
-                last_test[slot] = i;
-                counts[slot] += 1;
+            if !pairs[first..].contains(&(slot, i)) {
+                pairs.push((slot, i));
             }
         }
     }
-    let mut ends = Vec::with_capacity(counts.len());
-    let mut next = counts; // becomes each group's write cursor
+    pairs.sort_by_key(|&(slot, _)| slot);
+    let mut ends = vec![0; case_ids.len()];
+    for &(slot, _) in &pairs {
+        ends[slot] += 1;
+    }
     let mut total = 0;
-    for n in next.iter_mut() {
-        let start = total;
-        total += *n;
-        ends.push(total);
-        *n = start;
-    }
-    let mut positions = vec![0; total];
-    last_test.fill(usize::MAX);
-    for (i, ids) in mapped.iter().enumerate() {
-        for case_id in ids {
-            let slot = slots[case_id];
-            if last_test[slot] != i {
-                last_test[slot] = i;
-                positions[next[slot]] = i;
-                next[slot] += 1;
-            }
-        }
+    for end in &mut ends {
+        total += *end;
+        *end = total;
     }
     Groups {
         case_ids,
         ends,
-        positions,
+        positions: pairs.into_iter().map(|(_, i)| i).collect(),
     }
 }
 
