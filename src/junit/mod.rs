@@ -3,6 +3,7 @@
 //! `read_report`/`read_bytes` read one file into a [`Report`]; `select` turns patterns into
 //! files and `load` reads a whole selection, deciding what an unreadable file means.
 
+mod attrs;
 mod error;
 pub mod model;
 mod notes;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use quick_xml::events::{BytesDecl, BytesStart};
 
+use super::attrs::{Attrs, BadAttr, RawAttr};
 use super::error::ReadErrorKind;
 use super::model::{Outcome, Property, Record, RecordKind, TestCase};
 use super::notes::Notes;
@@ -392,36 +393,32 @@ impl Parser {
         let (mut skip_attr, mut status_outcome) = (false, None);
         let (mut time_attr, mut duration_attr) = (None, None);
         let mut class_attr: Option<Arc<str>> = None;
-        for attr in e.attributes().with_checks(false).with_checks(false) {
-            let attr =
-                attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
-            let raw = &*attr.value;
-            check_attr(raw, offset)?;
-            let key = attr.key.as_ref();
-            match key {
-                b"name" => test.name = self.value(raw).into_owned(),
+        for attr in Attrs::new(e) {
+            let attr = attr.map_err(|err| bad_attr(err, offset))?;
+            match attr.key {
+                b"name" => test.name = self.value(&attr).into_owned(),
                 b"classname" => {
-                    let value = self.value(raw);
+                    let value = self.value(&attr);
                     test.classname = self.classname(&value);
                 }
                 b"class" => {
-                    let value = self.value(raw);
+                    let value = self.value(&attr);
                     class_attr = Some(self.classname(&value));
                 }
                 // Parsed after the loop, once `name` is known for the warning.
-                b"time" => time_attr = Some(attr.value.clone()),
-                b"duration" => duration_attr = Some(attr.value.clone()),
+                b"time" => time_attr = Some(attr),
+                b"duration" => duration_attr = Some(attr),
                 b"file" | b"filepath" if test.source_file().is_none() => {
-                    let file = self.value(raw).into_owned();
+                    let file = self.value(&attr).into_owned();
                     test.details_mut().source_file = Some(file);
                 }
                 b"line" | b"lineno" if test.line().is_none() => {
-                    if let Ok(line) = self.value(raw).trim().parse() {
+                    if let Ok(line) = self.value(&attr).trim().parse() {
                         test.details_mut().line = Some(line);
                     }
                 }
                 b"status" => {
-                    let v = self.value(raw).trim().to_ascii_lowercase();
+                    let v = self.value(&attr).trim().to_ascii_lowercase();
                     skip_attr |= matches!(
                         v.as_str(),
                         "notrun" | "disabled" | "skipped" | "skip" | "ignored"
@@ -433,11 +430,11 @@ impl Parser {
                     };
                 }
                 b"result" => {
-                    let v = self.value(raw).trim().to_ascii_lowercase();
+                    let v = self.value(&attr).trim().to_ascii_lowercase();
                     skip_attr |= matches!(v.as_str(), "skipped" | "suppressed");
                 }
                 // Eclipse's JUnit view export marks ignored tests this way.
-                b"ignored" => skip_attr |= self.value(raw).trim() == "true",
+                b"ignored" => skip_attr |= self.value(&attr).trim() == "true",
                 _ => {}
             }
         }
@@ -446,8 +443,8 @@ impl Parser {
                 test.classname = class;
             }
         }
-        if let Some(raw) = time_attr.or(duration_attr) {
-            let value = self.value(&raw);
+        if let Some(attr) = time_attr.or(duration_attr) {
+            let value = self.value(&attr);
             test.time = self.parse_time(&value, &test);
         }
         self.case = Some(Pending {
@@ -511,16 +508,13 @@ impl Parser {
             body: Default::default(),
         };
         let (mut file, mut line) = (None, None);
-        for attr in e.attributes().with_checks(false).with_checks(false) {
-            let attr =
-                attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
-            let raw = &*attr.value;
-            check_attr(raw, offset)?;
-            match attr.key.as_ref() {
-                b"type" => record.kind_name = Some(capped(self.value(raw))),
-                b"message" => record.message = Some(capped(self.value(raw))),
-                b"file" | b"filepath" => file = Some(self.value(raw).into_owned()),
-                b"line" | b"lineno" => line = self.value(raw).trim().parse().ok(),
+        for attr in Attrs::new(e) {
+            let attr = attr.map_err(|err| bad_attr(err, offset))?;
+            match attr.key {
+                b"type" => record.kind_name = Some(capped(self.value(&attr))),
+                b"message" => record.message = Some(capped(self.value(&attr))),
+                b"file" | b"filepath" => file = Some(self.value(&attr).into_owned()),
+                b"line" | b"lineno" => line = self.value(&attr).trim().parse().ok(),
                 _ => {}
             }
         }
@@ -600,29 +594,28 @@ impl Parser {
         text
     }
 
-    /// One attribute's decoded value, if present.
+    /// One attribute's decoded value, if present. Every attribute of the tag is checked, so
+    /// a malformed one is reported whichever is asked for.
     fn attr(&mut self, e: &BytesStart, key: &[u8], offset: u64) -> Result<Option<String>, Fail> {
-        for attr in e.attributes().with_checks(false).with_checks(false) {
-            let attr =
-                attr.map_err(|err| Fail::malformed(offset, format!("bad attribute: {err}")))?;
-            if attr.key.as_ref() == key {
-                check_attr(&attr.value, offset)?;
-                return Ok(Some(self.value(&attr.value).into_owned()));
+        let mut found = None;
+        for attr in Attrs::new(e) {
+            let attr = attr.map_err(|err| bad_attr(err, offset))?;
+            if attr.key == key && found.is_none() {
+                found = Some(self.value(&attr).into_owned());
             }
         }
-        Ok(None)
+        Ok(found)
     }
 
     /// Decode, normalise and unescape an attribute value.
-    fn value<'a>(&mut self, raw: &'a [u8]) -> Cow<'a, str> {
-        // Most values are printable ASCII with nothing to decode, normalise or unescape: one
-        // pass instead of four.
-        if raw.iter().all(|&b| (b' '..=b'~').contains(&b) && b != b'&')
-            && let Ok(plain) = std::str::from_utf8(raw)
+    fn value<'a>(&mut self, attr: &RawAttr<'a>) -> Cow<'a, str> {
+        // Plain values (most of them) are ASCII, so this never fails for them.
+        if attr.plain
+            && let Ok(plain) = std::str::from_utf8(attr.value)
         {
             return Cow::Borrowed(plain);
         }
-        let decoded = self.enc.decode(raw, &mut self.notes.invalid_utf8);
+        let decoded = self.enc.decode(attr.value, &mut self.notes.invalid_utf8);
         text::unescape(
             text::normalize_attr(decoded),
             &mut self.notes.unknown_entity,
@@ -630,17 +623,18 @@ impl Parser {
     }
 }
 
-/// `<` is not allowed in an attribute value; lenient parsers accept `time="<<computed>>"`,
-/// which hides a broken report writer, so we report it like any malformed XML.
-fn check_attr(raw: &[u8], offset: u64) -> Result<(), Fail> {
-    if raw.contains(&b'<') {
-        let shown = String::from_utf8_lossy(raw);
-        return Err(Fail::malformed(
+/// The malformed-XML failure for an attribute that cannot be read.
+fn bad_attr(err: BadAttr, offset: u64) -> Fail {
+    match err {
+        BadAttr::Syntax(err) => Fail::malformed(offset, format!("bad attribute: {err}")),
+        BadAttr::LessThan(raw) => Fail::malformed(
             offset,
-            format!("'<' inside the attribute value \"{shown}\""),
-        ));
+            format!(
+                "'<' inside the attribute value \"{}\"",
+                String::from_utf8_lossy(raw)
+            ),
+        ),
     }
-    Ok(())
 }
 
 /// How many bytes of `raw` to decode when at most about `room` can be kept: never cutting
