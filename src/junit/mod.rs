@@ -4,6 +4,7 @@
 //! files and `load` reads a whole selection, deciding what an unreadable file means.
 
 mod attrs;
+mod classnames;
 mod error;
 pub mod model;
 mod notes;

@@ -3,23 +3,19 @@
 //! field is capped, so memory follows the number of tests, not the size of their logs.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
 use quick_xml::events::{BytesDecl, BytesStart};
 
 use super::attrs::{Attrs, BadAttr, RawAttr};
+use super::classnames::Classnames;
 use super::error::ReadErrorKind;
 use super::model::{Outcome, Property, Record, RecordKind, TestCase};
 use super::notes::Notes;
 use super::sniff;
 use super::text::{self, Enc, TEXT_CAP, TextBuf};
 use super::time::{self, Parsed};
-
-/// How many distinct classnames a file's tests share ([`Parser::classname`]); past this the
-/// file is not the usual few-classes-many-tests report, and the table would only cost.
-const CLASSNAMES_KEPT: usize = 4096;
 
 /// A problem at a byte offset of the parsed input; the caller turns it into a `ReadError`.
 #[derive(Debug)]
@@ -101,11 +97,7 @@ pub struct Parser {
     stack: Vec<Frame>,
     suites: Vec<String>,
     suite_arc: Option<Arc<[String]>>,
-    /// The last classname read: consecutive tests usually share it.
-    class_arc: Arc<str>,
-    /// Every classname read so far (up to [`CLASSNAMES_KEPT`]), for reports that interleave
-    /// classes.
-    classnames: HashSet<Arc<str>>,
+    classnames: Classnames,
     case: Option<Pending>,
     capture: Option<TextBuf>,
     pub tests: Vec<TestCase>,
@@ -124,8 +116,7 @@ impl Parser {
             stack: Vec::with_capacity(16),
             suites: Vec::new(),
             suite_arc: None,
-            class_arc: Arc::from(""),
-            classnames: HashSet::new(),
+            classnames: Classnames::default(),
             case: None,
             capture: None,
             tests: Vec::new(),
@@ -351,24 +342,6 @@ impl Parser {
             .clone()
     }
 
-    /// The classname, shared with earlier tests of the same class: a report names few classes
-    /// for many tests, and every test is kept until the submit ends.
-    fn classname(&mut self, value: &str) -> Arc<str> {
-        if *self.class_arc != *value {
-            self.class_arc = match self.classnames.get(value) {
-                Some(seen) => seen.clone(),
-                None => {
-                    let new: Arc<str> = Arc::from(value);
-                    if self.classnames.len() < CLASSNAMES_KEPT {
-                        self.classnames.insert(new.clone());
-                    }
-                    new
-                }
-            };
-        }
-        self.class_arc.clone()
-    }
-
     fn suite_level_result(&mut self, e: &BytesStart, offset: u64) -> Result<(), Fail> {
         let element = String::from_utf8_lossy(e.name().as_ref()).into_owned();
         let message = self.attr(e, b"message", offset)?;
@@ -399,11 +372,11 @@ impl Parser {
                 b"name" => test.name = self.value(&attr).into_owned(),
                 b"classname" => {
                     let value = self.value(&attr);
-                    test.classname = self.classname(&value);
+                    test.classname = self.classnames.get(&value);
                 }
                 b"class" => {
                     let value = self.value(&attr);
-                    class_attr = Some(self.classname(&value));
+                    class_attr = Some(self.classnames.get(&value));
                 }
                 // Parsed after the loop, once `name` is known for the warning.
                 b"time" => time_attr = Some(attr),
