@@ -19,18 +19,28 @@ pub struct Classnames {
     /// than SipHash: hashing every testcase's classname showed in profiles, and the table
     /// is small and capped, so collision attacks cannot make it slow.
     seen: HashSet<Arc<str>, BuildHasherDefault<FxHasher>>,
+    /// The empty name, shared like the others.
+    empty: Arc<str>,
 }
 
 impl Default for Classnames {
     fn default() -> Self {
+        let empty: Arc<str> = Arc::from("");
         Classnames {
-            last: Arc::from(""),
+            last: empty.clone(),
             seen: HashSet::default(),
+            empty,
         }
     }
 }
 
 impl Classnames {
+    /// The empty classname, for a testcase before its attributes are read: a fresh
+    /// `Arc::from("")` would be an allocation per testcase.
+    pub fn empty(&self) -> Arc<str> {
+        self.empty.clone()
+    }
+
     /// The shared copy of `value`, made on first sight.
     pub fn get(&mut self, value: &str) -> Arc<str> {
         if *self.last != *value {
@@ -61,6 +71,7 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &names.get("com.example.A")));
         assert!(Arc::ptr_eq(&b, &names.get("com.example.B")));
         assert_eq!(&*names.get(""), "");
+        assert!(Arc::ptr_eq(&names.empty(), &names.empty()));
     }
 
     #[test]

@@ -360,7 +360,7 @@ impl Parser {
         let mut test = TestCase::new(
             self.path.clone(),
             self.suite_path(),
-            Arc::from(""),
+            self.classnames.empty(),
             String::new(),
         );
         let (mut skip_attr, mut status_outcome) = (false, None);
