@@ -190,7 +190,7 @@ impl Parser {
         if escaped {
             text = text::unescape(text, &mut self.notes.unknown_entity);
         }
-        buf.push(&text);
+        buf.push(text);
         Ok(())
     }
 
@@ -497,6 +497,11 @@ impl Parser {
                 let d = case.test.details_mut();
                 d.source_file = d.source_file.take().or(file);
                 d.line = d.line.or(line);
+            }
+            // Most testcases have one record: room for exactly one, not the four a first
+            // push reserves. Later pushes grow as usual (exact growth would be quadratic).
+            if case.test.records.is_empty() {
+                case.test.records.reserve_exact(1);
             }
             case.test.records.push(record);
         }

@@ -136,11 +136,17 @@ impl TextBuf {
         self.truncated = true;
     }
 
-    /// Append, cutting at a character boundary when the cap is reached.
-    pub fn push(&mut self, s: &str) {
+    /// Append, cutting at a character boundary when the cap is reached. Owned text that
+    /// starts the buffer is taken as it is: a failure body is usually one event, unescaped
+    /// into a fresh string already.
+    pub fn push<'a>(&mut self, s: impl Into<Cow<'a, str>>) {
+        let s = s.into();
         let room = self.remaining();
         if s.len() <= room {
-            self.text.push_str(s);
+            match s {
+                Cow::Owned(owned) if self.text.is_empty() => self.text = owned,
+                s => self.text.push_str(&s),
+            }
             return;
         }
         let mut cut = room;
@@ -151,14 +157,14 @@ impl TextBuf {
         self.truncated = true;
     }
 
-    /// The collected text, trimmed when asked (bodies often are indented whitespace).
+    /// The collected text, trimmed in place when asked (bodies often are indented
+    /// whitespace).
     pub fn finish(self, trim: bool) -> Text {
         let mut text = self.text;
         if trim {
-            let trimmed = text.trim();
-            if trimmed.len() != text.len() {
-                text = trimmed.to_owned();
-            }
+            text.truncate(text.trim_end().len());
+            let start = text.len() - text.trim_start().len();
+            text.drain(..start);
         }
         Text {
             text,
@@ -208,10 +214,21 @@ mod tests {
     #[test]
     fn text_is_cut_at_the_cap_on_a_char_boundary() {
         let mut buf = TextBuf::default();
-        buf.push(&"a".repeat(TEXT_CAP - 1));
+        buf.push("a".repeat(TEXT_CAP - 1));
         buf.push("éé");
         let text = buf.finish(false);
         assert!(text.truncated);
         assert_eq!(text.text.len(), TEXT_CAP - 1);
+    }
+
+    #[test]
+    fn pieces_join_and_trimming_keeps_inner_whitespace() {
+        let mut buf = TextBuf::default();
+        buf.push(Cow::Owned("\n  at a()\n".to_owned()));
+        buf.push("  at b()\n\t");
+        assert_eq!(buf.finish(true).text, "at a()\n  at b()");
+        let mut buf = TextBuf::default();
+        buf.push(" \u{e9} ");
+        assert_eq!(buf.finish(false).text, " \u{e9} ");
     }
 }
