@@ -15,9 +15,9 @@ pub struct RawAttr<'a> {
     pub key: &'a [u8],
     /// The bytes between the quotes.
     pub value: &'a [u8],
-    /// Printable ASCII without `&`: the value is its own text, with nothing to decode,
-    /// normalise or unescape.
-    pub plain: bool,
+    /// The value as text when it is its own text: printable ASCII without `&`, with nothing
+    /// to decode, normalise or unescape.
+    pub plain: Option<&'a str>,
 }
 
 /// Why an attribute cannot be read.
@@ -33,6 +33,9 @@ pub enum BadAttr<'a> {
 /// Iterator over the attributes of one start tag; stops after the first error.
 pub struct Attrs<'a> {
     tag: &'a [u8],
+    /// The whole tag as text, when it is UTF-8: validating it once costs less than validating
+    /// each short value on its own.
+    text: Option<&'a str>,
     pos: usize,
 }
 
@@ -42,6 +45,7 @@ impl<'a> Attrs<'a> {
         let tag: &[u8] = e;
         Attrs {
             tag,
+            text: std::str::from_utf8(tag).ok(),
             pos: e.name().as_ref().len(),
         }
     }
@@ -96,7 +100,8 @@ impl<'a> Iterator for Attrs<'a> {
             return self.fail(AttrError::ExpectedQuote(len, quote));
         };
         let value = &rest[..end];
-        self.pos = i + 1 + end + 1;
+        let span = i + 1..i + 1 + end;
+        self.pos = span.end + 1;
         // No early exit, so this compiles to a vector loop; `<` is looked for only when the
         // value is not plain.
         let special = value.iter().fold(false, |special, &b| {
@@ -106,11 +111,16 @@ impl<'a> Iterator for Attrs<'a> {
             self.pos = len;
             return Some(Err(BadAttr::LessThan(value)));
         }
-        Some(Ok(RawAttr {
-            key,
-            value,
-            plain: !special,
-        }))
+        let plain = if special {
+            None
+        } else {
+            // An ASCII value in a tag that is not UTF-8 (Latin-1, say) is still valid UTF-8.
+            match self.text {
+                Some(text) => text.get(span),
+                None => std::str::from_utf8(value).ok(),
+            }
+        };
+        Some(Ok(RawAttr { key, value, plain }))
     }
 }
 
@@ -195,7 +205,7 @@ mod tests {
         let plain = |body: &str| {
             let text = format!("t{body}");
             let e = BytesStart::from_content(text.as_str(), 1);
-            Attrs::new(&e).next().unwrap().unwrap().plain
+            Attrs::new(&e).next().unwrap().unwrap().plain.is_some()
         };
         assert!(plain(r#" a="com.example.Test_1 (x) [y] ~!""#));
         assert!(plain(r#" a="""#));
@@ -204,5 +214,17 @@ mod tests {
         assert!(!plain(" a=\"line\nbreak\""));
         assert!(!plain(" a=\"caf\u{e9}\""));
         assert!(!plain(" a=\"del\u{7f}\""));
+    }
+
+    #[test]
+    fn plain_values_are_text_even_in_a_tag_that_is_not_utf8() {
+        let mut reader = quick_xml::Reader::from_reader(&b"<t a=\"caf\xe9\" b=\"ok\"/>"[..]);
+        let Ok(quick_xml::events::Event::Empty(e)) = reader.read_event() else {
+            panic!("expected an empty element");
+        };
+        let attrs: Vec<_> = Attrs::new(&e).map(Result::unwrap).collect();
+        assert_eq!(attrs[0].plain, None);
+        assert_eq!(attrs[0].value, b"caf\xe9");
+        assert_eq!(attrs[1].plain, Some("ok"));
     }
 }

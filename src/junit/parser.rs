@@ -587,10 +587,7 @@ impl Parser {
 
     /// Decode, normalise and unescape an attribute value.
     fn value<'a>(&mut self, attr: &RawAttr<'a>) -> Cow<'a, str> {
-        // Plain values (most of them) are ASCII, so this never fails for them.
-        if attr.plain
-            && let Ok(plain) = std::str::from_utf8(attr.value)
-        {
+        if let Some(plain) = attr.plain {
             return Cow::Borrowed(plain);
         }
         let decoded = self.enc.decode(attr.value, &mut self.notes.invalid_utf8);
