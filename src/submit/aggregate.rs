@@ -16,11 +16,7 @@ pub struct CaseGroup<'a> {
 impl CaseGroup<'_> {
     /// The aggregate outcome: error/failed > skipped > passed (the order of [`Outcome`]).
     pub fn outcome(&self) -> Outcome {
-        self.tests
-            .iter()
-            .map(|t| t.outcome)
-            .max()
-            .unwrap_or(Outcome::Passed)
+        worst_outcome(self.tests.iter().copied())
     }
 
     /// Failed attempts of tests that passed in the end (flaky retries).
@@ -31,6 +27,15 @@ impl CaseGroup<'_> {
             .map(|t| t.retries)
             .sum()
     }
+}
+
+/// The outcome of a case reported by these testcases: the worst of theirs, passed for none.
+pub fn worst_outcome<'a>(tests: impl IntoIterator<Item = &'a TestCase>) -> Outcome {
+    tests
+        .into_iter()
+        .map(|t| t.outcome)
+        .max()
+        .unwrap_or(Outcome::Passed)
 }
 
 /// [`group_indices`] over (testcase, case IDs) pairs, as groups of testcases: how unit tests

@@ -16,7 +16,7 @@ use crate::junit::{Outcome, Report, TestCase};
 use crate::summary::{FailedTest, Summary};
 use crate::testrail::Client;
 
-use super::aggregate::{Groups, group_indices};
+use super::aggregate::{Groups, group_indices, worst_outcome};
 use super::checks::{check_unmapped, map_tests, resolve_statuses, strict_check};
 use super::comment::CommentOptions;
 use super::create_cases::{CreateOptions, create_missing};
@@ -165,7 +165,7 @@ pub async fn submit(
 /// whether the instance's statuses must be looked up.
 fn any_skipped(tests: &[&TestCase], members: &Groups) -> bool {
     members.iter().any(|(_, positions)| {
-        positions.iter().map(|&i| tests[i].outcome).max() == Some(Outcome::Skipped)
+        worst_outcome(positions.iter().map(|&i| tests[i])) == Outcome::Skipped
     })
 }
 
