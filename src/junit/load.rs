@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::error::ReadError;
 use super::model::Report;
-use super::read::read_report;
+use super::read::{parts_for, read_report, read_report_in};
 use super::select::{ReportSelection, select};
 use crate::error::Error;
 
@@ -76,12 +76,14 @@ pub fn load(selection: &ReportSelection) -> anyhow::Result<Loaded> {
 
 /// Read files on all cores (sharded CI jobs often leave dozens of reports), keeping order.
 fn read_all(files: &[PathBuf]) -> Vec<Result<Report, ReadError>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = cores.min(files.len());
     if workers <= 1 {
         return files.iter().map(|f| read_report(f)).collect();
     }
+    // Reading several files at once already uses the cores: a big file is cut only into as
+    // many parts as there are cores per reader.
+    let cores_each = cores / workers;
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<Result<Report, ReadError>>>> =
         files.iter().map(|_| Mutex::new(None)).collect();
@@ -91,7 +93,7 @@ fn read_all(files: &[PathBuf]) -> Vec<Result<Report, ReadError>> {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(file) = files.get(i) else { break };
-                    let result = read_report(file);
+                    let result = read_report_in(file, |len| parts_for(len, cores_each));
                     *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
                 }
             });

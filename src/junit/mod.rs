@@ -11,6 +11,7 @@ mod notes;
 mod parser;
 mod read;
 mod sniff;
+mod split;
 pub mod text;
 mod time;
 

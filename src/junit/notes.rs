@@ -33,6 +33,11 @@ impl Counted {
             self.first = Some(example());
         }
     }
+
+    fn append(&mut self, later: Counted) {
+        self.count += later.count;
+        self.first = self.first.take().or(later.first);
+    }
 }
 
 impl Notes {
@@ -53,6 +58,19 @@ impl Notes {
     /// A text field cut at the cap.
     pub fn truncated(&mut self, example: impl FnOnce() -> String) {
         self.truncated.add(example);
+    }
+
+    /// Add the warnings of the next part of the same report, as if read in one go.
+    pub fn append(&mut self, later: Notes) {
+        for message in later.listed {
+            self.push(message);
+        }
+        self.unlisted += later.unlisted;
+        self.bad_time.append(later.bad_time);
+        self.truncated.append(later.truncated);
+        self.unknown_entity |= later.unknown_entity;
+        self.invalid_utf8 |= later.invalid_utf8;
+        self.doctype |= later.doctype;
     }
 
     /// Every warning as a line starting with the report path.

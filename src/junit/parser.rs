@@ -324,6 +324,12 @@ impl Parser {
         }
     }
 
+    /// Whether only the root element is open: the one place a report can be cut in two
+    /// and the second part read on its own, given the root's start tag.
+    pub fn at_root_child(&self) -> bool {
+        self.root == Root::Open && self.stack.len() == 1
+    }
+
     /// A comment or processing instruction before the root counts as content.
     pub fn other(&mut self) {
         self.saw_content = true;

@@ -4,6 +4,7 @@
 mod dialects;
 mod input;
 mod rules;
+mod split;
 
 use std::path::{Path, PathBuf};
 
