@@ -95,6 +95,8 @@ pub struct Parser {
     root: Root,
     saw_content: bool,
     stack: Vec<Frame>,
+    /// Where each open container (`Container` or `Suite` frame) started, outermost first.
+    containers_at: Vec<u64>,
     suites: Vec<String>,
     suite_arc: Option<Arc<[String]>>,
     classnames: Classnames,
@@ -114,6 +116,7 @@ impl Parser {
             root: Root::Before,
             saw_content: false,
             stack: Vec::with_capacity(16),
+            containers_at: Vec::new(),
             suites: Vec::new(),
             suite_arc: None,
             classnames: Classnames::default(),
@@ -223,6 +226,9 @@ impl Parser {
             }
             Root::Open => self.child(e, offset)?,
         };
+        if matches!(frame, Frame::Container | Frame::Suite) {
+            self.containers_at.push(offset);
+        }
         self.stack.push(frame);
         if empty {
             self.end();
@@ -294,6 +300,10 @@ impl Parser {
             Some(Frame::Suite) => {
                 self.suites.pop();
                 self.suite_arc = None;
+                self.containers_at.pop();
+            }
+            Some(Frame::Container) => {
+                self.containers_at.pop();
             }
             Some(Frame::Case) => self.close_case(),
             Some(Frame::Record) => self.close_record(),
@@ -324,10 +334,12 @@ impl Parser {
         }
     }
 
-    /// Whether only the root element is open: the one place a report can be cut in two
-    /// and the second part read on its own, given the root's start tag.
-    pub fn at_root_child(&self) -> bool {
-        self.root == Root::Open && self.stack.len() == 1
+    /// Where the open elements started, when all of them are the root and suites (no
+    /// testcase or anything else open): the places a report can be cut, and the part after
+    /// the cut read on its own by replaying those elements' start tags first.
+    pub fn open_containers(&self) -> Option<&[u64]> {
+        let between = self.root == Root::Open && self.stack.len() == self.containers_at.len();
+        between.then_some(&self.containers_at)
     }
 
     /// A comment or processing instruction before the root counts as content.

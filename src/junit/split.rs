@@ -1,8 +1,10 @@
-//! One large report read on several cores. The file is cut where a child of the root
-//! element appears to start, and each later part is read on the guess that only the root is
-//! open there, after replaying everything up to the end of the root's start tag. A part is
-//! used only if the reader of the part before it arrives at exactly its first byte with
-//! only the root open, the state the guess assumed. A wrong guess (a cut inside CDATA, say)
+//! One large report read on several cores. The file is cut where a suite or testcase
+//! appears to start, and each later part is read on a guess of what is open there: the
+//! root alone before a `<testsuite>`, or the root and its first suite before a `<testcase>`
+//! (pytest writes all its tests into one suite). The part's reader replays the file up to
+//! the end of those start tags, then goes on from the cut. A part is used only if the reader
+//! of the part before it arrives at exactly its first byte with exactly those elements open,
+//! the state the guess assumed. A wrong guess (a cut inside CDATA, or in a later suite)
 //! costs time, never a result: the report is the one a single pass gives.
 
 use std::fs::File;
@@ -27,10 +29,30 @@ const WINDOW: u64 = 1 << 20;
 
 /// Where the parts start, and what every part after the first replays before its own bytes.
 struct Plan {
-    /// The input (after any BOM) up to the end of the root's start tag.
+    /// The start of the input (after any BOM): at least up to the end of the longest replay.
     head: Vec<u8>,
-    /// Input offsets where parts 1, 2, … start; increasing.
-    cuts: Vec<u64>,
+    /// Where parts 1, 2, … start; increasing.
+    cuts: Vec<Cut>,
+}
+
+/// The start of a part, and the guess it is read on.
+struct Cut {
+    /// Input offset of the part's first byte.
+    at: u64,
+    /// How much of `Plan::head` to replay first: up to the end of the guessed open elements.
+    replay: usize,
+    /// Where the guessed open elements start, outermost first.
+    open: Vec<u64>,
+}
+
+/// The elements a report opens before its first testcase that a cut may guess are open.
+struct Head {
+    /// The root's start offset and the end of its start tag.
+    root: (u64, u64),
+    /// Its children to cut before: `testsuite`, or `testcase` for a `<testsuite>` root.
+    child: &'static [u8],
+    /// The root's first child, when that is a `<testsuite>`: its start and the end of its tag.
+    first_suite: Option<(u64, u64)>,
 }
 
 /// What one part's reader found, and which part follows (`None`: it read to the end).
@@ -103,51 +125,116 @@ pub(super) fn read(path: &Path, bom: u64, parts: usize) -> Option<(Result<Report
     }
 }
 
-/// Find the root's start tag and a cut near each even share of the rest.
+/// Find the opening elements and a cut near each even share of the rest.
 fn plan(path: &Path, bom: u64, parts: usize) -> std::io::Result<Option<Plan>> {
     let mut file = File::open(path)?;
     let len = file.metadata()?.len().saturating_sub(bom);
     file.seek(SeekFrom::Start(bom))?;
     let mut head = Vec::new();
     file.by_ref().take(HEAD).read_to_end(&mut head)?;
-    let Some((head_len, child)) = root_end(&head) else {
+    let Some(opening) = opening(&head) else {
         return Ok(None);
     };
-    head.truncate(head_len as usize);
-    let mut cuts: Vec<u64> = Vec::new();
+    let root_end = opening.root.1;
+    let mut cuts: Vec<Cut> = Vec::new();
     let mut window = Vec::new();
     for k in 1..parts as u64 {
-        let target = head_len + (len - head_len) * k / parts as u64;
-        if cuts.last().is_some_and(|&last| target <= last) {
+        let target = root_end + (len - root_end) * k / parts as u64;
+        if cuts.last().is_some_and(|last| target <= last.at) {
             continue;
         }
         file.seek(SeekFrom::Start(bom + target))?;
         window.clear();
         file.by_ref().take(WINDOW).read_to_end(&mut window)?;
-        if let Some(at) = find_start_tag(&window, child) {
-            cuts.push(target + at as u64);
-        }
+        let cut = if let Some(at) = find_start_tag(&window, opening.child) {
+            Cut {
+                at: target + at as u64,
+                replay: root_end as usize,
+                open: vec![opening.root.0],
+            }
+        } else if let Some((suite, suite_end)) = opening.first_suite
+            && let Some(at) = find_start_tag(&window, b"testcase")
+        {
+            Cut {
+                at: target + at as u64,
+                replay: suite_end as usize,
+                open: vec![opening.root.0, suite],
+            }
+        } else {
+            continue;
+        };
+        cuts.push(cut);
     }
+    let replay = cuts.iter().map(|c| c.replay).max().unwrap_or(0);
+    head.truncate(replay);
     Ok((!cuts.is_empty()).then_some(Plan { head, cuts }))
 }
 
-/// The offset just past the root's start tag, and the name of the children to cut before.
-fn root_end(head: &[u8]) -> Option<(u64, &'static [u8])> {
+/// The root element and, when the root holds suites, its first suite.
+fn opening(head: &[u8]) -> Option<Head> {
     let mut reader = xml_reader(head);
     let mut buf = Vec::new();
+    let mut root: Option<((u64, u64), &'static [u8])> = None;
+    // Elements open inside the root, while looking for its first suite.
+    let mut depth = 0usize;
     loop {
-        match reader.read_event_into(&mut buf).ok()? {
-            Event::Start(e) => {
+        let offset = reader.buffer_position();
+        let Ok(event) = reader.read_event_into(&mut buf) else {
+            // The head may end inside a tag: the root alone is still a guess to cut on.
+            let (root, child) = root?;
+            return Some(Head {
+                root,
+                child,
+                first_suite: None,
+            });
+        };
+        let end = reader.buffer_position();
+        match (event, root) {
+            (Event::Start(e), None) => {
                 let child: &'static [u8] = match e.name().as_ref() {
                     b"testsuite" => b"testcase",
                     b"testsuites" | b"testrun" => b"testsuite",
                     _ => return None,
                 };
-                return Some((reader.buffer_position(), child));
+                if child == b"testcase" {
+                    return Some(Head {
+                        root: (offset, end),
+                        child,
+                        first_suite: None,
+                    });
+                }
+                root = Some(((offset, end), child));
             }
-            Event::Empty(_) | Event::Eof => return None,
-            _ => buf.clear(),
+            (Event::Empty(_) | Event::Eof, None) => return None,
+            (Event::Start(e), Some((root, child))) => {
+                if depth == 0 && e.name().as_ref() == b"testsuite" {
+                    let first_suite = Some((offset, end));
+                    return Some(Head {
+                        root,
+                        child,
+                        first_suite,
+                    });
+                }
+                depth += 1;
+            }
+            (Event::End(_), Some((root, child))) if depth == 0 => {
+                return Some(Head {
+                    root,
+                    child,
+                    first_suite: None,
+                });
+            }
+            (Event::End(_), Some(_)) => depth -= 1,
+            (Event::Eof, Some((root, child))) => {
+                return Some(Head {
+                    root,
+                    child,
+                    first_suite: None,
+                });
+            }
+            _ => {}
         }
+        buf.clear();
     }
 }
 
@@ -180,11 +267,15 @@ fn read_part(
         positioned: false,
     };
     let mut file = File::open(path).map_err(io)?;
-    let start = if k == 0 { 0 } else { plan.cuts[k - 1] };
+    let start = if k == 0 { 0 } else { plan.cuts[k - 1].at };
     file.seek(SeekFrom::Start(bom + start)).map_err(io)?;
     let body = BufReader::with_capacity(FILE_BUFFER, file);
     // Part 0 reads the head itself; the others replay it in front of their own bytes.
-    let replay: &[u8] = if k == 0 { &[] } else { &plan.head };
+    let replay: &[u8] = if k == 0 {
+        &[]
+    } else {
+        &plan.head[..plan.cuts[k - 1].replay]
+    };
     let replayed = replay.len() as u64;
     let mut reader = xml_reader(Cursor::new(replay).chain(body));
     let mut parser = Parser::new(shared, false);
@@ -197,8 +288,9 @@ fn read_part(
     };
     if k > 0 {
         drive(&mut reader, &mut parser, |offset, _| offset >= replayed)?;
-        // Part 0 reports whatever the head says.
+        // Part 0 reports whatever the replayed part holds.
         parser.notes = Notes::default();
+        parser.tests.clear();
     }
     let (mut next, mut stopped, mut dropped) = (k, None, false);
     let result = drive(&mut reader, &mut parser, |offset, parser| {
@@ -207,10 +299,19 @@ fn read_part(
             return true;
         }
         let at = input_offset(offset);
-        while let Some(&cut) = plan.cuts.get(next)
-            && cut <= at
+        while let Some(cut) = plan.cuts.get(next)
+            && cut.at <= at
         {
-            if cut == at && parser.at_root_child() {
+            // What this reader has open started either in the replay (where offsets are the
+            // input's) or after it.
+            let same_open = parser.open_containers().is_some_and(|open| {
+                open.len() == cut.open.len()
+                    && open
+                        .iter()
+                        .zip(&cut.open)
+                        .all(|(&o, &c)| input_offset(o) == c)
+            });
+            if cut.at == at && same_open {
                 stopped = Some(next + 1);
                 return true;
             }

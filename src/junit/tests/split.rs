@@ -271,3 +271,67 @@ fn a_nested_suite_is_not_a_place_to_cut() {
         ["outer".to_owned(), "inner199".to_owned()]
     );
 }
+
+/// pytest's layout: one `<testsuite>` inside `<testsuites>` holding every test.
+fn one_big_suite(tests: usize, before: &str) -> String {
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><testsuites name=\"pytest tests\">{before}<testsuite name=\"pytest\" errors=\"0\" failures=\"1\" skipped=\"0\" tests=\"{tests}\">"
+    );
+    for t in 0..tests {
+        xml.push_str(&format!(
+            "<testcase classname=\"tests.test_api\" name=\"test_{t}\" time=\"0.001\" />"
+        ));
+    }
+    xml.push_str("</testsuite></testsuites>");
+    xml
+}
+
+#[test]
+fn pytest_s_one_suite_is_cut_between_its_testcases() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "pytest.xml", one_big_suite(4000, ""));
+    assert_eq!(same_in_parts(&path, 4), 4);
+    let report = read_report_in(&path, |_| 4).unwrap();
+    assert_eq!(report.tests.len(), 4000);
+    assert!(
+        report
+            .tests
+            .iter()
+            .all(|t| *t.suite == ["pytest".to_owned()])
+    );
+}
+
+#[test]
+fn what_comes_before_the_first_suite_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // The replayed start of the file holds a stray testcase and a suite-level failure: the
+    // later parts must not add them again.
+    let before = "<testcase name=\"stray\"/><failure message=\"boom\"/>";
+    let path = write(&dir, "stray.xml", one_big_suite(4000, before));
+    assert_eq!(same_in_parts(&path, 3), 3);
+    let report = read_report_in(&path, |_| 3).unwrap();
+    assert_eq!(report.tests.iter().filter(|t| t.name == "stray").count(), 1);
+}
+
+#[test]
+fn a_testcase_in_a_later_big_suite_is_not_taken_for_the_first_suite() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three suites of 1.5 MB: a cut in the second or third sees no `<testsuite` in the
+    // 1 MiB it looks through, guesses the first suite is open there, and the first
+    // reader refutes that.
+    let mut xml = String::from("<testsuites>");
+    for s in 0..3 {
+        xml.push_str(&format!("<testsuite name=\"s{s}\">"));
+        for t in 0..50_000 {
+            xml.push_str(&format!("<testcase name=\"t{s}_{t}\"/>"));
+        }
+        xml.push_str("</testsuite>");
+    }
+    xml.push_str("</testsuites>");
+    let path = write(&dir, "three.xml", xml);
+    // In two parts the cut finds the third suite's start; in three, both cuts guess wrong.
+    assert_eq!(same_in_parts(&path, 2), 2);
+    assert_eq!(same_in_parts(&path, 3), 1);
+    let report = read_report_in(&path, |_| 3).unwrap();
+    assert_eq!(*report.tests[149_999].suite, ["s2".to_owned()]);
+}
