@@ -1,11 +1,12 @@
 //! One large report read on several cores. The file is cut where a suite or testcase
 //! appears to start, and each later part is read on a guess of what is open there: the
-//! root alone before a `<testsuite>`, or the root and its first suite before a `<testcase>`
-//! (pytest writes all its tests into one suite). The part's reader replays the file up to
-//! the end of those start tags, then goes on from the cut. A part is used only if the reader
-//! of the part before it arrives at exactly its first byte with exactly those elements open,
-//! the state the guess assumed. A wrong guess (a cut inside CDATA, or in a later suite)
-//! costs time, never a result: the report is the one a single pass gives.
+//! root alone before a `<testsuite>`; before a `<testcase>`, the root and the nearest suite
+//! start tag before the cut (or the first suite: pytest writes all its tests into one).
+//! The part's reader replays the file up to the end of the root's start tag and that suite's
+//! start tag, then goes on from the cut. A part is used only if the reader of the part
+//! before it arrives at exactly its first byte with exactly those elements open, the state
+//! the guess assumed. A wrong guess (a cut inside CDATA, a suite tag inside a comment) costs
+//! time, never a result: the report is the one a single pass gives.
 
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
@@ -27,11 +28,14 @@ const HEAD: u64 = 64 * 1024;
 /// How far past each even cut to look for a child's start tag.
 const WINDOW: u64 = 1 << 20;
 
-/// Where the parts start, and what every part after the first replays before its own bytes.
+/// How far before a cut to look for the start tag of the suite it is in.
+const LOOK_BACK: u64 = 8 << 20;
+
+/// A suite's start tag must end within this many bytes of its `<`.
+const TAG: u64 = 64 * 1024;
+
+/// Where parts 1, 2, … start (increasing), and what each replays before its own bytes.
 struct Plan {
-    /// The start of the input (after any BOM): at least up to the end of the longest replay.
-    head: Vec<u8>,
-    /// Where parts 1, 2, … start; increasing.
     cuts: Vec<Cut>,
 }
 
@@ -39,10 +43,27 @@ struct Plan {
 struct Cut {
     /// Input offset of the part's first byte.
     at: u64,
-    /// How much of `Plan::head` to replay first: up to the end of the guessed open elements.
-    replay: usize,
-    /// Where the guessed open elements start, outermost first.
+    /// The start tags of the guessed open elements, with what came before the root's.
+    replay: Vec<u8>,
+    /// Where the replayed pieces and then the part's own bytes sit in the input: (offset in
+    /// the reader's stream, offset in the input), in stream order.
+    pieces: Vec<(u64, u64)>,
+    /// Where the guessed open elements start in the input, outermost first.
     open: Vec<u64>,
+}
+
+impl Cut {
+    /// The input offset of a position in this part's stream.
+    fn input_offset(&self, stream: u64) -> u64 {
+        let (from, input) = self
+            .pieces
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= stream)
+            .copied()
+            .unwrap_or((0, 0));
+        input + (stream - from)
+    }
 }
 
 /// The elements a report opens before its first testcase that a cut may guess are open.
@@ -51,8 +72,9 @@ struct Head {
     root: (u64, u64),
     /// Its children to cut before: `testsuite`, or `testcase` for a `<testsuite>` root.
     child: &'static [u8],
-    /// The root's first child, when that is a `<testsuite>`: its start and the end of its tag.
-    first_suite: Option<(u64, u64)>,
+    /// The root's first suite (before any other suite or testcase): where it starts, and
+    /// its start tag.
+    first_suite: Option<(u64, Vec<u8>)>,
 }
 
 /// What one part's reader found, and which part follows (`None`: it read to the end).
@@ -129,45 +151,92 @@ pub(super) fn read(path: &Path, bom: u64, parts: usize) -> Option<(Result<Report
 fn plan(path: &Path, bom: u64, parts: usize) -> std::io::Result<Option<Plan>> {
     let mut file = File::open(path)?;
     let len = file.metadata()?.len().saturating_sub(bom);
-    file.seek(SeekFrom::Start(bom))?;
-    let mut head = Vec::new();
-    file.by_ref().take(HEAD).read_to_end(&mut head)?;
+    let head = read_at(&mut file, bom, HEAD)?;
     let Some(opening) = opening(&head) else {
         return Ok(None);
     };
-    let root_end = opening.root.1;
+    let (root, root_end) = opening.root;
+    let prologue = &head[..root_end as usize];
     let mut cuts: Vec<Cut> = Vec::new();
-    let mut window = Vec::new();
     for k in 1..parts as u64 {
         let target = root_end + (len - root_end) * k / parts as u64;
         if cuts.last().is_some_and(|last| target <= last.at) {
             continue;
         }
-        file.seek(SeekFrom::Start(bom + target))?;
-        window.clear();
-        file.by_ref().take(WINDOW).read_to_end(&mut window)?;
+        let window = read_at(&mut file, bom + target, WINDOW)?;
         let cut = if let Some(at) = find_start_tag(&window, opening.child) {
+            let at = target + at as u64;
             Cut {
-                at: target + at as u64,
-                replay: root_end as usize,
-                open: vec![opening.root.0],
+                at,
+                replay: prologue.to_vec(),
+                pieces: vec![(0, 0), (root_end, at)],
+                open: vec![root],
             }
-        } else if let Some((suite, suite_end)) = opening.first_suite
+        } else if opening.child == b"testsuite"
             && let Some(at) = find_start_tag(&window, b"testcase")
         {
+            let at = target + at as u64;
+            let Some((suite, tag)) = suite_before(&mut file, bom, root_end, at)?
+                .or_else(|| opening.first_suite.clone())
+            else {
+                continue;
+            };
+            let mut replay = prologue.to_vec();
+            replay.extend_from_slice(&tag);
+            let replayed = replay.len() as u64;
             Cut {
-                at: target + at as u64,
-                replay: suite_end as usize,
-                open: vec![opening.root.0, suite],
+                at,
+                replay,
+                pieces: vec![(0, 0), (root_end, suite), (replayed, at)],
+                open: vec![root, suite],
             }
         } else {
             continue;
         };
         cuts.push(cut);
     }
-    let replay = cuts.iter().map(|c| c.replay).max().unwrap_or(0);
-    head.truncate(replay);
-    Ok((!cuts.is_empty()).then_some(Plan { head, cuts }))
+    Ok((!cuts.is_empty()).then_some(Plan { cuts }))
+}
+
+/// Up to `max` bytes of the file from `offset`.
+fn read_at(file: &mut File, offset: u64, max: u64) -> std::io::Result<Vec<u8>> {
+    file.seek(SeekFrom::Start(offset))?;
+    let mut bytes = Vec::new();
+    file.by_ref().take(max).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The last suite start tag in the [`LOOK_BACK`] bytes before input offset `before` (and
+/// after `floor`): where it starts, and its bytes.
+fn suite_before(
+    file: &mut File,
+    bom: u64,
+    floor: u64,
+    before: u64,
+) -> std::io::Result<Option<(u64, Vec<u8>)>> {
+    let from = before.saturating_sub(LOOK_BACK).max(floor);
+    let window = read_at(file, bom + from, before - from)?;
+    let needle = b"<testsuite";
+    let found = memchr::memmem::rfind_iter(&window, needle).find(|&at| {
+        matches!(
+            window.get(at + needle.len()),
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'>')
+        )
+    });
+    let Some(at) = found else {
+        return Ok(None);
+    };
+    let start = from + at as u64;
+    let bytes = read_at(file, bom + start, TAG)?;
+    let mut reader = xml_reader(bytes.as_slice());
+    let mut buf = Vec::new();
+    Ok(match reader.read_event_into(&mut buf) {
+        Ok(Event::Start(_)) => {
+            let end = reader.buffer_position() as usize;
+            Some((start, bytes[..end].to_vec()))
+        }
+        _ => None,
+    })
 }
 
 /// The root element and, when the root holds suites, its first suite.
@@ -208,7 +277,7 @@ fn opening(head: &[u8]) -> Option<Head> {
             (Event::Empty(_) | Event::Eof, None) => return None,
             (Event::Start(e), Some((root, child))) => {
                 if depth == 0 && e.name().as_ref() == b"testsuite" {
-                    let first_suite = Some((offset, end));
+                    let first_suite = Some((offset, head[offset as usize..end as usize].to_vec()));
                     return Some(Head {
                         root,
                         child,
@@ -267,28 +336,23 @@ fn read_part(
         positioned: false,
     };
     let mut file = File::open(path).map_err(io)?;
-    let start = if k == 0 { 0 } else { plan.cuts[k - 1].at };
-    file.seek(SeekFrom::Start(bom + start)).map_err(io)?;
+    // Part 0 reads the file from its start; the others replay their guess first.
+    let first = Cut {
+        at: 0,
+        replay: Vec::new(),
+        pieces: vec![(0, 0)],
+        open: Vec::new(),
+    };
+    let this = if k == 0 { &first } else { &plan.cuts[k - 1] };
+    file.seek(SeekFrom::Start(bom + this.at)).map_err(io)?;
     let body = BufReader::with_capacity(FILE_BUFFER, file);
-    // Part 0 reads the head itself; the others replay it in front of their own bytes.
-    let replay: &[u8] = if k == 0 {
-        &[]
-    } else {
-        &plan.head[..plan.cuts[k - 1].replay]
-    };
-    let replayed = replay.len() as u64;
-    let mut reader = xml_reader(Cursor::new(replay).chain(body));
+    let replayed = this.replay.len() as u64;
+    let mut reader = xml_reader(Cursor::new(this.replay.as_slice()).chain(body));
     let mut parser = Parser::new(shared, false);
-    let input_offset = |offset: u64| {
-        if offset < replayed {
-            offset
-        } else {
-            offset - replayed + start
-        }
-    };
+    let input_offset = |offset: u64| this.input_offset(offset);
     if k > 0 {
         drive(&mut reader, &mut parser, |offset, _| offset >= replayed)?;
-        // Part 0 reports whatever the replayed part holds.
+        // Part 0 reports whatever the replayed tags hold.
         parser.notes = Notes::default();
         parser.tests.clear();
     }
@@ -302,8 +366,6 @@ fn read_part(
         while let Some(cut) = plan.cuts.get(next)
             && cut.at <= at
         {
-            // What this reader has open started either in the replay (where offsets are the
-            // input's) or after it.
             let same_open = parser.open_containers().is_some_and(|open| {
                 open.len() == cut.open.len()
                     && open

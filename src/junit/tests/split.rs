@@ -313,25 +313,68 @@ fn what_comes_before_the_first_suite_is_read_once() {
     assert_eq!(report.tests.iter().filter(|t| t.name == "stray").count(), 1);
 }
 
-#[test]
-fn a_testcase_in_a_later_big_suite_is_not_taken_for_the_first_suite() {
-    let dir = tempfile::tempdir().unwrap();
-    // Three suites of 1.5 MB: a cut in the second or third sees no `<testsuite` in the
-    // 1 MiB it looks through, guesses the first suite is open there, and the first
-    // reader refutes that.
+/// `<testsuites>` with a suite of `per[s]` testcases for each `s`; `inside(s)` goes right
+/// after the start tag of suite `s`.
+fn big_suites(per: &[usize], inside: impl Fn(usize) -> String) -> String {
     let mut xml = String::from("<testsuites>");
-    for s in 0..3 {
-        xml.push_str(&format!("<testsuite name=\"s{s}\">"));
-        for t in 0..50_000 {
+    for (s, &count) in per.iter().enumerate() {
+        xml.push_str(&format!("<testsuite name=\"s{s}\">{}", inside(s)));
+        for t in 0..count {
             xml.push_str(&format!("<testcase name=\"t{s}_{t}\"/>"));
         }
         xml.push_str("</testsuite>");
     }
     xml.push_str("</testsuites>");
-    let path = write(&dir, "three.xml", xml);
-    // In two parts the cut finds the third suite's start; in three, both cuts guess wrong.
-    assert_eq!(same_in_parts(&path, 2), 2);
-    assert_eq!(same_in_parts(&path, 3), 1);
+    xml
+}
+
+#[test]
+fn a_cut_inside_a_big_suite_finds_that_suite_s_start_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    // Suites of 1.5 MB: a cut sees no `<testsuite` in the 1 MiB after it and looks back
+    // for the suite it is in.
+    let path = write(
+        &dir,
+        "three.xml",
+        big_suites(&[50_000; 3], |_| String::new()),
+    );
+    assert_eq!(same_in_parts(&path, 3), 3);
     let report = read_report_in(&path, |_| 3).unwrap();
     assert_eq!(*report.tests[149_999].suite, ["s2".to_owned()]);
+}
+
+#[test]
+fn a_suite_tag_in_cdata_misleads_the_guess_but_not_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    // The last `<testsuite` before the cut is text in a CDATA section: the guess is a suite
+    // at the wrong offset, which the first part's reader refutes.
+    let fake = "<testcase name=\"log\"><system-out><![CDATA[<testsuite name=\"fake\">]]></system-out></testcase>";
+    // A small first suite, then a 4 MB one that starts with the fake: the cut lands far
+    // inside the second, with only testcases in the 1 MiB after it.
+    let xml = big_suites(&[10, 150_000], |s| {
+        if s == 1 {
+            fake.to_owned()
+        } else {
+            String::new()
+        }
+    });
+    let path = write(&dir, "fake.xml", xml);
+    assert_eq!(same_in_parts(&path, 2), 1);
+    let report = read_report_in(&path, |_| 2).unwrap();
+    assert!(
+        report
+            .tests
+            .iter()
+            .all(|t| t.suite.iter().all(|s| s != "fake"))
+    );
+}
+
+#[test]
+fn a_suite_begun_further_back_than_the_look_back_is_guessed_to_be_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    // 19 MB in one pytest suite: from the middle, its start tag is more than the 8 MiB
+    // looked back through away, so the cut guesses the first suite, rightly.
+    let path = write(&dir, "pytest-big.xml", one_big_suite(270_000, ""));
+    assert!(std::fs::metadata(&path).unwrap().len() > 17 << 20);
+    assert_eq!(same_in_parts(&path, 2), 2);
 }
