@@ -176,8 +176,8 @@ fn plan(path: &Path, bom: u64, parts: usize) -> std::io::Result<Option<Plan>> {
             && let Some(at) = find_start_tag(&window, b"testcase")
         {
             let at = target + at as u64;
-            let Some((suite, tag)) = suite_before(&mut file, bom, root_end, at)?
-                .or_else(|| opening.first_suite.clone())
+            let Some((suite, tag)) =
+                suite_before(&mut file, bom, root_end, at)?.or_else(|| opening.first_suite.clone())
             else {
                 continue;
             };
