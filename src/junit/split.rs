@@ -14,6 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::error::ReadErrorKind;
@@ -217,12 +218,8 @@ fn suite_before(
     let from = before.saturating_sub(LOOK_BACK).max(floor);
     let window = read_at(file, bom + from, before - from)?;
     let needle = b"<testsuite";
-    let found = memchr::memmem::rfind_iter(&window, needle).find(|&at| {
-        matches!(
-            window.get(at + needle.len()),
-            Some(b' ' | b'\t' | b'\r' | b'\n' | b'>')
-        )
-    });
+    let found = memchr::memmem::rfind_iter(&window, needle)
+        .find(|&at| name_ends(window.get(at + needle.len())));
     let Some(at) = found else {
         return Ok(None);
     };
@@ -243,64 +240,50 @@ fn suite_before(
 fn opening(head: &[u8]) -> Option<Head> {
     let mut reader = xml_reader(head);
     let mut buf = Vec::new();
-    let mut root: Option<((u64, u64), &'static [u8])> = None;
-    // Elements open inside the root, while looking for its first suite.
-    let mut depth = 0usize;
-    loop {
+    let (root, child) = loop {
         let offset = reader.buffer_position();
-        let Ok(event) = reader.read_event_into(&mut buf) else {
-            // The head may end inside a tag: the root alone is still a guess to cut on.
-            let (root, child) = root?;
-            return Some(Head {
-                root,
-                child,
-                first_suite: None,
-            });
-        };
-        let end = reader.buffer_position();
-        match (event, root) {
-            (Event::Start(e), None) => {
+        match reader.read_event_into(&mut buf).ok()? {
+            Event::Start(e) => {
                 let child: &'static [u8] = match e.name().as_ref() {
                     b"testsuite" => b"testcase",
                     b"testsuites" | b"testrun" => b"testsuite",
                     _ => return None,
                 };
-                if child == b"testcase" {
-                    return Some(Head {
-                        root: (offset, end),
-                        child,
-                        first_suite: None,
-                    });
-                }
-                root = Some(((offset, end), child));
+                break ((offset, reader.buffer_position()), child);
             }
-            (Event::Empty(_) | Event::Eof, None) => return None,
-            (Event::Start(e), Some((root, child))) => {
-                if depth == 0 && e.name().as_ref() == b"testsuite" {
-                    let first_suite = Some((offset, head[offset as usize..end as usize].to_vec()));
-                    return Some(Head {
-                        root,
-                        child,
-                        first_suite,
-                    });
-                }
-                depth += 1;
+            Event::Empty(_) | Event::Eof => return None,
+            _ => buf.clear(),
+        }
+    };
+    let first_suite = if child == b"testsuite" {
+        first_suite(&mut reader, head)
+    } else {
+        None
+    };
+    Some(Head {
+        root,
+        child,
+        first_suite,
+    })
+}
+
+/// The root's first child suite, skipping whole elements before it; `None` when the root
+/// ends first, or the head ends (perhaps inside a tag) before it is found.
+fn first_suite(reader: &mut Reader<&[u8]>, head: &[u8]) -> Option<(u64, Vec<u8>)> {
+    let mut buf = Vec::new();
+    // Elements open inside the root.
+    let mut depth = 0usize;
+    loop {
+        let offset = reader.buffer_position();
+        match reader.read_event_into(&mut buf).ok()? {
+            Event::Start(e) if depth == 0 && e.name().as_ref() == b"testsuite" => {
+                let end = reader.buffer_position() as usize;
+                return Some((offset, head[offset as usize..end].to_vec()));
             }
-            (Event::End(_), Some((root, child))) if depth == 0 => {
-                return Some(Head {
-                    root,
-                    child,
-                    first_suite: None,
-                });
-            }
-            (Event::End(_), Some(_)) => depth -= 1,
-            (Event::Eof, Some((root, child))) => {
-                return Some(Head {
-                    root,
-                    child,
-                    first_suite: None,
-                });
-            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => return None,
+            Event::End(_) => depth -= 1,
+            Event::Eof => return None,
             _ => {}
         }
         buf.clear();
@@ -313,11 +296,15 @@ fn find_start_tag(window: &[u8], name: &[u8]) -> Option<usize> {
     needle.push(b'<');
     needle.extend_from_slice(name);
     memchr::memmem::find_iter(window, &needle).find(|&at| {
-        matches!(
-            window.get(at + needle.len()),
-            Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
-        )
+        let next = window.get(at + needle.len());
+        name_ends(next) || next == Some(&b'/')
     })
+}
+
+/// Whether the byte after a tag name (`None`: the window ended) ends it with whitespace
+/// or `>`, so `<testsuite` is not taken for `<testsuites`.
+fn name_ends(next: Option<&u8>) -> bool {
+    matches!(next, Some(b' ' | b'\t' | b'\r' | b'\n' | b'>'))
 }
 
 /// Read part `k`; `Ok(None)` when it was declared unneeded before it finished.
