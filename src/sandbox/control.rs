@@ -11,8 +11,8 @@
 //! | `POST /__sandbox/reset` | back to the seed; log and faults cleared |
 
 use super::faults::Faults;
-use super::handler::{json_error, json_response};
-use super::server::Shared;
+use super::respond::{json_error, json_response};
+use super::state::Shared;
 use axum::body::{Body, Bytes};
 use axum::http::{Method, Response, StatusCode};
 use serde_json::json;

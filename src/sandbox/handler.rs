@@ -6,14 +6,14 @@ use super::api::{self, ApiError, Body, Ctx, Part, Reply};
 use super::auth::{AUTH_FAILED, is_authorized};
 use super::control;
 use super::faults::Injected;
+use super::respond::{html, json_bytes, json_error, php_json};
 use super::route::{ApiCall, Target, classify};
-use super::server::Shared;
+use super::state::{LoggedRequest, Shared};
 use axum::body::{Body as HttpBody, Bytes};
 use axum::extract::{FromRequest, Multipart};
 use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, Method, Request, Response, StatusCode, request::Parts};
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -21,25 +21,6 @@ use tokio::sync::Notify;
 
 /// Largest accepted request body (attachments included).
 const MAX_BODY: usize = 64 * 1024 * 1024;
-
-/// One API request as the sandbox saw it (`GET /__sandbox/requests`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LoggedRequest {
-    /// HTTP verb.
-    pub method: String,
-    /// API method (`add_run`), when the path was an API call.
-    pub api_method: Option<String>,
-    /// Path and query as sent.
-    pub path: String,
-    /// Status answered (for a dropped connection: the status that was not delivered).
-    pub status: u16,
-    /// Size of the request body in bytes.
-    pub body_size: usize,
-    /// The answer was an injected fault.
-    pub injected: bool,
-    /// The write was applied and the connection dropped instead of answering.
-    pub dropped: bool,
-}
 
 /// Entry point for every HTTP request.
 pub async fn handle(
@@ -236,35 +217,6 @@ fn respond(outcome: Result<Reply, ApiError>, banner: bool) -> Response<HttpBody>
     json_bytes(status, body)
 }
 
-/// JSON as TestRail's PHP writes it: `/` escaped as `\/` (`"url":"http:\/\/…"`). A `/` can
-/// only occur inside JSON strings, so escaping every one keeps the document valid.
-fn php_json(value: &Value) -> Vec<u8> {
-    let text = serde_json::to_string(value).unwrap_or_default();
-    text.replace('/', "\\/").into_bytes()
-}
-
-/// A JSON answer with TestRail's content type (control endpoint: plain serde output).
-pub fn json_response(status: StatusCode, value: &Value) -> Response<HttpBody> {
-    json_bytes(status, serde_json::to_vec(value).unwrap_or_default())
-}
-
-fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response<HttpBody> {
-    let mut response = Response::new(HttpBody::from(body));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        "application/json; charset=utf-8"
-            .parse()
-            .expect("valid header"),
-    );
-    response
-}
-
-/// `{"error": "..."}` with a status.
-pub fn json_error(status: StatusCode, message: &str) -> Response<HttpBody> {
-    json_response(status, &json!({ "error": message }))
-}
-
 /// The answer for an injected fault. 502/503/504 come from proxies in real life, so their
 /// body is HTML; TestRail's own 409/429/500 answers are JSON.
 fn injected_response(injected: &Injected) -> Response<HttpBody> {
@@ -286,16 +238,6 @@ fn injected_response(injected: &Injected) -> Response<HttpBody> {
             response.headers_mut().insert(RETRY_AFTER, value);
         }
     }
-    response
-}
-
-fn html(status: StatusCode, body: &str) -> Response<HttpBody> {
-    let mut response = Response::new(HttpBody::from(body.to_owned()));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        "text/html; charset=utf-8".parse().expect("valid header"),
-    );
     response
 }
 

@@ -17,23 +17,27 @@ mod elapsed;
 mod faults;
 mod handler;
 mod load;
+mod options;
 mod pagination;
 mod render;
+mod respond;
 mod route;
 mod seed;
 mod server;
+mod state;
 mod store;
 mod test_table;
 
 pub use auth::AUTH_FAILED;
 pub use demo::DEMO_CASES;
 pub use faults::{DelayFault, DropFault, ErrorFault, Faults, RateLimit, RetryFormat};
-pub use handler::LoggedRequest;
+pub use options::SandboxOptions;
 pub use seed::{
     Seed, SeedCase, SeedConfig, SeedConfigGroup, SeedMilestone, SeedProject, SeedSection,
     SeedStatus, SeedSuite, SeedUser,
 };
-pub use server::{Sandbox, SandboxOptions};
+pub use server::Sandbox;
+pub use state::LoggedRequest;
 
 /// The login the sandbox accepts unless told otherwise.
 pub const DEFAULT_USER: &str = "demo@example.com";

@@ -3,157 +3,18 @@
 //! `axum::serve`) so a scripted fault can drop a connection after its write was applied.
 
 use super::faults::{FaultState, Faults};
-use super::handler::{self, LoggedRequest};
+use super::handler;
 use super::load;
-use super::seed::Seed;
-use super::store::{Store, User};
-use super::{DEFAULT_API_KEY, DEFAULT_USER};
+use super::options::SandboxOptions;
+use super::state::{LoggedRequest, Shared, ensure_user, unix_now};
+use super::store::Store;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
-
-/// How to start a sandbox.
-#[derive(Clone, Debug)]
-pub struct SandboxOptions {
-    /// Address to listen on; port 0 picks a free one.
-    pub bind: SocketAddr,
-    /// The login (e-mail) API calls must authenticate as.
-    pub user: String,
-    /// The API key (password) API calls must present.
-    pub api_key: String,
-    /// Starting data, unless `state_file` exists.
-    pub seed: Seed,
-    /// Load the state from here at start (if it exists) and save it there on shutdown.
-    pub state_file: Option<PathBuf>,
-    /// Faults to inject from the start.
-    pub faults: Faults,
-    /// Answer bulk GETs with bare arrays, like servers before 6.7.
-    pub legacy_arrays: bool,
-    /// Prefix API answers with `USER AUTHENTICATION SUCCESSFUL!\n`, as some old servers did.
-    pub auth_banner: bool,
-}
-
-impl Default for SandboxOptions {
-    fn default() -> Self {
-        Self {
-            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            user: DEFAULT_USER.into(),
-            api_key: DEFAULT_API_KEY.into(),
-            seed: Seed::demo(),
-            state_file: None,
-            faults: Faults::default(),
-            legacy_arrays: false,
-            auth_banner: false,
-        }
-    }
-}
-
-/// State shared by all connections; each lock is held only inside one synchronous step.
-pub struct Shared {
-    store: Mutex<Store>,
-    faults: Mutex<FaultState>,
-    log: Mutex<Vec<LoggedRequest>>,
-    seed: Seed,
-    state_file: Option<PathBuf>,
-    pub user: String,
-    pub api_key: String,
-    pub base_url: String,
-    pub legacy_arrays: bool,
-    pub auth_banner: bool,
-}
-
-/// Request-log entries kept; a sandbox left running for days must not grow without bound.
-const MAX_LOG: usize = 200_000;
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panicking request must not take the sandbox down with it.
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
-impl Shared {
-    /// The store, locked.
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        lock(&self.store)
-    }
-
-    /// The fault state, locked.
-    pub fn faults(&self) -> MutexGuard<'_, FaultState> {
-        lock(&self.faults)
-    }
-
-    /// Append to the request log, forgetting the oldest entries beyond `MAX_LOG`.
-    pub fn log(&self, entry: LoggedRequest) {
-        let mut log = lock(&self.log);
-        if log.len() >= MAX_LOG {
-            log.drain(..MAX_LOG / 10);
-        }
-        log.push(entry);
-    }
-
-    /// A copy of the request log.
-    pub fn requests(&self) -> Vec<LoggedRequest> {
-        lock(&self.log).clone()
-    }
-
-    /// Empty the request log.
-    pub fn clear_requests(&self) {
-        lock(&self.log).clear();
-    }
-
-    /// The whole store as JSON.
-    pub fn state(&self) -> Value {
-        serde_json::to_value(&*self.store()).unwrap_or(Value::Null)
-    }
-
-    /// Go back to the seed; forget the log and the faults.
-    pub fn reset(&self) -> Result<(), String> {
-        let mut fresh = load::build(&self.seed, unix_now())?;
-        ensure_user(&mut fresh, &self.user);
-        *self.store() = fresh;
-        self.clear_requests();
-        self.faults().set(Faults::default());
-        Ok(())
-    }
-
-    /// Write the store to the state file, if one is configured.
-    pub fn save_state(&self) -> io::Result<()> {
-        let Some(path) = &self.state_file else {
-            return Ok(());
-        };
-        let json = serde_json::to_vec_pretty(&*self.store()).map_err(io::Error::other)?;
-        std::fs::write(path, json)
-    }
-}
-
-/// Make sure the authenticating user exists (get_current_user answers with it); returns its ID.
-fn ensure_user(store: &mut Store, email: &str) -> u64 {
-    if let Some(user) = store.users.values().find(|u| u.email == email) {
-        return user.id;
-    }
-    let id = store.alloc("users");
-    let user = User {
-        id,
-        name: email.split('@').next().unwrap_or(email).to_owned(),
-        email: email.to_owned(),
-        is_active: true,
-    };
-    store.users.insert(id, user);
-    id
-}
 
 /// The starting store: the state file if it exists, the seed otherwise.
 fn initial_store(opts: &SandboxOptions) -> io::Result<Store> {
@@ -187,19 +48,9 @@ impl Sandbox {
         let listener = TcpListener::bind(opts.bind).await?;
         let addr = listener.local_addr()?;
         let mut faults = FaultState::default();
-        faults.set(opts.faults);
-        let shared = Arc::new(Shared {
-            store: Mutex::new(store),
-            faults: Mutex::new(faults),
-            log: Mutex::new(Vec::new()),
-            seed: opts.seed,
-            state_file: opts.state_file,
-            user: opts.user,
-            api_key: opts.api_key,
-            base_url: format!("http://{addr}/"),
-            legacy_arrays: opts.legacy_arrays,
-            auth_banner: opts.auth_banner,
-        });
+        faults.set(opts.faults.clone());
+        let base_url = format!("http://{addr}/");
+        let shared = Arc::new(Shared::new(store, faults, &opts, base_url));
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, shared.clone(), stopped));
         Ok(Sandbox {

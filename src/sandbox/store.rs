@@ -4,6 +4,7 @@
 //! its serde shape is part of the sandbox's documented interface. Maps are keyed by ID (JSON
 //! object keys are the IDs as strings); custom fields ride along in `extra`.
 
+pub use super::test_table::Test;
 use super::test_table::TestTable;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -142,16 +143,6 @@ pub struct Run {
     pub entry_index: Option<u64>,
     pub config_ids: Vec<u64>,
     pub config: Option<String>,
-}
-
-/// A test: one case inside one run, carrying the case's current status in that run.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Test {
-    pub id: u64,
-    pub run_id: u64,
-    pub case_id: u64,
-    pub status_id: u64,
-    pub assignedto_id: Option<u64>,
 }
 
 /// A result posted to a test.

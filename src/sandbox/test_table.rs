@@ -4,9 +4,18 @@
 //! every call made a 100,000-case upload quadratic (400 batches × 100,000 inserts: 4 s of the
 //! sandbox's 5 s), so the table keeps that index alongside the tests and updates both together.
 
-use super::store::Test;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A test: one case inside one run, carrying the case's current status in that run.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Test {
+    pub id: u64,
+    pub run_id: u64,
+    pub case_id: u64,
+    pub status_id: u64,
+    pub assignedto_id: Option<u64>,
+}
 
 /// Tests keyed by ID, plus an index from (run ID, case ID) to test ID.
 #[derive(Clone, Debug, Default)]

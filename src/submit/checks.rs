@@ -3,7 +3,7 @@
 //! themselves. A failure here leaves TestRail untouched.
 
 use crate::error::Error;
-use crate::junit::TestCase;
+use crate::report::TestCase;
 use crate::summary::Summary;
 use crate::testrail::Client;
 

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use crate::error::Error;
-use crate::junit::{Outcome, Report, TestCase};
+use crate::report::{Outcome, Report, TestCase};
 use crate::summary::{FailedTest, Summary};
 use crate::testrail::Client;
 
@@ -28,86 +28,6 @@ use super::results::{PlannedResult, ResultOptions, ResultPlan, plan_and_release}
 use super::status::{StatusOverrides, StatusPolicy};
 use super::target::TargetSpec;
 use super::test_ref;
-
-/// How tests find their case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Matching {
-    /// Case IDs the mapping module reads from the report (names, properties, a map file).
-    Ids,
-    /// The suite's `custom_automation_id` field (downloads the suite's cases once).
-    AutomationId,
-}
-
-/// Everything a submit needs besides the reports and the client.
-#[derive(Debug, Clone)]
-pub struct SubmitOptions {
-    /// Where results go.
-    pub target: TargetSpec,
-    /// How tests find their case.
-    pub matching: Matching,
-    /// `--status` overrides.
-    pub status: StatusOverrides,
-    /// Comment shape.
-    pub comment: CommentOptions,
-    /// `--elapsed-ms`.
-    pub elapsed_ms: bool,
-    /// `--result-field` values.
-    pub fields: Vec<ResultField>,
-    /// Batching and concurrency.
-    pub post: PostOptions,
-    /// `--close-run`.
-    pub close_run: bool,
-    /// `--strict`: unmapped tests and unknown case IDs fail before anything is created.
-    pub strict: bool,
-    /// `--dry-run`.
-    pub dry_run: bool,
-    /// `--unsent-file`: where to save results that could not be posted.
-    pub unsent_file: Option<PathBuf>,
-    /// `--create-missing-cases` and where new cases go.
-    pub create: CreateOptions,
-}
-
-impl SubmitOptions {
-    /// The defaults of `submit` for this target (what the command does without options).
-    pub fn new(target: TargetSpec) -> SubmitOptions {
-        SubmitOptions {
-            target,
-            matching: Matching::Ids,
-            status: StatusOverrides::default(),
-            comment: CommentOptions::default(),
-            elapsed_ms: false,
-            fields: Vec::new(),
-            post: PostOptions::default(),
-            close_run: false,
-            strict: false,
-            dry_run: false,
-            unsent_file: None,
-            create: CreateOptions::default(),
-        }
-    }
-}
-
-/// What a submit did, for printing and exit codes.
-#[derive(Debug)]
-pub struct Submitted {
-    /// The summary every output renders.
-    pub summary: Summary,
-    /// In a dry run: the request that would open the run, and the results.
-    pub dry_run: Option<(serde_json::Value, Vec<PlannedResult>)>,
-    /// Why some results were not posted (empty when all were).
-    pub errors: Vec<String>,
-}
-
-impl Submitted {
-    /// The dry run's document (`None` for a real submit).
-    pub fn dry_run_doc(&self) -> Option<DryRunDoc<'_>> {
-        self.dry_run.as_ref().map(|(run, results)| DryRunDoc {
-            summary: &self.summary,
-            run: run.clone(),
-            results: results.iter().map(|r| &r.entry).collect(),
-        })
-    }
-}
 
 /// Report these tests. `map_ids` gives a test's case IDs (for [`Matching::Ids`]); `client`
 /// is `None` only for a dry run without credentials. The reports' long texts (failure
@@ -219,21 +139,6 @@ fn dry_run(
         summary,
         dry_run: Some((run, plan.results.clone())),
         errors: Vec::new(),
-    }
-}
-
-pub(crate) fn count_posted(
-    summary: &mut Summary,
-    results: &[PlannedResult],
-    accepted: &[usize],
-    policy: &StatusPolicy,
-) {
-    summary.results_posted = accepted.len() as u64;
-    for &i in accepted {
-        *summary
-            .statuses
-            .entry(policy.name(results[i].entry.status_id))
-            .or_insert(0) += 1;
     }
 }
 

@@ -26,7 +26,7 @@ pub mod status;
 pub mod target;
 pub mod unsent;
 
-use crate::junit::TestCase;
+use crate::report::TestCase;
 use crate::summary::TestRef;
 
 /// A testcase as the summary and messages name it.

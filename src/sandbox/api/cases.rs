@@ -1,9 +1,9 @@
 //! Cases and sections: get_case(s), add_case, get_section(s), add_section.
 
+use super::lookup::{project, resolve_suite};
 use super::params::{
     MAX_NAME, arg_id, filter_ids, filter_ts, object, opt_id, opt_string, req_string,
 };
-use super::runs::{project, resolve_suite};
 use super::selection::add_test;
 use super::{ApiError, Body, Ctx, Outcome, Reply};
 use crate::sandbox::pagination::paginate;

@@ -3,6 +3,7 @@
 
 mod cases;
 mod deletes;
+mod lookup;
 mod params;
 mod plan_entries;
 mod plans;

@@ -1,10 +1,11 @@
 //! Plans: get_plan(s), add_plan, add_plan_entry, close_plan. A plan entry holds one run per
 //! configuration combination; those runs are refused by update_run/close_run/delete_run.
 
+use super::lookup::project;
 use super::params::{
     arg_id, filter_bool, object, opt_bool, opt_id, opt_id_list, opt_string, req_string,
 };
-use super::runs::{PlanSlot, RunSpec, create_run, parse_spec, project};
+use super::runs::{PlanSlot, RunSpec, create_run, parse_spec};
 use super::selection::validate_case_ids;
 use super::{ApiError, Body, Ctx, Outcome, Reply};
 use crate::sandbox::pagination::paginate;

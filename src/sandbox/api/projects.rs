@@ -2,8 +2,8 @@
 //! result fields, priorities, case types, templates. The documented bare arrays stay bare
 //! (get_suites, get_statuses, get_configs, get_*_fields); the others are paginated.
 
+use super::lookup::project;
 use super::params::{arg_id, filter_bool};
-use super::runs::project;
 use super::{ApiError, Body, Ctx, Outcome, Reply};
 use crate::sandbox::pagination::paginate;
 use crate::sandbox::render;

@@ -4,8 +4,8 @@
 //! Bulk calls are all-or-nothing: every entry is validated before anything is stored, so one
 //! case outside the run rejects the whole batch, as on a real server.
 
+use super::lookup::{check_user, open_run, run_for};
 use super::params::{arg_id, filter_ids, filter_ts, object, opt_id, opt_string, value_id};
-use super::runs::{check_user, open_run, run_for};
 use super::{ApiError, Body, Ctx, Outcome, Reply};
 use crate::sandbox::elapsed::{self, SpanError};
 use crate::sandbox::pagination::paginate;

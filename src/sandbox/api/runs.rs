@@ -1,5 +1,6 @@
 //! Runs: get_run, get_runs, add_run, update_run, close_run, delete_run.
 
+use super::lookup::{check_milestone, check_user, open_run, project, resolve_suite, run_for};
 use super::params::{
     MAX_NAME, arg_id, filter_bool, filter_ids, filter_ts, object, opt_bool, opt_id, opt_id_list,
     opt_string, opt_timestamp,
@@ -13,8 +14,6 @@ use crate::sandbox::store::{Project, Run, Store};
 use serde_json::{Map, Value, json};
 use std::collections::HashSet;
 
-/// TestRail's refusal for any write to a closed run.
-pub const RUN_COMPLETED: &str = "This operation is not allowed. The test run is already completed.";
 /// update_run / delete_run on a run that belongs to a plan (TestRail 7.5.3 wording).
 const PLAN_RUN_EDIT: &str =
     "Field :run_id is part of a test run. Please use API endpoints for test plan entries.";
@@ -42,38 +41,6 @@ pub struct RunSpec {
     pub due_on: Option<i64>,
     pub config_ids: Vec<u64>,
     pub plan: Option<PlanSlot>,
-}
-
-/// The project of a path argument, or TestRail's 400.
-pub fn project(store: &Store, project_id: u64) -> Result<&Project, ApiError> {
-    store
-        .projects
-        .get(&project_id)
-        .ok_or_else(|| ApiError::bad("Field :project_id is not a valid or accessible project."))
-}
-
-/// The suite a run/section/case call targets, applying the suite-mode rules: optional in a
-/// single-suite project (its one suite is used), required in a multi-suite one.
-pub fn resolve_suite(
-    store: &Store,
-    project: &Project,
-    given: Option<u64>,
-) -> Result<u64, ApiError> {
-    let suites: Vec<u64> = store
-        .suites
-        .values()
-        .filter(|s| s.project_id == project.id)
-        .map(|s| s.id)
-        .collect();
-    match given {
-        Some(id) if suites.contains(&id) => Ok(id),
-        Some(_) => Err(ApiError::bad("Field :suite_id is not a valid test suite.")),
-        None if project.suite_mode == 1 || (project.suite_mode == 2 && suites.len() == 1) => suites
-            .first()
-            .copied()
-            .ok_or_else(|| ApiError::bad("Field :suite_id is a required field.")),
-        None => Err(ApiError::bad("Field :suite_id is a required field.")),
-    }
 }
 
 /// Validate an add_run (or plan entry) body for a project.
@@ -111,25 +78,6 @@ pub fn parse_spec(
         config_ids: Vec::new(),
         plan: None,
     })
-}
-
-fn check_milestone(store: &Store, project_id: u64, id: Option<u64>) -> Result<(), ApiError> {
-    match id {
-        Some(id) if store.milestones.get(&id).map(|m| m.project_id) != Some(project_id) => Err(
-            ApiError::bad("Field :milestone_id is not a valid milestone."),
-        ),
-        _ => Ok(()),
-    }
-}
-
-/// An `assignedto_id` must name an active user.
-pub fn check_user(store: &Store, id: Option<u64>) -> Result<(), ApiError> {
-    match id {
-        Some(id) if !store.users.get(&id).is_some_and(|u| u.is_active) => Err(ApiError::bad(
-            "Field :assignedto_id is not a valid active user.",
-        )),
-        _ => Ok(()),
-    }
 }
 
 /// Create a run with its tests; returns the run ID.
@@ -196,23 +144,6 @@ fn config_names(store: &Store, ids: &[u64]) -> Option<String> {
         })
         .collect();
     (!names.is_empty()).then(|| names.join(", "))
-}
-
-/// A run addressed by a run-scoped method (`Field :run_id is not a valid test run.`).
-pub fn run_for(store: &Store, run_id: u64) -> Result<&Run, ApiError> {
-    store
-        .runs
-        .get(&run_id)
-        .ok_or_else(|| ApiError::bad("Field :run_id is not a valid test run."))
-}
-
-/// A run that accepts writes: it exists and is not completed.
-pub fn open_run(store: &Store, run_id: u64) -> Result<&Run, ApiError> {
-    let run = run_for(store, run_id)?;
-    if run.is_completed {
-        return Err(ApiError::forbidden(RUN_COMPLETED));
-    }
-    Ok(run)
 }
 
 fn reply_run(ctx: &Ctx, run_id: u64) -> Outcome {

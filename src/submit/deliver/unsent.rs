@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::junit::Outcome;
+use crate::report::Outcome;
 
 use super::results::{PlannedResult, ResultEntry};
 
@@ -124,7 +124,7 @@ impl UnsentFile {
 mod outcome_name {
     use serde::{Deserialize, Deserializer, Serializer};
 
-    use crate::junit::Outcome;
+    use crate::report::Outcome;
 
     pub fn serialize<S: Serializer>(o: &Outcome, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(o.as_str())

@@ -2,7 +2,7 @@
 //! same test in two reports, a retried shard). TestRail would keep only the last result posted
 //! for a case, so we merge them first and let the worst outcome win.
 
-use crate::junit::{Outcome, TestCase};
+use crate::report::{Outcome, TestCase};
 
 /// The testcases reported against one case ID.
 #[derive(Debug, Clone)]
@@ -137,7 +137,7 @@ pub fn group_indices(mapped: &[Vec<u64>]) -> Groups {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::junit::{Record, RecordKind, Text};
+    use crate::report::{Record, RecordKind, Text};
     use std::path::Path;
     use std::sync::Arc;
 

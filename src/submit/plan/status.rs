@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use crate::error::usage;
-use crate::junit::Outcome;
+use crate::report::Outcome;
 
 /// TestRail's system status IDs.
 pub const PASSED: u64 = 1;

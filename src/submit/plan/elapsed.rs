@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
-use crate::junit::TestCase;
+use crate::report::TestCase;
 
 /// A timespan in one of the two forms we send: whole seconds (`"12s"`) or milliseconds
 /// (`"0.035s"`). A number rather than a string because a submit holds one per result until
@@ -83,7 +83,7 @@ pub fn elapsed(tests: &[&TestCase], millis: bool) -> Option<Timespan> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::junit::Outcome;
+    use crate::report::Outcome;
     use crate::submit::aggregate::tests::test;
 
     fn timed(times: &[Option<f64>]) -> Vec<TestCase> {

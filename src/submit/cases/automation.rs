@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::junit::TestCase;
+use crate::report::TestCase;
 use crate::testrail::Case;
 
 /// The case field the official CLI writes and matches (`custom_` + system name `automation_id`).
@@ -78,7 +78,7 @@ pub fn key(test: &TestCase) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::junit::{Outcome, Property};
+    use crate::report::{Outcome, Property};
     use crate::submit::aggregate::tests::test;
     use serde_json::json;
 

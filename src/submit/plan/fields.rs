@@ -107,7 +107,7 @@ pub fn defects(group: &CaseGroup<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::junit::{Outcome, Property, TestCase};
+    use crate::report::{Outcome, Property, TestCase};
     use crate::submit::aggregate::group;
     use crate::submit::aggregate::tests::test;
     use serde_json::json;

@@ -16,7 +16,7 @@ use super::status::StatusPolicy;
 use super::target::{OpenedRun, TargetSpec, api, ids, open, recent};
 use super::test_ref;
 use super::unsent::{UnsentFile, default_path};
-use crate::junit::TestCase;
+use crate::report::TestCase;
 
 pub(crate) async fn write(
     client: &Client,

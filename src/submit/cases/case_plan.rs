@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use crate::junit::TestCase;
+use crate::report::TestCase;
 use crate::testrail::Case;
 
 use super::automation::{self, AutomationIndex};
@@ -163,7 +163,7 @@ fn suite_path(t: &TestCase) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::junit::Outcome;
+    use crate::report::Outcome;
     use crate::submit::aggregate::tests::test;
     use crate::testrail::Section;
     use serde_json::json;

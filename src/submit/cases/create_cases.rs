@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::junit::TestCase;
+use crate::report::TestCase;
 use crate::summary::{CaseCreation, NewCase, Summary};
 use crate::testrail::{ApiError, CaseField, Client};
 

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::junit::TestCase;
+use crate::report::TestCase;
 
 use super::aggregate::CaseGroup;
 
@@ -82,7 +82,7 @@ fn resolve(raw: &str, report: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::junit::{Outcome, Property, Text};
+    use crate::report::{Outcome, Property, Text};
     use crate::submit::aggregate::group;
     use crate::submit::aggregate::tests::test;
     use std::sync::Arc;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::junit::{Outcome, Report};
+use crate::report::{Outcome, Report};
 
 use super::aggregate::{CaseGroup, Groups};
 use super::attachments::attachments;
@@ -172,7 +172,7 @@ fn plan_group(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::junit::{Property, TestCase};
+    use crate::report::{Property, TestCase};
     use crate::submit::aggregate::tests::{failing, test};
     use crate::submit::aggregate::{group, group_indices};
     use crate::submit::status::StatusOverrides;
@@ -239,7 +239,7 @@ mod tests {
     fn planning_releases_texts_only_after_the_last_group_reading_them() {
         let shared = failing("shared", "E", "boom", "at shared.trace(1)");
         let mut alone = failing("alone", "E", "bang", "at alone.trace(2)");
-        alone.details_mut().system_out = Some(crate::junit::Text {
+        alone.details_mut().system_out = Some(crate::report::Text {
             text: "captured".into(),
             truncated: false,
         });

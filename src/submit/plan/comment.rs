@@ -6,7 +6,7 @@
 //! Comments are capped (`--comment-limit`) so one huge log cannot make a batch too big. The
 //! fixed lines are kept whole; stack traces and output share what is left of the budget.
 
-use crate::junit::{Outcome, TestCase};
+use crate::report::{Outcome, TestCase};
 
 use super::aggregate::CaseGroup;
 
@@ -270,7 +270,7 @@ fn push_cut(out: &mut Lines, s: &str, room: usize, head: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::junit::Property;
+    use crate::report::Property;
     use crate::submit::aggregate::group;
     use crate::submit::aggregate::tests::{failing, test};
 
@@ -337,7 +337,7 @@ mod tests {
             name: "testrail_result_comment".into(),
             value: "see ticket".into(),
         });
-        t.details_mut().system_out = Some(crate::junit::Text {
+        t.details_mut().system_out = Some(crate::report::Text {
             text: "line1\nline2\n".into(),
             truncated: false,
         });
@@ -378,7 +378,7 @@ mod tests {
     #[test]
     fn output_keeps_its_end_and_cuts_on_char_boundaries() {
         let mut t = failing("f", "E", "boom", "");
-        t.details_mut().system_err = Some(crate::junit::Text {
+        t.details_mut().system_err = Some(crate::report::Text {
             text: format!("{}THE END", "é".repeat(5000)),
             truncated: false,
         });

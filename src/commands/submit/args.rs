@@ -1,0 +1,216 @@
+//! Turning `submit`'s command-line arguments into validated [`SubmitOptions`], in one place:
+//! the pipeline never sees clap types, and every mistake is a usage error naming its option.
+
+use crate::ci::CiContext;
+use crate::cli::submit::{CaseMatcher, SectionsFrom, SubmitArgs};
+use crate::error::usage;
+use crate::mapping::Source;
+use crate::testrail::{NewPlanEntry, NewRun};
+
+use super::case_plan::Placement;
+use super::comment::CommentOptions;
+use super::create_cases::CreateOptions;
+use super::execute::{Matching, SubmitOptions};
+use super::fields::ResultField;
+use super::post::PostOptions;
+use super::status::StatusOverrides;
+use super::target::TargetSpec;
+
+/// Validate the arguments; `ctx` gives the default run name, description and job link.
+pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<SubmitOptions> {
+    let status = match &args.status {
+        Some(spec) => spec
+            .parse::<StatusOverrides>()
+            .map_err(|e| usage(format!("--status / TESTRAIL_STATUS: {e}")))?,
+        None => StatusOverrides::default(),
+    };
+    let fields = args
+        .result_fields
+        .iter()
+        .map(|f| f.trim())
+        .filter(|f| !f.is_empty())
+        .map(|f| {
+            f.parse::<ResultField>()
+                .map_err(|e| usage(format!("--result-field / TESTRAIL_RESULT_FIELDS: {e}")))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if args.batch_size == 0 || args.parallel_batches == 0 {
+        return Err(usage(
+            "--batch-size and --parallel-batches must be at least 1",
+        ));
+    }
+    if args.comment_limit < 100 {
+        return Err(usage(
+            "--comment-limit / TESTRAIL_COMMENT_LIMIT must be at least 100",
+        ));
+    }
+    Ok(SubmitOptions {
+        target: target(args, ctx)?,
+        matching: match args.case_matcher {
+            CaseMatcher::AutomationId => Matching::AutomationId,
+            _ => Matching::Ids,
+        },
+        status,
+        comment: CommentOptions {
+            limit: args.comment_limit,
+            include_output: args.comment_output,
+            job_url: ctx.job_url.clone(),
+        },
+        elapsed_ms: args.elapsed_ms,
+        fields,
+        post: PostOptions {
+            batch_size: args.batch_size,
+            in_flight: args.parallel_batches,
+            ..PostOptions::default()
+        },
+        close_run: args.close_run,
+        strict: args.strict,
+        dry_run: args.dry_run,
+        unsent_file: args.unsent_file.clone(),
+        create: CreateOptions {
+            enabled: args.create_missing_cases,
+            placement: Placement {
+                section_id: args.section_id,
+                from_suites: args.sections_from == Some(SectionsFrom::Suites),
+            },
+        }
+        .validate()?,
+    })
+}
+
+fn target(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<TargetSpec> {
+    if let Some(run_id) = args.run_id {
+        return Ok(TargetSpec::Existing { run_id });
+    }
+    let name = Some(
+        args.run_name
+            .clone()
+            .unwrap_or_else(|| ctx.default_run_name.clone()),
+    );
+    let description = args
+        .run_description
+        .clone()
+        .or_else(|| ctx.default_description());
+    if let Some(plan_id) = args.plan_id {
+        return Ok(TargetSpec::Plan {
+            plan_id,
+            suite_id: args.suite_id,
+            entry: NewPlanEntry {
+                name,
+                description,
+                assignedto_id: args.assignedto_id,
+                config_ids: args.config_ids.clone(),
+                refs: args.refs.clone(),
+                ..NewPlanEntry::default()
+            },
+        });
+    }
+    let project_id = args.project_id.ok_or_else(|| {
+        usage(
+            "no target run: set --project-id / TESTRAIL_PROJECT_ID to create a run, or \
+             --run-id / TESTRAIL_RUN_ID, or --plan-id / TESTRAIL_PLAN_ID",
+        )
+    })?;
+    Ok(TargetSpec::New {
+        project_id,
+        run: NewRun {
+            suite_id: args.suite_id,
+            name,
+            description,
+            milestone_id: args.milestone_id,
+            assignedto_id: args.assignedto_id,
+            refs: args.refs.clone(),
+            ..NewRun::default()
+        },
+    })
+}
+
+/// Whether a mapping rule counts under `--case-matcher`.
+pub fn accepts(matcher: CaseMatcher, source: Source) -> bool {
+    match matcher {
+        CaseMatcher::Auto => source != Source::None,
+        CaseMatcher::Property => source == Source::Property,
+        CaseMatcher::Name => matches!(source, Source::Name | Source::Classname | Source::CaseMap),
+        CaseMatcher::AutomationId => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn args(extra: &[&str]) -> SubmitArgs {
+        let argv = ["testrail-report", "submit"].iter().chain(extra).copied();
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Submit(a) => *a,
+            _ => unreachable!(),
+        }
+    }
+
+    fn ctx() -> CiContext {
+        CiContext::from_vars(|_| None)
+    }
+
+    #[test]
+    fn the_target_follows_run_plan_then_project() {
+        let o = submit_options(&args(&["--run-id", "4", "r.xml"]), &ctx()).unwrap();
+        assert!(matches!(o.target, TargetSpec::Existing { run_id: 4 }));
+        let o = submit_options(
+            &args(&["--plan-id", "2", "--config-ids", "1,2", "r.xml"]),
+            &ctx(),
+        )
+        .unwrap();
+        match o.target {
+            TargetSpec::Plan { plan_id, entry, .. } => {
+                assert_eq!((plan_id, entry.config_ids), (2, vec![1, 2]));
+            }
+            other => panic!("{other:?}"),
+        }
+        let o = submit_options(
+            &args(&["--project-id", "1", "--run-name", "N", "r.xml"]),
+            &ctx(),
+        )
+        .unwrap();
+        match o.target {
+            TargetSpec::New { project_id, run } => {
+                assert_eq!((project_id, run.name.as_deref()), (1, Some("N")));
+                assert!(!run.include_all);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn mistakes_are_usage_errors_naming_the_option() {
+        let code = |a: &[&str]| {
+            let err = submit_options(&args(a), &ctx()).unwrap_err();
+            (crate::exit::code_for(&err), err.to_string())
+        };
+        let (c, msg) = code(&["r.xml"]);
+        assert_eq!(c, crate::exit::USAGE);
+        assert!(
+            msg.contains("--project-id") && msg.contains("--run-id"),
+            "{msg}"
+        );
+        let (c, msg) = code(&["--project-id", "1", "--status", "failed=3", "r.xml"]);
+        assert_eq!(c, crate::exit::USAGE);
+        assert!(msg.contains("--status"), "{msg}");
+        let (_, msg) = code(&["--project-id", "1", "--result-field", "novalue", "r.xml"]);
+        assert!(msg.contains("--result-field"), "{msg}");
+        let (_, msg) = code(&["--project-id", "1", "--batch-size", "0", "r.xml"]);
+        assert!(msg.contains("--batch-size"), "{msg}");
+    }
+
+    #[test]
+    fn case_matcher_limits_the_mapping_rules() {
+        assert!(accepts(CaseMatcher::Auto, Source::Property));
+        assert!(!accepts(CaseMatcher::Auto, Source::None));
+        assert!(accepts(CaseMatcher::Property, Source::Property));
+        assert!(!accepts(CaseMatcher::Property, Source::Name));
+        assert!(accepts(CaseMatcher::Name, Source::Classname));
+        assert!(!accepts(CaseMatcher::Name, Source::Property));
+        assert!(!accepts(CaseMatcher::AutomationId, Source::Name));
+    }
+}

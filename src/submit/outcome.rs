@@ -1,0 +1,44 @@
+//! What a submit did: the summary every output renders, the dry run's plan and the errors
+//! that decide the exit code. Stages fill it; commands render it.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// What a submit did, for printing and exit codes.
+#[derive(Debug)]
+pub struct Submitted {
+    /// The summary every output renders.
+    pub summary: Summary,
+    /// In a dry run: the request that would open the run, and the results.
+    pub dry_run: Option<(serde_json::Value, Vec<PlannedResult>)>,
+    /// Why some results were not posted (empty when all were).
+    pub errors: Vec<String>,
+}
+
+impl Submitted {
+    /// The dry run's document (`None` for a real submit).
+    pub fn dry_run_doc(&self) -> Option<DryRunDoc<'_>> {
+        self.dry_run.as_ref().map(|(run, results)| DryRunDoc {
+            summary: &self.summary,
+            run: run.clone(),
+            results: results.iter().map(|r| &r.entry).collect(),
+        })
+    }
+}
+
+/// Count the accepted results into the summary, by status name.
+pub fn count_posted(
+    summary: &mut Summary,
+    results: &[PlannedResult],
+    accepted: &[usize],
+    policy: &StatusPolicy,
+) {
+    summary.results_posted = accepted.len() as u64;
+    for &i in accepted {
+        *summary
+            .statuses
+            .entry(policy.name(results[i].entry.status_id))
+            .or_insert(0) += 1;
+    }
+}
+
