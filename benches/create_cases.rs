@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::json;
-use testrail_report::junit::TestCase;
-use testrail_report::submit::case_plan::{Placement, SuiteIndex, plan};
-use testrail_report::submit::sections::SectionTree;
+use testrail_report::report::TestCase;
+use testrail_report::submit::cases::case_plan::{Placement, SuiteIndex, plan};
+use testrail_report::submit::cases::sections::SectionTree;
 use testrail_report::testrail::{Case, Section};
 
 fn tests(n: usize) -> Vec<TestCase> {

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use testrail_report::junit::read_report;
 use testrail_report::mapping::{Mapper, MappingOptions};
+use testrail_report::report::read_report;
 
 /// (label, testcases, bytes of the long failure bodies and system-out, every how many tests).
 const SCENARIOS: &[(&str, usize, usize, usize)] = &[

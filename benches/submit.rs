@@ -13,16 +13,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use testrail_report::config::ConnectionConfig;
-use testrail_report::junit::{Outcome, Record, RecordKind, Report, TestCase, Text};
+use testrail_report::report::{Outcome, Record, RecordKind, Report, TestCase, Text};
 use testrail_report::sandbox::{DEFAULT_API_KEY, DEFAULT_USER, Sandbox, SandboxOptions, Seed};
 use testrail_report::secret::Secret;
-use testrail_report::submit::aggregate::group_indices;
-use testrail_report::submit::batch::{DEFAULT_BATCH_SIZE, MAX_BATCH_BYTES, batches};
-use testrail_report::submit::comment::CommentOptions;
-use testrail_report::submit::execute::{SubmitOptions, submit};
-use testrail_report::submit::results::{ResultOptions, plan_and_release};
-use testrail_report::submit::status::StatusOverrides;
-use testrail_report::submit::target::TargetSpec;
+use testrail_report::submit::deliver::batch::{DEFAULT_BATCH_SIZE, MAX_BATCH_BYTES, batches};
+use testrail_report::submit::deliver::target::TargetSpec;
+use testrail_report::submit::execute::submit;
+use testrail_report::submit::options::SubmitOptions;
+use testrail_report::submit::plan::aggregate::group_indices;
+use testrail_report::submit::plan::comment::CommentOptions;
+use testrail_report::submit::plan::results::{ResultOptions, plan_and_release};
+use testrail_report::submit::plan::status::StatusOverrides;
 use testrail_report::testrail::{Client, ClientOptions, NewRun};
 
 fn main() {

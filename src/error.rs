@@ -44,3 +44,16 @@ impl Error {
 pub fn usage(msg: impl Into<String>) -> anyhow::Error {
     Error::Usage(msg.into()).into()
 }
+
+/// The exit code for an error that reached `main`.
+pub fn code_for(err: &anyhow::Error) -> i32 {
+    if let Some(e) = err.downcast_ref::<crate::testrail::ApiError>() {
+        return e.exit_code();
+    }
+    match err.downcast_ref::<Error>() {
+        Some(e) => e.exit_code(),
+        // Errors we did not classify come from local files or settings (a summary file that
+        // cannot be written, say): the user fixes them, as with a usage error.
+        None => exit::USAGE,
+    }
+}

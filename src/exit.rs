@@ -1,10 +1,8 @@
-//! The exit-code registry: one constant per failure class, and the one function that maps an
-//! error to its code. The README's exit-code table mirrors this file; keep them in step.
+//! The exit-code registry: one constant per failure class (`error::code_for` maps an error
+//! to its code). The README's exit-code table mirrors this file; keep them in step.
 //!
 //! Codes are chosen so a CI script can tell "fix your configuration" (2, 3) from "TestRail said
 //! no" (4) from "try again later" (5) from "finish it with --resume" (6).
-
-use crate::error::Error;
 
 /// Everything worked (test failures in the report do not count unless asked for).
 pub const SUCCESS: i32 = 0;
@@ -22,19 +20,6 @@ pub const UNREACHABLE: i32 = 5;
 pub const PARTIAL: i32 = 6;
 /// An internal bug (Rust's own code for a panic); please report it.
 pub const BUG: i32 = 101;
-
-/// The exit code for an error that reached `main`.
-pub fn code_for(err: &anyhow::Error) -> i32 {
-    if let Some(e) = err.downcast_ref::<crate::testrail::ApiError>() {
-        return e.exit_code();
-    }
-    match err.downcast_ref::<Error>() {
-        Some(e) => e.exit_code(),
-        // Errors we did not classify come from local files or settings (a summary file that
-        // cannot be written, say): the user fixes them, as with a usage error.
-        None => USAGE,
-    }
-}
 
 /// Whether the error is stdout being closed under us (`... | head`). Like ripgrep, the
 /// program then stops quietly and successfully: the reader got what it wanted.

@@ -1,6 +1,6 @@
 //! testrail-report: read JUnit XML, map tests to TestRail cases, and report them as one run.
 //!
-//! Data flows one way: reports (`junit`) → test results → case results (`mapping`) → planned
+//! Data flows one way: reports (`report`) → test results → case results (`mapping`) → planned
 //! API calls (`submit`) → TestRail (`testrail`). `sandbox` is a TestRail-compatible server for
 //! tests, the demo, and trying pipelines; `ci` knows GitHub, GitLab and Jenkins.
 
@@ -8,14 +8,12 @@ pub mod ci;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod demo;
 pub mod env;
 pub mod error;
 pub mod exit;
-pub mod inspect;
-pub mod junit;
 pub mod mapping;
 pub mod panic;
+pub mod report;
 pub mod sandbox;
 pub mod secret;
 pub mod submit;
@@ -28,9 +26,9 @@ use cli::Cli;
 /// Run a parsed command line and return the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
-        cli::Command::Inspect(args) => inspect::run(&args, cli.global.output),
+        cli::Command::Inspect(args) => commands::inspect::run(&args, cli.global.output),
         cli::Command::Run(cmd) => commands::run::execute(&cli.global, &cmd),
-        cli::Command::Submit(args) => submit::command::run(&cli.global, &args),
-        cli::Command::Demo(args) => demo::run(&cli.global, &args),
+        cli::Command::Submit(args) => commands::submit::run(&cli.global, &args),
+        cli::Command::Demo(args) => commands::demo::run(&cli.global, &args),
     }
 }

@@ -12,7 +12,7 @@ fn main() {
         Err(err) if testrail_report::exit::is_broken_pipe(&err) => testrail_report::exit::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            testrail_report::exit::code_for(&err)
+            testrail_report::error::code_for(&err)
         }
     };
     std::process::exit(code);

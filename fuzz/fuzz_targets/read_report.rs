@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use testrail_report::junit::{read_bytes, text::TEXT_CAP};
+use testrail_report::report::{read_bytes, text::TEXT_CAP};
 use testrail_report::mapping::{Mapper, MappingOptions};
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 
 use clap::{ArgAction, Args, builder::BoolishValueParser};
 
-use crate::junit::ReportSelection;
+use crate::report::ReportSelection;
 
 /// Report files and what to do when some are missing or unreadable.
 #[derive(Debug, Args, Clone, Default)]

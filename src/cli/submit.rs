@@ -91,7 +91,7 @@ pub struct SubmitArgs {
     pub result_fields: Vec<String>,
 
     /// Longest result comment in characters; longer stack traces and output are cut.
-    #[arg(long, env = "TESTRAIL_COMMENT_LIMIT", value_name = "CHARS", default_value_t = crate::submit::comment::DEFAULT_COMMENT_LIMIT)]
+    #[arg(long, env = "TESTRAIL_COMMENT_LIMIT", value_name = "CHARS", default_value_t = crate::submit::plan::comment::DEFAULT_COMMENT_LIMIT)]
     pub comment_limit: usize,
 
     /// Add the end of each test's system-out/system-err to its comment.
@@ -142,7 +142,7 @@ pub struct SubmitArgs {
     pub summary_json: Option<PathBuf>,
 
     /// Results per add_results_for_cases request (requests also stay under 2 MiB).
-    #[arg(long, env = "TESTRAIL_BATCH_SIZE", value_name = "N", default_value_t = crate::submit::batch::DEFAULT_BATCH_SIZE)]
+    #[arg(long, env = "TESTRAIL_BATCH_SIZE", value_name = "N", default_value_t = crate::submit::deliver::batch::DEFAULT_BATCH_SIZE)]
     pub batch_size: usize,
 
     /// Result batches in flight at once (they share one rate limiter).

@@ -10,25 +10,27 @@ use serde_json::json;
 use crate::cli::demo::DemoArgs;
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::commands::block_on;
+use crate::commands::submit::render;
 use crate::config::ConnectionConfig;
-use crate::junit::{Report, read_bytes};
 use crate::mapping::{Mapper, MappingOptions};
+use crate::report::{Report, read_bytes};
 use crate::sandbox::{DEFAULT_API_KEY, DEFAULT_USER, Sandbox, SandboxOptions};
 use crate::secret::Secret;
-use crate::submit::execute::{SubmitOptions, Submitted, submit};
-use crate::submit::render;
-use crate::submit::target::{TargetSpec, api};
+use crate::submit::deliver::target::{TargetSpec, api};
+use crate::submit::execute::submit;
+use crate::submit::options::SubmitOptions;
+use crate::submit::outcome::Submitted;
 use crate::testrail::{Client, ClientOptions, NewRun, Run};
 
 /// The demo reports, as `fixtures/demo/` holds them (they match the sandbox's demo seed).
 const REPORTS: &[(&str, &str)] = &[
     (
         "fixtures/demo/pytest-auth.xml",
-        include_str!("../fixtures/demo/pytest-auth.xml"),
+        include_str!("../../fixtures/demo/pytest-auth.xml"),
     ),
     (
         "fixtures/demo/surefire-cart.xml",
-        include_str!("../fixtures/demo/surefire-cart.xml"),
+        include_str!("../../fixtures/demo/surefire-cart.xml"),
     ),
 ];
 
@@ -85,7 +87,7 @@ async fn demo_submit(
         },
     });
     let mapper = Mapper::new(&MappingOptions::default())?;
-    let map = |t: &crate::junit::TestCase| mapper.case_ids(t).ids;
+    let map = |t: &crate::report::TestCase| mapper.case_ids(t).ids;
     let submitted = submit(Some(&client), reports, &map, &opts).await?;
     let run_id = submitted.summary.run_id.unwrap_or(0);
     let run = client.get_run(run_id).await.map_err(api)?;

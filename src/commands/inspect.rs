@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::cli::OutputFormat;
 use crate::cli::inspect::InspectArgs;
-use crate::junit::{self, Loaded, Outcome, TestCase};
 use crate::mapping::Mapper;
+use crate::report::{self, Loaded, Outcome, TestCase};
 
 /// Longest list shown in text output; JSON always has everything.
 const TEXT_LIST_LIMIT: usize = 20;
@@ -157,7 +157,7 @@ impl<'a> Inventory<'a> {
 /// Run `inspect`: read, map, print. Exit code 0 whatever the test outcomes.
 pub fn run(args: &InspectArgs, output: OutputFormat) -> anyhow::Result<i32> {
     let mapper = Mapper::new(&args.mapping.options())?;
-    let loaded = junit::load(&args.reports.selection())?;
+    let loaded = report::load(&args.reports.selection())?;
     let inventory = Inventory::build(&loaded, &mapper);
     let mut out = io::BufWriter::new(io::stdout().lock());
     match output {

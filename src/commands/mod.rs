@@ -1,6 +1,10 @@
-//! Command implementations: each turns validated arguments into API calls and output.
+//! Every command's entry point: each turns parsed arguments into calls of the library and
+//! renders the outcome. The clap definitions live in `cli`, the work in the library modules.
 
+pub mod demo;
+pub mod inspect;
 pub mod run;
+pub mod submit;
 
 /// Run async command code on a runtime made for this one command (main stays synchronous).
 pub fn block_on<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {

@@ -12,7 +12,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::error::usage;
-use crate::junit::TestCase;
+use crate::report::TestCase;
 
 pub use ids::{parse_list, scan_tokens};
 

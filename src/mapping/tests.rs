@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::*;
-use crate::junit::read_bytes;
+use crate::report::read_bytes;
 
 fn tests(xml: &str) -> Vec<TestCase> {
     read_bytes(Path::new("t.xml"), xml.as_bytes())
@@ -137,7 +137,7 @@ fn case_pattern_needs_one_group_and_valid_syntax() {
             ..Default::default()
         };
         let err = Mapper::new(&options).unwrap_err();
-        assert_eq!(crate::exit::code_for(&err), crate::exit::USAGE, "{bad}");
+        assert_eq!(crate::error::code_for(&err), crate::exit::USAGE, "{bad}");
     }
 }
 
@@ -148,6 +148,6 @@ fn a_missing_case_map_is_an_input_error_naming_it() {
         ..Default::default()
     };
     let err = Mapper::new(&options).unwrap_err();
-    assert_eq!(crate::exit::code_for(&err), crate::exit::INPUT);
+    assert_eq!(crate::error::code_for(&err), crate::exit::INPUT);
     assert!(err.to_string().contains("/no/such/map.csv"));
 }

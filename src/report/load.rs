@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::error::ReadError;
 use super::model::Report;
-use super::read::{parts_for, read_report, read_report_in};
+use super::read::{available_cores, read_report, read_report_with};
 use super::select::{ReportSelection, select};
 use crate::error::Error;
 
@@ -76,7 +76,7 @@ pub fn load(selection: &ReportSelection) -> anyhow::Result<Loaded> {
 
 /// Read files on all cores (sharded CI jobs often leave dozens of reports), keeping order.
 fn read_all(files: &[PathBuf]) -> Vec<Result<Report, ReadError>> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = available_cores();
     let workers = cores.min(files.len());
     if workers <= 1 {
         return files.iter().map(|f| read_report(f)).collect();
@@ -93,7 +93,7 @@ fn read_all(files: &[PathBuf]) -> Vec<Result<Report, ReadError>> {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(file) = files.get(i) else { break };
-                    let result = read_report_in(file, |len| parts_for(len, cores_each));
+                    let result = read_report_with(file, cores_each);
                     *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
                 }
             });
@@ -135,7 +135,7 @@ mod tests {
     fn one_bad_report_stops_everything_by_default() {
         let (_dir, sel) = setup();
         let err = load(&sel).unwrap_err();
-        assert_eq!(crate::exit::code_for(&err), crate::exit::INPUT);
+        assert_eq!(crate::error::code_for(&err), crate::exit::INPUT);
         assert!(err.to_string().contains("bad.xml:1:"), "{err}");
     }
 

@@ -1,28 +1,23 @@
-//! Reading JUnit XML reports: the many dialects test runners write, streamed with quick-xml.
+//! Reading test reports into one format-neutral test model, whatever wrote them.
 //!
-//! `read_report`/`read_bytes` read one file into a [`Report`]; `select` turns patterns into
-//! files and `load` reads a whole selection, deciding what an unreadable file means.
+//! The top of this module knows no format: the model ([`Report`], [`TestCase`]), choosing
+//! files (`select`), reading a whole selection (`load`), recognising what a file is
+//! (`sniff`), the caps on kept text and the warnings. Each format has a sub-module that fills
+//! the model; `read` picks the reader for a file.
 
-mod attrs;
 mod classnames;
 mod error;
+pub mod junit;
+mod load;
 pub mod model;
 mod notes;
-mod parser;
 mod read;
+mod select;
 mod sniff;
-mod split;
 pub mod text;
-mod time;
 
 pub use error::{ReadError, ReadErrorKind};
+pub use load::{Loaded, load};
 pub use model::{Details, Outcome, Property, Record, RecordKind, Report, TestCase, Text};
 pub use read::{read_bytes, read_report};
-mod load;
-mod select;
-
-pub use load::{Loaded, load};
 pub use select::{ReportSelection, Selected, select};
-
-#[cfg(test)]
-mod tests;

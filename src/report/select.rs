@@ -169,7 +169,7 @@ mod tests {
         let pattern = format!("{}/nothing-*.xml", dir.path().display());
         let err = select(&selection(std::slice::from_ref(&pattern))).unwrap_err();
         assert!(err.to_string().contains(&pattern), "{err}");
-        assert_eq!(crate::exit::code_for(&err), crate::exit::INPUT);
+        assert_eq!(crate::error::code_for(&err), crate::exit::INPUT);
     }
 
     #[test]
@@ -191,6 +191,6 @@ mod tests {
     #[test]
     fn no_pattern_at_all_is_a_usage_error() {
         let err = select(&ReportSelection::default()).unwrap_err();
-        assert_eq!(crate::exit::code_for(&err), crate::exit::USAGE);
+        assert_eq!(crate::error::code_for(&err), crate::exit::USAGE);
     }
 }

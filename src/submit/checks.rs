@@ -7,10 +7,10 @@ use crate::report::TestCase;
 use crate::summary::Summary;
 use crate::testrail::Client;
 
-use super::automation::AutomationIndex;
-use super::execute::{Matching, SubmitOptions};
-use super::status::{StatusInfo, StatusPolicy};
-use super::target::{TargetSpec, api, ids, suite_case_ids};
+use crate::submit::cases::automation::AutomationIndex;
+use crate::submit::deliver::target::{TargetSpec, api, ids, suite_case_ids};
+use crate::submit::options::{Matching, SubmitOptions};
+use crate::submit::plan::status::{StatusInfo, StatusPolicy};
 
 /// Each test's case IDs, in test order (empty when unmapped).
 pub(crate) async fn map_tests(
@@ -118,7 +118,7 @@ pub(crate) async fn resolve_statuses(
                 "note: a dry run without a server knows only TestRail's system statuses; a \
                  custom \"skipped\" status would be used for skipped tests if the instance has one"
             );
-            super::status::system_statuses()
+            crate::submit::plan::status::system_statuses()
         }
     };
     opts.status.resolve(Some(&statuses))

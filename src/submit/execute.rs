@@ -7,7 +7,6 @@
 //! file; the run is never deleted.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde_json::json;
 
@@ -16,18 +15,16 @@ use crate::report::{Outcome, Report, TestCase};
 use crate::summary::{FailedTest, Summary};
 use crate::testrail::Client;
 
-use super::aggregate::{Groups, group_indices, worst_outcome};
-use super::checks::{check_unmapped, map_tests, resolve_statuses, strict_check};
-use super::comment::CommentOptions;
-use super::create_cases::{CreateOptions, create_missing};
-use super::deliver::write;
-use super::fields::ResultField;
-use super::post::PostOptions;
-use super::render::DryRunDoc;
-use super::results::{PlannedResult, ResultOptions, ResultPlan, plan_and_release};
-use super::status::{StatusOverrides, StatusPolicy};
-use super::target::TargetSpec;
-use super::test_ref;
+use crate::submit::cases::create_cases::create_missing;
+use crate::submit::checks::{check_unmapped, map_tests, resolve_statuses, strict_check};
+use crate::submit::deliver::target::TargetSpec;
+use crate::submit::deliver::write::write;
+use crate::submit::options::SubmitOptions;
+use crate::submit::outcome::{Submitted, count_posted};
+use crate::submit::plan::aggregate::{Groups, group_indices, worst_outcome};
+use crate::submit::plan::results::{ResultOptions, ResultPlan, plan_and_release};
+use crate::submit::plan::status::StatusPolicy;
+use crate::submit::test_ref;
 
 /// Report these tests. `map_ids` gives a test's case IDs (for [`Matching::Ids`]); `client`
 /// is `None` only for a dry run without credentials. The reports' long texts (failure
@@ -170,7 +167,7 @@ fn failed_tests(tests: &[&TestCase], mapped: &[Vec<u64>]) -> Vec<FailedTest> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::submit::aggregate::tests::test;
+    use crate::submit::plan::aggregate::tests::test;
 
     #[test]
     fn skipped_counts_only_when_it_is_a_case_s_worst_outcome() {

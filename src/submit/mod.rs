@@ -1,30 +1,19 @@
 //! The `submit` pipeline: mapped testcases → one result per case → planned API calls →
 //! TestRail. Every step before the network is a pure function of the reports and options, so
 //! all reports are read, mapped and validated before the first write.
+//!
+//! The stages, in the order a submit runs them: `checks` (every test's case IDs, validated),
+//! `plan` (one result per case: status, comment, elapsed, fields, attachments), `cases`
+//! (`--create-missing-cases`), `deliver` (open the run, post, close). `execute` runs them in
+//! that order; `options` and `outcome` are what goes in and what comes out.
 
-pub mod aggregate;
-pub mod attachments;
-pub mod automation;
-pub mod batch;
-pub mod case_plan;
-pub mod case_title;
-pub mod case_writes;
+pub mod cases;
 pub mod checks;
-pub mod command;
-pub mod comment;
-pub mod create_cases;
 pub mod deliver;
-pub mod elapsed;
 pub mod execute;
-pub mod fields;
 pub mod options;
-pub mod post;
-pub mod render;
-pub mod results;
-pub mod sections;
-pub mod status;
-pub mod target;
-pub mod unsent;
+pub mod outcome;
+pub mod plan;
 
 use crate::report::TestCase;
 use crate::summary::TestRef;

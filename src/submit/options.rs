@@ -3,6 +3,13 @@
 
 use std::path::PathBuf;
 
+use super::cases::create_cases::CreateOptions;
+use super::deliver::post::PostOptions;
+use super::deliver::target::TargetSpec;
+use super::plan::comment::CommentOptions;
+use super::plan::fields::ResultField;
+use super::plan::status::StatusOverrides;
+
 /// How tests find their case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Matching {
@@ -60,4 +67,3 @@ impl SubmitOptions {
         }
     }
 }
-

@@ -4,6 +4,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::plan::results::{PlannedResult, ResultEntry};
+use super::plan::status::StatusPolicy;
+use crate::summary::Summary;
+
 /// What a submit did, for printing and exit codes.
 #[derive(Debug)]
 pub struct Submitted {
@@ -26,6 +30,18 @@ impl Submitted {
     }
 }
 
+/// The `--dry-run --output json` document: the summary plus what would be sent.
+#[derive(Debug, Serialize)]
+pub struct DryRunDoc<'a> {
+    /// What the submit would report.
+    #[serde(flatten)]
+    pub summary: &'a Summary,
+    /// The `add_run` / `update_run` / `add_plan_entry` the submit would send.
+    pub run: Value,
+    /// The `add_results_for_cases` entries, in order.
+    pub results: Vec<&'a ResultEntry>,
+}
+
 /// Count the accepted results into the summary, by status name.
 pub fn count_posted(
     summary: &mut Summary,
@@ -41,4 +57,3 @@ pub fn count_posted(
             .or_insert(0) += 1;
     }
 }
-

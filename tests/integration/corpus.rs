@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use testrail_report::inspect::{Counts, Inventory};
-use testrail_report::junit::{self, ReportSelection};
+use testrail_report::commands::inspect::{Counts, Inventory};
 use testrail_report::mapping::{Mapper, MappingOptions};
+use testrail_report::report::{self, ReportSelection};
 
 /// Rows of EXPECTED.tsv we knowingly disagree with, and why (none at present: every row
 /// matches the outcome rules as implemented).
@@ -44,7 +44,7 @@ fn inspect_one(path: &Path, mapper: &Mapper) -> Result<[usize; 6], String> {
         patterns: vec![path.display().to_string()],
         ..Default::default()
     };
-    let loaded = junit::load(&selection).map_err(|e| format!("{e:#}"))?;
+    let loaded = report::load(&selection).map_err(|e| format!("{e:#}"))?;
     let inventory = Inventory::build(&loaded, mapper);
     let Counts {
         tests,

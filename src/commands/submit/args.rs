@@ -7,14 +7,14 @@ use crate::error::usage;
 use crate::mapping::Source;
 use crate::testrail::{NewPlanEntry, NewRun};
 
-use super::case_plan::Placement;
-use super::comment::CommentOptions;
-use super::create_cases::CreateOptions;
-use super::execute::{Matching, SubmitOptions};
-use super::fields::ResultField;
-use super::post::PostOptions;
-use super::status::StatusOverrides;
-use super::target::TargetSpec;
+use crate::submit::cases::case_plan::Placement;
+use crate::submit::cases::create_cases::CreateOptions;
+use crate::submit::deliver::post::PostOptions;
+use crate::submit::deliver::target::TargetSpec;
+use crate::submit::options::{Matching, SubmitOptions};
+use crate::submit::plan::comment::CommentOptions;
+use crate::submit::plan::fields::ResultField;
+use crate::submit::plan::status::StatusOverrides;
 
 /// Validate the arguments; `ctx` gives the default run name, description and job link.
 pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<SubmitOptions> {
@@ -186,7 +186,7 @@ mod tests {
     fn mistakes_are_usage_errors_naming_the_option() {
         let code = |a: &[&str]| {
             let err = submit_options(&args(a), &ctx()).unwrap_err();
-            (crate::exit::code_for(&err), err.to_string())
+            (crate::error::code_for(&err), err.to_string())
         };
         let (c, msg) = code(&["r.xml"]);
         assert_eq!(c, crate::exit::USAGE);

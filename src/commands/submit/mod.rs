@@ -1,6 +1,9 @@
 //! `testrail-report submit`: load and map the reports, run the pipeline on an async runtime,
 //! print the summary, leave CI outputs, and pick the exit code.
 
+mod args;
+pub mod render;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,19 +13,20 @@ use crate::cli::{GlobalArgs, OutputFormat};
 use crate::commands::block_on;
 use crate::config::ConnectionConfig;
 use crate::error::Error;
-use crate::junit::{TestCase, load};
 use crate::mapping::Mapper;
+use crate::report::{TestCase, load};
 use crate::summary::Summary;
 use crate::testrail::{Client, ClientOptions};
 
-use super::execute::{Matching, Submitted, submit};
-use super::options::{accepts, submit_options};
-use super::post::{PostOptions, landed, post_all};
-use super::render;
-use super::results::ResultEntry;
-use super::status::StatusOverrides;
-use super::target::api;
-use super::unsent::UnsentFile;
+use crate::submit::deliver::post::{PostOptions, landed, post_all};
+use crate::submit::deliver::target::api;
+use crate::submit::deliver::unsent::UnsentFile;
+use crate::submit::execute::submit;
+use crate::submit::options::Matching;
+use crate::submit::outcome::Submitted;
+use crate::submit::plan::results::ResultEntry;
+use crate::submit::plan::status::StatusOverrides;
+use args::{accepts, submit_options};
 
 /// Run `submit` and answer the exit code.
 pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {

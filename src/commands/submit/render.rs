@@ -1,14 +1,10 @@
 //! Printing a submit: the text summary for people, one JSON document for scripts, and the dry
 //! run's plan (the run that would be created, the results that would be posted).
 
+use crate::submit::outcome::DryRunDoc;
 use std::fmt::Write as _;
 
-use serde::Serialize;
-use serde_json::Value;
-
 use crate::summary::Summary;
-
-use super::results::ResultEntry;
 
 /// The summary as text, one fact per line.
 pub fn text(s: &Summary) -> String {
@@ -30,7 +26,7 @@ pub fn text(s: &Summary) -> String {
     .ok();
     writeln!(out, "Tests read: {}", counts_plain(&s.outcomes)).ok();
     if let Some(c) = &s.case_creation {
-        out.push_str(&super::create_cases::text(c));
+        out.push_str(&crate::submit::cases::create_cases::text(c));
     }
     if !s.unmapped.is_empty() {
         writeln!(out, "Not mapped to a case ({}):", s.unmapped.len()).ok();
@@ -75,18 +71,6 @@ fn counts_plain(map: &std::collections::BTreeMap<String, u64>) -> String {
     } else {
         parts.join(", ")
     }
-}
-
-/// The `--dry-run --output json` document: the summary plus what would be sent.
-#[derive(Debug, Serialize)]
-pub struct DryRunDoc<'a> {
-    /// What the submit would report.
-    #[serde(flatten)]
-    pub summary: &'a Summary,
-    /// The `add_run` / `update_run` / `add_plan_entry` the submit would send.
-    pub run: Value,
-    /// The `add_results_for_cases` entries, in order.
-    pub results: Vec<&'a ResultEntry>,
 }
 
 /// The dry run's plan as text: the run request, then one line per result.

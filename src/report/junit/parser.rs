@@ -9,13 +9,13 @@ use std::sync::Arc;
 use quick_xml::events::{BytesDecl, BytesStart};
 
 use super::attrs::{Attrs, BadAttr, RawAttr};
-use super::classnames::Classnames;
-use super::error::ReadErrorKind;
-use super::model::{Outcome, Property, Record, RecordKind, TestCase};
-use super::notes::Notes;
-use super::sniff;
-use super::text::{self, Enc, TEXT_CAP, TextBuf};
 use super::time::{self, Parsed};
+use crate::report::classnames::Classnames;
+use crate::report::error::ReadErrorKind;
+use crate::report::model::{Outcome, Property, Record, RecordKind, TestCase};
+use crate::report::notes::Notes;
+use crate::report::sniff;
+use crate::report::text::{self, Enc, TEXT_CAP, TextBuf};
 
 /// A problem at a byte offset of the parsed input; the caller turns it into a `ReadError`.
 #[derive(Debug)]
@@ -577,7 +577,7 @@ impl Parser {
         self.case = Some(case);
     }
 
-    fn take_capture(&mut self, trim: bool, what: &str) -> super::model::Text {
+    fn take_capture(&mut self, trim: bool, what: &str) -> crate::report::model::Text {
         let text = self.capture.take().unwrap_or_default().finish(trim);
         if text.truncated {
             let test = self

@@ -10,12 +10,11 @@ use std::sync::Arc;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use super::error::{ReadError, ReadErrorKind, line_column};
-use super::model::{Report, TestCase};
-use super::notes::Notes;
 use super::parser::{Fail, Parser};
-use super::sniff;
-use super::split;
+use crate::report::error::{ReadError, ReadErrorKind, line_column};
+use crate::report::model::{Report, TestCase};
+use crate::report::notes::Notes;
+use crate::report::sniff;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -25,29 +24,24 @@ pub(super) const FILE_BUFFER: usize = 256 * 1024;
 /// A single text event larger than this is not kept in the reused event buffer afterwards.
 const BUFFER_KEEP: usize = 1 << 20;
 
-/// A file is read in parallel parts of at least this size, one per core. A single pass
-/// over a smaller one takes about a tenth of a second, and parts cost memory: joining them
-/// briefly holds the later parts' tests twice, and each reader thread allocates its tests'
-/// texts from its own malloc arena, where a submit cannot reuse them once freed (the 100k
-/// submit's 41 MB report peaked at 96 MB read in two parts, 83 MB in one).
-const MIN_PART: u64 = 32 << 20;
-
-/// Read and classify one JUnit XML report file.
-pub fn read_report(path: &Path) -> Result<Report, ReadError> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    read_report_in(path, |len| parts_for(len, cores))
+/// How a file opened for reading turned out: UTF-16 (transcoded, read from memory) or a
+/// stream of UTF-8 or single-byte text whose byte-order mark, if any, is already skipped.
+pub(super) enum Opened {
+    /// The whole file, UTF-16, still to be transcoded.
+    Utf16(Vec<u8>),
+    /// The file positioned after its UTF-8 byte-order mark.
+    Stream {
+        /// The buffered file.
+        input: BufReader<File>,
+        /// Length of the skipped byte-order mark (0 or 3).
+        bom: usize,
+        /// The file's length in bytes.
+        len: u64,
+    },
 }
 
-/// How many parts to read a file of `len` bytes in, with `cores` cores to spare.
-pub(super) fn parts_for(len: u64, cores: usize) -> usize {
-    (len / MIN_PART).clamp(1, cores.max(1) as u64) as usize
-}
-
-/// Read a report in as many parts as `parts(file length)` says; one means a single pass.
-pub(super) fn read_report_in(
-    path: &Path,
-    parts: impl FnOnce(u64) -> usize,
-) -> Result<Report, ReadError> {
+/// Open a report file and look at its first bytes.
+pub(super) fn open(path: &Path) -> Result<Opened, ReadError> {
     let io_err =
         |e: std::io::Error| ReadError::new(path, ReadErrorKind::Io, format!("cannot read: {e}"));
     let file = File::open(path).map_err(io_err)?;
@@ -56,7 +50,7 @@ pub(super) fn read_report_in(
     if sniff::utf16(head).is_some() {
         let mut bytes = Vec::new();
         input.read_to_end(&mut bytes).map_err(io_err)?;
-        return read_bytes(path, &bytes);
+        return Ok(Opened::Utf16(bytes));
     }
     let bom = if head.starts_with(UTF8_BOM) {
         UTF8_BOM.len()
@@ -64,17 +58,23 @@ pub(super) fn read_report_in(
         0
     };
     input.consume(bom);
-    // Positions are only needed on failure: re-read the file to turn the offset into a line
-    // and column instead of counting lines for every event.
-    let located = |fail| locate(path, fail, &std::fs::read(path).unwrap_or_default(), bom);
     let len = input.get_ref().metadata().map_or(0, |m| m.len());
-    let parts = parts(len);
-    if parts > 1
-        && let Some((result, _)) = split::read(path, bom as u64, parts)
-    {
-        return result.map_err(located);
-    }
-    parse(path, input, false).map_err(located)
+    Ok(Opened::Stream { input, bom, len })
+}
+
+/// Read an opened stream in a single pass.
+pub(super) fn read_stream(
+    path: &Path,
+    input: BufReader<File>,
+    bom: usize,
+) -> Result<Report, ReadError> {
+    parse(path, input, false).map_err(|fail| locate_in_file(path, fail, bom))
+}
+
+/// The error for a failure in a file. Positions are only needed on failure: the file is read
+/// again to turn the offset into a line and column instead of counting lines for every event.
+pub(super) fn locate_in_file(path: &Path, fail: Fail, bom: usize) -> ReadError {
+    locate(path, fail, &std::fs::read(path).unwrap_or_default(), bom)
 }
 
 /// Read a report held in memory; `path` is used for messages and `Report::path`.

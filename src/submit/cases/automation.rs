@@ -79,7 +79,7 @@ pub fn key(test: &TestCase) -> String {
 mod tests {
     use super::*;
     use crate::report::{Outcome, Property};
-    use crate::submit::aggregate::tests::test;
+    use crate::submit::plan::aggregate::tests::test;
     use serde_json::json;
 
     fn case(id: u64, automation_id: Option<&str>) -> Case {

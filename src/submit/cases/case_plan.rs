@@ -164,7 +164,7 @@ fn suite_path(t: &TestCase) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::report::Outcome;
-    use crate::submit::aggregate::tests::test;
+    use crate::submit::plan::aggregate::tests::test;
     use crate::testrail::Section;
     use serde_json::json;
     use std::sync::Arc;

@@ -18,10 +18,10 @@ use crate::testrail::{ApiError, CaseField, Client};
 use super::automation::FIELD;
 use super::case_plan::{CasePlan, Placement, SuiteIndex, plan};
 use super::case_writes;
-use super::execute::SubmitOptions;
 use super::sections::SectionTree;
-use super::target::api;
-use super::test_ref;
+use crate::submit::deliver::target::api;
+use crate::submit::options::SubmitOptions;
+use crate::submit::test_ref;
 
 /// How `--create-missing-cases` was asked for.
 #[derive(Debug, Clone, Copy, Default)]
@@ -74,7 +74,7 @@ pub(crate) async fn create_missing(
                 .into(),
         )
     })?;
-    let (project_id, suite_id) = super::checks::suite_of(client, opts).await?;
+    let (project_id, suite_id) = crate::submit::checks::suite_of(client, opts).await?;
     let suite = download(client, project_id, suite_id, opts.create.placement).await?;
     if opts.strict {
         strict_ids(mapped, &suite)?;
@@ -126,7 +126,7 @@ fn record(
 /// `--strict` promises nothing is created when a case ID is unknown: check the IDs from the
 /// report against the download before creating anything (the later check would be too late).
 fn strict_ids(mapped: &[Vec<u64>], suite: &SuiteIndex) -> anyhow::Result<()> {
-    super::checks::refuse_unknown(mapped.iter().flatten().copied(), |id| {
+    crate::submit::checks::refuse_unknown(mapped.iter().flatten().copied(), |id| {
         suite.ids.contains(id)
     })
 }

@@ -17,8 +17,8 @@ use tokio::task::JoinSet;
 use crate::testrail::{ApiError, Client, ResultForCase};
 
 use super::batch::{MAX_BATCH_BYTES, batches};
-use super::results::{PlannedResult, ResultEntry};
 use super::target::recent;
+use crate::submit::plan::results::{PlannedResult, ResultEntry};
 
 /// How results are posted.
 #[derive(Debug, Clone)]
@@ -344,7 +344,7 @@ async fn upload(client: &Client, result_id: u64, path: &Path) -> Result<(), Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::submit::elapsed::Timespan;
+    use crate::submit::plan::elapsed::Timespan;
     use serde_json::json;
 
     #[test]

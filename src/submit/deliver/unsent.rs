@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::report::Outcome;
 
-use super::results::{PlannedResult, ResultEntry};
+use crate::submit::plan::results::{PlannedResult, ResultEntry};
 
 /// The format version, bumped on incompatible changes.
 const VERSION: u32 = 1;
@@ -178,7 +178,7 @@ mod tests {
         let path = dir.path().join("x.json");
         std::fs::write(&path, "{}").unwrap();
         let err = UnsentFile::read(&path).unwrap_err();
-        assert_eq!(crate::exit::code_for(&err), crate::exit::INPUT);
+        assert_eq!(crate::error::code_for(&err), crate::exit::INPUT);
         assert!(
             err.to_string()
                 .contains("not a testrail-report resume file")

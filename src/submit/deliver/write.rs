@@ -8,15 +8,16 @@ use std::time::Duration;
 use crate::summary::{Summary, UnknownCase};
 use crate::testrail::Client;
 
-use super::aggregate::Groups;
-use super::execute::{SubmitOptions, Submitted, count_posted};
 use super::post::{Posted, landed, post_all};
-use super::results::{PlannedResult, ResultEntry, ResultPlan};
-use super::status::StatusPolicy;
 use super::target::{OpenedRun, TargetSpec, api, ids, open, recent};
-use super::test_ref;
 use super::unsent::{UnsentFile, default_path};
 use crate::report::TestCase;
+use crate::submit::options::SubmitOptions;
+use crate::submit::outcome::{Submitted, count_posted};
+use crate::submit::plan::aggregate::Groups;
+use crate::submit::plan::results::{PlannedResult, ResultEntry, ResultPlan};
+use crate::submit::plan::status::StatusPolicy;
+use crate::submit::test_ref;
 
 pub(crate) async fn write(
     client: &Client,

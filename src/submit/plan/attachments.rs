@@ -83,8 +83,8 @@ fn resolve(raw: &str, report: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
     use crate::report::{Outcome, Property, Text};
-    use crate::submit::aggregate::group;
-    use crate::submit::aggregate::tests::test;
+    use crate::submit::plan::aggregate::group;
+    use crate::submit::plan::aggregate::tests::test;
     use std::sync::Arc;
 
     #[test]

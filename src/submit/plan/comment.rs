@@ -271,8 +271,8 @@ fn push_cut(out: &mut Lines, s: &str, room: usize, head: bool) {
 mod tests {
     use super::*;
     use crate::report::Property;
-    use crate::submit::aggregate::group;
-    use crate::submit::aggregate::tests::{failing, test};
+    use crate::submit::plan::aggregate::group;
+    use crate::submit::plan::aggregate::tests::{failing, test};
 
     fn one(t: &TestCase, opts: &CommentOptions) -> Option<String> {
         comment(&group([(t, [1])])[0], opts)

@@ -84,7 +84,7 @@ pub fn elapsed(tests: &[&TestCase], millis: bool) -> Option<Timespan> {
 mod tests {
     use super::*;
     use crate::report::Outcome;
-    use crate::submit::aggregate::tests::test;
+    use crate::submit::plan::aggregate::tests::test;
 
     fn timed(times: &[Option<f64>]) -> Vec<TestCase> {
         times

@@ -108,8 +108,8 @@ pub fn defects(group: &CaseGroup<'_>) -> Option<String> {
 mod tests {
     use super::*;
     use crate::report::{Outcome, Property, TestCase};
-    use crate::submit::aggregate::group;
-    use crate::submit::aggregate::tests::test;
+    use crate::submit::plan::aggregate::group;
+    use crate::submit::plan::aggregate::tests::test;
     use serde_json::json;
 
     fn with_props(name: &str, props: &[(&str, &str)]) -> TestCase {

@@ -173,9 +173,9 @@ fn plan_group(
 mod tests {
     use super::*;
     use crate::report::{Property, TestCase};
-    use crate::submit::aggregate::tests::{failing, test};
-    use crate::submit::aggregate::{group, group_indices};
-    use crate::submit::status::StatusOverrides;
+    use crate::submit::plan::aggregate::tests::{failing, test};
+    use crate::submit::plan::aggregate::{group, group_indices};
+    use crate::submit::plan::status::StatusOverrides;
     use serde_json::json;
 
     fn opts(status: &str) -> ResultOptions {
@@ -232,7 +232,7 @@ mod tests {
             value: "oops".into(),
         });
         let err = plan_results(&group([(&t, [1])]), &opts("")).unwrap_err();
-        assert_eq!(crate::exit::code_for(&err), crate::exit::INPUT);
+        assert_eq!(crate::error::code_for(&err), crate::exit::INPUT);
     }
 
     #[test]

@@ -324,7 +324,7 @@ mod tests {
         let o: StatusOverrides = "skipped=untested".parse().unwrap();
         let err = o.resolve(Some(&statuses(false))).unwrap_err();
         assert!(err.to_string().contains("Untested"), "{err}");
-        assert_eq!(crate::exit::code_for(&err), crate::exit::USAGE);
+        assert_eq!(crate::error::code_for(&err), crate::exit::USAGE);
     }
 
     #[test]

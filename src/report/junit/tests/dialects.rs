@@ -1,7 +1,7 @@
 //! One fixture per producer: counts, and the fields each dialect is known for.
 
 use super::*;
-use crate::junit::RecordKind;
+use crate::report::RecordKind;
 
 #[test]
 fn surefire_rerun_and_flaky_records() {

@@ -1,7 +1,7 @@
 //! Encodings, hostile input, caps, malformed XML and files that are not JUnit.
 
 use super::*;
-use crate::junit::{ReadErrorKind, read_bytes, text::TEXT_CAP};
+use crate::report::{ReadErrorKind, read_bytes, text::TEXT_CAP};
 
 #[test]
 fn utf16_with_bom() {
@@ -107,7 +107,7 @@ fn not_junit_says_what_it_looks_like() {
 #[test]
 fn read_errors_become_input_errors() {
     let err = fail("not-junit-nunit.xml").into_input();
-    assert_eq!(crate::exit::code_for(&err), crate::exit::INPUT);
+    assert_eq!(crate::error::code_for(&err), crate::exit::INPUT);
 }
 
 #[test]

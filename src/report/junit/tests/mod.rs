@@ -8,7 +8,7 @@ mod split;
 
 use std::path::{Path, PathBuf};
 
-use super::{Outcome, ReadError, Report, TestCase, read_report};
+use crate::report::{Outcome, ReadError, Report, TestCase, read_report};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -133,6 +133,6 @@ fn file_path_and_suite_path_are_shared_between_tests() {
 #[test]
 fn antunit_time_child_element() {
     let xml = "<testsuite><testcase name=\"a\"><time>1.25</time></testcase><testcase name=\"b\" time=\"2\"><time>9</time></testcase></testsuite>";
-    let r = crate::junit::read_bytes(Path::new("antunit.xml"), xml.as_bytes()).unwrap();
+    let r = crate::report::read_bytes(Path::new("antunit.xml"), xml.as_bytes()).unwrap();
     assert_eq!((r.tests[0].time, r.tests[1].time), (Some(1.25), Some(2.0)));
 }

@@ -3,9 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::super::split::{self, read_report_in};
 use super::fixture;
-use crate::junit::read::read_report_in;
-use crate::junit::split;
 
 /// Every `.xml` file under `dir`, recursively.
 fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -1,0 +1,8 @@
+//! Delivery: the run results go to, the batches and their posting, the resume file for what
+//! could not be posted, and the writing half of a submit that ties them together.
+
+pub mod batch;
+pub mod post;
+pub mod target;
+pub mod unsent;
+pub mod write;
