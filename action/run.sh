@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The GitHub Action's step: get the testrail-report binary, then run `testrail-report submit`.
 #
-# Called by action.yml with every input in the environment: TESTRAIL_* for the binary (which
-# reads them itself, so no input is ever spliced into a command line), ACTION_* for this script:
+# Called by action.yml with every input in the environment:
+#   ACTION_INPUT_<NAME>       an input for the binary; exported as TESTRAIL_<NAME> (which the
+#                             binary reads itself, so no input is ever spliced into a command
+#                             line) only when it is not empty, see below
 #   ACTION_INSTALL            auto | download | build (default auto)
 #   ACTION_VERSION            release tag to download, or "latest" (default: the action's ref)
 #   ACTION_REF, ACTION_REPOSITORY  where the action was used from (may be empty, see below)
@@ -28,10 +30,22 @@ action_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 temp_dir=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
 server=${GITHUB_SERVER_URL:-https://github.com}
 
+# Only the inputs that were given reach the binary. A step's `env:` wins over the workflow's
+# and the job's `env:` even when its value is empty, so an input left empty must not become an
+# empty TESTRAIL_* that hides one set there (an empty variable counts as unset to the binary).
+for input_var in $(compgen -e ACTION_INPUT_); do
+    if [[ -n "${!input_var}" ]]; then
+        export "TESTRAIL_${input_var#ACTION_INPUT_}=${!input_var}"
+    fi
+    unset "$input_var"
+done
+
 # Mask the API key before anything could print it, in case it did not come from a secret.
-if [[ -n "${TESTRAIL_API_KEY:-}" ]]; then
-    printf '::add-mask::%s\n' "$(escape_data "$TESTRAIL_API_KEY")" >&2
-fi
+for secret_var in TESTRAIL_API_KEY TESTRAIL_PASSWORD; do
+    if [[ -n "${!secret_var:-}" ]]; then
+        printf '::add-mask::%s\n' "$(escape_data "${!secret_var}")" >&2
+    fi
+done
 
 # github.action_ref/action_repository are often empty inside composite actions
 # (actions/runner#2473); the runner checks actions out at _actions/<owner>/<repo>/<ref>.

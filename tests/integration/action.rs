@@ -131,6 +131,16 @@ impl Job {
 
     /// Run action/run.sh as the runner runs the composite step (`bash …/action/run.sh`).
     fn run(&self, inputs: &[(&str, &str)], extra: &[(&str, &str)]) -> Output {
+        self.run_in_job(&[], inputs, extra)
+    }
+
+    /// Like `run`, under a workflow/job `env:` that the step's own `env:` (the inputs) overrides.
+    fn run_in_job(
+        &self,
+        job_env: &[(&str, &str)],
+        inputs: &[(&str, &str)],
+        extra: &[(&str, &str)],
+    ) -> Output {
         let yml = action_yml();
         assert_eq!(yml.run, [r#"bash "$GITHUB_ACTION_PATH/action/run.sh""#]);
         let mut cmd = Command::new("bash");
@@ -154,6 +164,7 @@ impl Job {
             .env("RUNNER_OS", "Linux")
             .env("RUNNER_ARCH", "X64")
             .env("RUNNER_TEMP", self.path("runner-temp"));
+        cmd.envs(job_env.iter().copied());
         cmd.envs(step_env(&yml, inputs));
         cmd.envs(extra.iter().copied());
         cmd.output().unwrap()
@@ -201,21 +212,127 @@ fn stderr(out: &Output) -> String {
 fn every_input_reaches_the_binary_through_its_environment_variable() {
     let yml = action_yml();
     let script_vars = ["working-directory", "install", "version"];
+    // Each binary input arrives as ACTION_INPUT_<NAME>; run.sh exports it as TESTRAIL_<NAME>,
+    // which must be a variable the binary reads (clap lists them in `submit --help`).
+    let help = Command::new(env!("CARGO_BIN_EXE_testrail-report"))
+        .args(["submit", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
     for name in yml.inputs.keys() {
+        let upper = name.to_uppercase().replace('-', "_");
         let var = if script_vars.contains(&name.as_str()) {
-            format!("ACTION_{}", name.to_uppercase().replace('-', "_"))
+            format!("ACTION_{upper}")
         } else {
-            format!("TESTRAIL_{}", name.to_uppercase().replace('-', "_"))
+            let binary_var = format!("TESTRAIL_{upper}");
+            assert!(
+                help.contains(&format!("[env: {binary_var}=]"))
+                    || help.contains(&format!("[env: {binary_var}]")),
+                "input {name}: `submit` reads no {binary_var}"
+            );
+            format!("ACTION_INPUT_{upper}")
         };
         let expr = format!("${{{{ inputs.{name} }}}}");
         let mapped: Vec<_> = yml.env.iter().filter(|(_, e)| *e == expr).collect();
         assert_eq!(mapped.len(), 1, "input {name} must be mapped exactly once");
         assert_eq!(mapped[0].0, var, "input {name}");
     }
-    assert_eq!(yml.inputs.len(), 25, "inputs: {:?}", yml.inputs.keys());
+    assert_eq!(yml.inputs.len(), 31, "inputs: {:?}", yml.inputs.keys());
     for run in &yml.run {
         assert!(!run.contains("${{"), "expression in a run: line: {run}");
     }
+}
+
+/// A stand-in binary that records every TESTRAIL_* variable it was started with.
+const ENV_RECORDER: &str = r#"#!/bin/sh
+if [ "$1" = --version ]; then echo "testrail-report 0.0.0-fake"; exit 0; fi
+env | grep '^TESTRAIL_' | sort > "$RECORD"
+"#;
+
+#[test]
+fn an_input_left_empty_does_not_override_a_variable_set_for_the_job() {
+    let job = Job::new();
+    let (binary, record) = (job.path("fake-bin/testrail-report"), job.path("record"));
+    write_executable(&binary, ENV_RECORDER);
+    let job_env = [
+        ("TESTRAIL_URL", "https://job.example"),
+        ("TESTRAIL_PROJECT_ID", "7"),
+        ("TESTRAIL_CLOSE_RUN", "true"),
+        ("TESTRAIL_SUITE_ID", "3"),
+    ];
+    let out = job.run_in_job(
+        &job_env,
+        // suite-id given: it wins over the job's value, as the runner's step env: does.
+        &[("reports", "reports/*.xml"), ("suite-id", "4"), ("url", "")],
+        &[
+            ("ACTION_BINARY", binary.to_str().unwrap()),
+            ("RECORD", record.to_str().unwrap()),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&record).unwrap(),
+        "TESTRAIL_CLOSE_RUN=true\nTESTRAIL_PROJECT_ID=7\nTESTRAIL_REPORTS=reports/*.xml\n\
+         TESTRAIL_SUITE_ID=4\nTESTRAIL_URL=https://job.example\n",
+        "no input may reach the binary as an empty TESTRAIL_* variable"
+    );
+}
+
+#[test]
+fn a_key_set_for_the_job_is_masked_too() {
+    let job = Job::new();
+    let out = job.run_in_job(
+        &[("TESTRAIL_API_KEY", "job-level-key")],
+        &[("install", "pip")],
+        &[],
+    );
+    assert!(
+        stderr(&out).starts_with("::add-mask::job-level-key\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn new_inputs_reach_submit_as_its_options() {
+    use testrail_report::sandbox::{DEFAULT_API_KEY, DEFAULT_USER, Sandbox, SandboxOptions};
+
+    let sandbox = Sandbox::spawn(SandboxOptions::default()).unwrap();
+    let job = Job::new();
+    std::fs::create_dir(job.path("workspace/reports")).unwrap();
+    std::fs::write(
+        job.path("workspace/reports/junit.xml"),
+        crate::ci::AUTH_REPORT,
+    )
+    .unwrap();
+    let out = job.run_in_job(
+        &[("TESTRAIL_OUTPUT", "json")],
+        &[
+            ("url", &sandbox.base_url()),
+            ("user", DEFAULT_USER),
+            ("api-key", DEFAULT_API_KEY),
+            ("project-id", "1"),
+            ("reports", "reports/*.xml\nmissing/*.xml"),
+            ("allow-missing-reports", "true"),
+            ("dry-run", "true"),
+            ("create-missing-cases", "true"),
+            ("section-id", "1"),
+        ],
+        &[("ACTION_BINARY", env!("CARGO_BIN_EXE_testrail-report"))],
+    );
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("missing/*.xml"),
+        "a warning names the glob: {err}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let creation = &doc["case_creation"];
+    assert_eq!(creation["mode"], "dry-run", "{doc}");
+    assert_eq!(creation["cases"][0]["title"], "test_not_in_testrail");
+    // Section 1 of the demo project: the section-id input arrived.
+    assert_eq!(creation["cases"][0]["section"], "Authentication");
+    assert!(sandbox.state()["runs"].as_object().unwrap().is_empty());
 }
 
 #[test]
