@@ -333,7 +333,8 @@ def main():
     ap.add_argument("--rounds-large", type=int, default=None,
                     help="rounds for scenarios above 10,000 tests (default: --rounds); trcli needs minutes there")
     ap.add_argument("--startup-runs", type=int, default=30)
-    ap.add_argument("--readme", help="replace the table between the bench-results markers of this file")
+    ap.add_argument("--doc", help="replace the table between the bench-results markers of this file "
+                                  "(docs/BENCHMARKS.md)")
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     args = ap.parse_args()
 
@@ -398,12 +399,12 @@ def main():
         out.write(table)
     with open(os.path.join(work, "results.json"), "w") as out:
         json.dump({"meta": meta, "rows": rows, "startup": start_rows}, out, indent=1)
-    if args.readme:
-        update_readme(args.readme, table)
+    if args.doc:
+        update_doc(args.doc, table)
     print(table)
 
 
-def update_readme(path, table):
+def update_doc(path, table):
     """Put the table between `<!-- bench-results:start -->` and `<!-- bench-results:end -->`."""
     start, end = "<!-- bench-results:start -->\n", "<!-- bench-results:end -->"
     with open(path) as f:

@@ -5,7 +5,7 @@
 #   bash bench/compare.sh --tiny       # 200 tests, one round, both tools, debug build (CI's smoke run)
 #   bash bench/compare.sh --skip-trcli --sizes 100000 --auto-sizes ''
 #   bash bench/compare.sh --with-parser   # also the reader benchmark (cargo bench --bench parser)
-#   bash bench/compare.sh --rounds 7 --rounds-large 3 --startup-runs 15 --update-readme   # how the README's table is made
+#   bash bench/compare.sh --rounds 7 --rounds-large 3 --startup-runs 15 --update-docs   # how docs/BENCHMARKS.md's table is made
 #
 # Builds the release binaries, installs trcli from PyPI into a throwaway virtualenv under
 # bench/out/ (pinned, so figures stay comparable), then hands over to bench/compare.py, which
@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
         --with-parser) with_parser=1 ;;
         --out) args+=("$1" "$2"); results_dir=$2; shift ;;
         --sizes|--auto-sizes|--rounds|--rounds-large|--startup-runs|--trcli-max) args+=("$1" "$2"); shift ;;
-        --update-readme) args+=(--readme README.md) ;;
+        --update-docs) args+=(--doc docs/BENCHMARKS.md) ;;
         -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
