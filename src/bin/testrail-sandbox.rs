@@ -58,6 +58,10 @@ struct Args {
     /// Faults as JSON (the format `POST /__sandbox/faults` takes); flags add to it.
     #[arg(long, value_name = "FILE")]
     faults: Option<PathBuf>,
+    /// Serve the installation under this path, like a sub-path install (`/testrail` gives
+    /// `http://HOST:PORT/testrail/index.php?/api/v2/...`); other paths answer 404.
+    #[arg(long, value_name = "PATH", default_value = "")]
+    path_prefix: String,
     /// Print the seed that would be loaded (the demo seed without --seed) and exit.
     #[arg(long)]
     print_seed: bool,
@@ -109,6 +113,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         faults: faults(&args)?,
         legacy_arrays: args.legacy_arrays,
         auth_banner: args.auth_banner,
+        path_prefix: args.path_prefix.clone(),
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
@@ -117,14 +122,28 @@ fn run(args: Args) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
         // One line on stdout, for scripts to parse; the rest goes to stderr.
         println!("testrail-sandbox listening on {}", sandbox.base_url());
+        eprintln!("testrail-sandbox: {}; Ctrl-C stops", login_hint(&args));
         eprintln!(
-            "testrail-sandbox: log in as {} with the key given by --api-key; Ctrl-C stops",
-            args.user
+            "testrail-sandbox: the web view is at {}index.php?/dashboard",
+            sandbox.base_url()
         );
         wait_for_signal().await;
         sandbox.shutdown().await;
         Ok(())
     })
+}
+
+/// How to log in. The default key is public (it is in the README), so it is shown; a key
+/// chosen with --api-key is the user's secret and is never printed.
+fn login_hint(args: &Args) -> String {
+    if args.api_key == DEFAULT_API_KEY {
+        format!(
+            "log in as {} with the default key {DEFAULT_API_KEY}",
+            args.user
+        )
+    } else {
+        format!("log in as {} with the key given by --api-key", args.user)
+    }
 }
 
 /// Wait for Ctrl-C, or SIGTERM on Unix (what `kill` and CI runners send).

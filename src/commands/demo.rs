@@ -49,8 +49,11 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<i32> {
     let mut reports = reports()?;
     let (submitted, run) = block_on(demo_submit(&sandbox, &mut reports))??;
     print(global.output, &submitted, &run)?;
+    let page = format!("{}index.php?/runs/view/{}", sandbox.base_url(), run.id);
     if args.keep {
-        keep_running(&sandbox)?;
+        keep_running(&sandbox, &page)?;
+    } else if global.output != OutputFormat::Json {
+        eprintln!("\nThe sandbox stops with the demo; `testrail-report demo --keep` keeps it up to open the run at {page}");
     }
     Ok(crate::exit::SUCCESS)
 }
@@ -123,10 +126,11 @@ fn print(format: OutputFormat, submitted: &Submitted, run: &Run) -> anyhow::Resu
     Ok(())
 }
 
-fn keep_running(sandbox: &Sandbox) -> anyhow::Result<()> {
+fn keep_running(sandbox: &Sandbox, page: &str) -> anyhow::Result<()> {
     eprintln!(
         // The sandbox's key is a public default (see `testrail-sandbox --help`), not a secret.
-        "\nThe sandbox keeps running; try:\n  TESTRAIL_URL={url} TESTRAIL_USER={DEFAULT_USER} \
+        "\nThe sandbox keeps running. Open the run in a browser:\n  {page}\n\
+         or use the API:\n  TESTRAIL_URL={url} TESTRAIL_USER={DEFAULT_USER} \
          TESTRAIL_API_KEY={DEFAULT_API_KEY} testrail-report run list --project-id 1\n\
          Press Ctrl-C to stop.",
         url = sandbox.base_url()

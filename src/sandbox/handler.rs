@@ -5,6 +5,7 @@
 use super::api::{self, ApiError, Body, Ctx, Part, Reply};
 use super::auth::{AUTH_FAILED, is_authorized};
 use super::control;
+use super::web;
 use super::faults::Injected;
 use super::respond::{html, json_bytes, json_error, php_json};
 use super::route::{ApiCall, Target, classify};
@@ -38,10 +39,11 @@ pub async fn handle(
             ));
         }
     };
-    let target = classify(parts.uri.path(), parts.uri.query());
+    let target = classify(&shared.path_prefix, parts.uri.path(), parts.uri.query());
     let call = match target {
         Target::Control(rest) => return Ok(control::handle(&shared, &parts.method, &rest, &bytes)),
-        Target::Web => return Ok(web_page()),
+        Target::Page(page) => return Ok(web::page(&shared.store(), &shared.base_url, &page)),
+        Target::NotFound => return Ok(web::not_found()),
         Target::Api(call) => call,
     };
     let mut entry = LoggedRequest {
@@ -241,13 +243,3 @@ fn injected_response(injected: &Injected) -> Response<HttpBody> {
     response
 }
 
-/// What TestRail's web UI answers outside the API: an HTML page with status 200. A client
-/// pointed at a wrong base URL sees this and must not mistake it for JSON.
-fn web_page() -> Response<HttpBody> {
-    html(
-        StatusCode::OK,
-        "<!DOCTYPE html><html><head><title>Login - TestRail</title></head>\
-         <body><h1>testrail-sandbox</h1><p>This is not the API. API calls go to \
-         <code>index.php?/api/v2/&lt;method&gt;</code>.</p></body></html>",
-    )
-}

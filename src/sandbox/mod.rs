@@ -27,6 +27,7 @@ mod server;
 mod state;
 mod store;
 mod test_table;
+mod web;
 
 pub use auth::AUTH_FAILED;
 pub use demo::DEMO_CASES;

@@ -25,6 +25,9 @@ pub struct SandboxOptions {
     pub legacy_arrays: bool,
     /// Prefix API answers with `USER AUTHENTICATION SUCCESSFUL!\n`, as some old servers did.
     pub auth_banner: bool,
+    /// Where the installation lives: `""` for the site root, `/testrail` for a sub-path
+    /// install. Other paths answer 404, as a web server would.
+    pub path_prefix: String,
 }
 
 impl Default for SandboxOptions {
@@ -38,6 +41,17 @@ impl Default for SandboxOptions {
             faults: Faults::default(),
             legacy_arrays: false,
             auth_banner: false,
+            path_prefix: String::new(),
         }
+    }
+}
+
+/// A path prefix as the router compares it: `""` or `/name` (leading, no trailing slash).
+pub fn normalize_prefix(prefix: &str) -> String {
+    let trimmed = prefix.trim_matches('/');
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!("/{trimmed}")
     }
 }

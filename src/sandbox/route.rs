@@ -1,7 +1,8 @@
 //! Where a request goes. TestRail's API lives in the *query string* of its front controller:
 //! `/index.php?/api/v2/<method>/<id>/<id>&key=value`. The query is parsed raw: a key=value
-//! parser would turn `/api/v2/get_cases/1` into a key. An optional path prefix before
-//! `/index.php` (e.g. `/testrail/index.php`) is accepted, as for subpath installs.
+//! parser would turn `/api/v2/get_cases/1` into a key. A sandbox started with a path prefix
+//! (`--path-prefix /testrail`, like a sub-path install) serves `/testrail/index.php` only;
+//! any other path is a web server's 404, so a client with a wrong base URL finds out.
 
 /// What a request addresses.
 #[derive(Debug, PartialEq)]
@@ -10,8 +11,10 @@ pub enum Target {
     Api(ApiCall),
     /// The sandbox's own control endpoint, `/__sandbox/<rest>`.
     Control(String),
-    /// Anything else: TestRail would answer with an HTML page.
-    Web,
+    /// A page of the web interface, `index.php?/<page>` (or the site root): read-only HTML.
+    Page(String),
+    /// A path outside the installation: the web server's 404.
+    NotFound,
 }
 
 /// A parsed API call: method, slash-separated arguments and `&`-separated filters.
@@ -42,17 +45,22 @@ impl ApiCall {
     }
 }
 
-/// Classify a request by its URI path and raw query string.
-pub fn classify(path: &str, query: Option<&str>) -> Target {
+/// Classify a request by its URI path and raw query string, for an installation under
+/// `prefix` (`""` for the site root, else `/testrail` without a trailing slash).
+pub fn classify(prefix: &str, path: &str, query: Option<&str>) -> Target {
     if let Some(rest) = path.strip_prefix("/__sandbox/") {
         return Target::Control(rest.trim_end_matches('/').to_owned());
     }
-    if !path.ends_with("/index.php") {
-        return Target::Web;
-    }
-    match query.and_then(|q| q.strip_prefix("/api/v2/")) {
-        Some(api) => Target::Api(parse_api(api)),
-        None => Target::Web,
+    let Some(local) = path.strip_prefix(prefix) else {
+        return Target::NotFound;
+    };
+    match local {
+        "" | "/" => Target::Page(String::new()),
+        "/index.php" => match query.and_then(|q| q.strip_prefix("/api/v2/")) {
+            Some(api) => Target::Api(parse_api(api)),
+            None => Target::Page(query.unwrap_or_default().trim_start_matches('/').to_owned()),
+        },
+        _ => Target::NotFound,
     }
 }
 
@@ -108,7 +116,7 @@ mod tests {
     use super::*;
 
     fn api(path: &str, query: &str) -> ApiCall {
-        match classify(path, Some(query)) {
+        match classify("", path, Some(query)) {
             Target::Api(call) => call,
             other => panic!("not an API call: {other:?}"),
         }
@@ -135,18 +143,27 @@ mod tests {
     }
 
     #[test]
-    fn a_subpath_prefix_is_accepted() {
-        let call = api("/testrail/index.php", "/api/v2/get_projects");
-        assert_eq!(call.method, "get_projects");
+    fn a_subpath_install_serves_only_its_own_prefix() {
+        let query = Some("/api/v2/get_projects");
+        match classify("/testrail", "/testrail/index.php", query) {
+            Target::Api(call) => assert_eq!(call.method, "get_projects"),
+            other => panic!("not an API call: {other:?}"),
+        }
+        assert_eq!(classify("/testrail", "/index.php", query), Target::NotFound);
+        assert_eq!(classify("", "/testrail/index.php", query), Target::NotFound);
+        assert_eq!(classify("/testrail", "/testrailx/index.php", query), Target::NotFound);
     }
 
     #[test]
-    fn other_paths_are_web_pages_or_control() {
-        assert_eq!(classify("/", None), Target::Web);
-        assert_eq!(classify("/api/v2/get_run/1", None), Target::Web);
-        assert_eq!(classify("/index.php", Some("/runs/view/1")), Target::Web);
+    fn other_paths_are_pages_control_or_not_found() {
+        assert_eq!(classify("", "/", None), Target::Page(String::new()));
+        assert_eq!(classify("", "/api/v2/get_run/1", None), Target::NotFound);
         assert_eq!(
-            classify("/__sandbox/faults", None),
+            classify("", "/index.php", Some("/runs/view/1")),
+            Target::Page("runs/view/1".into())
+        );
+        assert_eq!(
+            classify("", "/__sandbox/faults", None),
             Target::Control("faults".into())
         );
     }

@@ -5,7 +5,7 @@
 use super::faults::{FaultState, Faults};
 use super::handler;
 use super::load;
-use super::options::SandboxOptions;
+use super::options::{SandboxOptions, normalize_prefix};
 use super::state::{LoggedRequest, Shared, ensure_user, unix_now};
 use super::store::Store;
 use hyper_util::rt::TokioIo;
@@ -49,7 +49,7 @@ impl Sandbox {
         let addr = listener.local_addr()?;
         let mut faults = FaultState::default();
         faults.set(opts.faults.clone());
-        let base_url = format!("http://{addr}/");
+        let base_url = format!("http://{addr}{}/", normalize_prefix(&opts.path_prefix));
         let shared = Arc::new(Shared::new(store, faults, &opts, base_url));
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, shared.clone(), stopped));

@@ -42,6 +42,8 @@ pub struct Shared {
     pub user: String,
     pub api_key: String,
     pub base_url: String,
+    /// The installation's path prefix (`""` or `/testrail`).
+    pub path_prefix: String,
     pub legacy_arrays: bool,
     pub auth_banner: bool,
 }
@@ -79,6 +81,7 @@ impl Shared {
             user: opts.user.clone(),
             api_key: opts.api_key.clone(),
             base_url,
+            path_prefix: super::options::normalize_prefix(&opts.path_prefix),
             legacy_arrays: opts.legacy_arrays,
             auth_banner: opts.auth_banner,
         }

@@ -11,3 +11,4 @@ mod panic;
 mod runs;
 mod sandbox;
 mod submit;
+mod web_view;

@@ -29,19 +29,45 @@ fn every_form_of_the_base_url_reaches_the_api() {
     for path in paths(&sb, "get_runs") {
         assert_eq!(path, "/index.php?/api/v2/get_runs/1");
     }
-    // A sub-path install keeps its prefix.
+}
+
+#[test]
+fn a_sub_path_install_keeps_its_prefix() {
+    let sb = sandbox_with(SandboxOptions {
+        path_prefix: "/testrail".into(),
+        ..SandboxOptions::default()
+    });
+    let base = sb.base_url();
+    assert!(base.ends_with("/testrail/"), "{base}");
+    for form in [base.clone(), format!("{base}index.php?/api/v2/")] {
+        let out = cmd(&sb)
+            .env("TESTRAIL_URL", &form)
+            .args(["run", "list", "--project-id", "1"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{form}: {}", stderr_of(&out));
+    }
+    assert!(
+        paths(&sb, "get_runs")
+            .iter()
+            .all(|p| p.starts_with("/testrail/index.php?/api/v2/"))
+    );
+}
+
+#[test]
+fn a_wrong_path_in_the_base_url_gets_the_web_servers_404_and_the_hint() {
+    let sb = sandbox();
+    let root = sb.base_url().trim_end_matches('/').to_string();
     let out = cmd(&sb)
         .env("TESTRAIL_URL", format!("{root}/testrail/"))
         .args(["run", "list", "--project-id", "1"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    assert!(
-        paths(&sb, "get_runs")
-            .last()
-            .unwrap()
-            .starts_with("/testrail/index.php?/api/v2/")
-    );
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert!(err.contains("404"), "{err}");
+    assert!(err.contains("--url"), "{err}");
+    assert_eq!(calls(&sb, "get_runs"), 0, "no API call reached the sandbox");
 }
 
 #[test]

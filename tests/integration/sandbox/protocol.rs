@@ -29,8 +29,11 @@ fn every_api_call_needs_basic_auth_with_the_configured_key() {
 }
 
 #[test]
-fn a_path_prefix_before_index_php_is_accepted() {
-    let sb = sandbox();
+fn a_sub_path_install_answers_under_its_prefix_only() {
+    let sb = sandbox_with(SandboxOptions {
+        path_prefix: "testrail/".into(),
+        ..SandboxOptions::default()
+    });
     let auth = basic_auth(DEFAULT_USER, DEFAULT_API_KEY);
     let target = "/testrail/index.php?/api/v2/get_suite/1";
     let answer = http(sb.addr(), "GET", target, &[("Authorization", &auth)], b"").unwrap();
@@ -40,12 +43,31 @@ fn a_path_prefix_before_index_php_is_accepted() {
         answer.json()["url"],
         format!("{}index.php?/suites/view/1", sb.base_url())
     );
+    for wrong in ["/index.php?/api/v2/get_suite/1", "/other/index.php?/api/v2/get_suite/1"] {
+        let answer = http(sb.addr(), "GET", wrong, &[("Authorization", &auth)], b"").unwrap();
+        assert_eq!(answer.status, 404, "{wrong}");
+        assert_eq!(answer.header("content-type"), Some("text/html; charset=utf-8"));
+    }
 }
 
 #[test]
-fn requests_outside_the_api_get_an_html_page() {
+fn paths_outside_the_installation_are_a_web_servers_404() {
     let sb = sandbox();
-    for target in ["/", "/api/v2/get_run/1", "/index.php?/runs/view/1"] {
+    for target in ["/api/v2/get_run/1", "/testrail/index.php?/api/v2/get_run/1", "/favicon.ico"] {
+        let answer = http(sb.addr(), "GET", target, &[], b"").unwrap();
+        assert_eq!(answer.status, 404, "{target}");
+        assert_eq!(
+            answer.header("content-type"),
+            Some("text/html; charset=utf-8")
+        );
+        assert!(answer.body.contains("Not Found"), "{target}");
+    }
+}
+
+#[test]
+fn the_site_root_and_ui_pages_are_html() {
+    let sb = sandbox();
+    for target in ["/", "/index.php?/dashboard", "/index.php?/projects/overview/1"] {
         let answer = http(sb.addr(), "GET", target, &[], b"").unwrap();
         assert_eq!(answer.status, 200, "{target}");
         assert_eq!(
@@ -54,6 +76,8 @@ fn requests_outside_the_api_get_an_html_page() {
         );
         assert!(answer.body.starts_with("<!DOCTYPE html>"), "{target}");
     }
+    let missing = http(sb.addr(), "GET", "/index.php?/runs/view/999", &[], b"").unwrap();
+    assert_eq!(missing.status, 404);
 }
 
 #[test]
