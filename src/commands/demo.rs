@@ -53,7 +53,7 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<i32> {
     if args.keep {
         keep_running(&sandbox, &page)?;
     } else if global.output != OutputFormat::Json {
-        eprintln!("\nThe sandbox stops with the demo; `testrail-report demo --keep` keeps it up to open the run at {page}");
+        eprintln!("\nThe sandbox stops with the demo; `demo --keep` keeps it up to open {page}");
     }
     Ok(crate::exit::SUCCESS)
 }

@@ -5,11 +5,11 @@
 use super::api::{self, ApiError, Body, Ctx, Part, Reply};
 use super::auth::{AUTH_FAILED, is_authorized};
 use super::control;
-use super::web;
 use super::faults::Injected;
 use super::respond::{html, json_bytes, json_error, php_json};
 use super::route::{ApiCall, Target, classify};
 use super::state::{LoggedRequest, Shared};
+use super::web;
 use axum::body::{Body as HttpBody, Bytes};
 use axum::extract::{FromRequest, Multipart};
 use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
@@ -242,4 +242,3 @@ fn injected_response(injected: &Injected) -> Response<HttpBody> {
     }
     response
 }
-

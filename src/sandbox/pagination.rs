@@ -89,7 +89,7 @@ mod tests {
     use crate::sandbox::route::{Target, classify};
 
     fn call(query: &str) -> ApiCall {
-        match classify("/index.php", Some(query)) {
+        match classify("", "/index.php", Some(query)) {
             Target::Api(call) => call,
             _ => unreachable!(),
         }

@@ -151,7 +151,10 @@ mod tests {
         }
         assert_eq!(classify("/testrail", "/index.php", query), Target::NotFound);
         assert_eq!(classify("", "/testrail/index.php", query), Target::NotFound);
-        assert_eq!(classify("/testrail", "/testrailx/index.php", query), Target::NotFound);
+        assert_eq!(
+            classify("/testrail", "/testrailx/index.php", query),
+            Target::NotFound
+        );
     }
 
     #[test]

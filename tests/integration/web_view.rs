@@ -62,7 +62,10 @@ fn the_run_page_shows_name_counts_and_the_failure_message() {
     assert!(body.contains("index.php?/projects/overview/1"), "{body}");
 
     // The project's pages link to the run.
-    for target in ["/index.php?/projects/overview/1", "/index.php?/runs/overview/1"] {
+    for target in [
+        "/index.php?/projects/overview/1",
+        "/index.php?/runs/overview/1",
+    ] {
         let page = http(sb.addr(), "GET", target, &[], b"").unwrap();
         assert_eq!(page.status, 200, "{target}");
         let link = format!("index.php?/runs/view/{run_id}");
@@ -107,9 +110,13 @@ fn step_results_and_custom_statuses_appear_on_the_run_page() {
 
 /// Headless Chromium, if this machine has it (`.ci/run` installs Debian's package).
 fn chromium() -> Option<&'static str> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .find(|p| Path::new(p).exists())
 }
 
 #[test]

@@ -31,7 +31,8 @@ pub fn page(base: &str, title: &str, body: &str) -> String {
          padding:4px 8px;text-align:left;vertical-align:top}}pre{{white-space:pre-wrap;\
          margin:0;font-size:90%}}.chart{{display:flex;height:18px;width:480px;\
          border:1px solid #999}}.legend span{{margin-right:1em}}\
-         .swatch{{display:inline-block;width:10px;height:10px;margin-right:4px}}</style>\
+         .swatch{{display:inline-block;width:10px;height:10px;margin-right:4px}}\
+         td.status{{white-space:nowrap}}</style>\
          </head><body><p><a href=\"index.php?/dashboard\">TestRail sandbox</a></p>\
          <h1>{t}</h1>{body}</body></html>",
         base = esc(base),
@@ -55,10 +56,10 @@ fn colour(status_id: u64) -> &'static str {
 
 /// The display name of a status ID (its label, as TestRail's UI shows it).
 pub fn status_label(store: &Store, status_id: u64) -> String {
-    store
-        .statuses
-        .get(&status_id)
-        .map_or_else(|| format!("Status {status_id}"), |s: &Status| s.label.clone())
+    store.statuses.get(&status_id).map_or_else(
+        || format!("Status {status_id}"),
+        |s: &Status| s.label.clone(),
+    )
 }
 
 /// A status cell: a swatch and the label.

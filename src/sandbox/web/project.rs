@@ -41,7 +41,11 @@ pub fn overview(store: &Store, base: &str, project_id: u64) -> Option<String> {
     let body = format!(
         "<p>Project P{id}. Suites: {suites}.</p><h2>Test runs</h2>{runs}",
         id = project.id,
-        suites = if suites.is_empty() { "none".into() } else { suites.join(", ") },
+        suites = if suites.is_empty() {
+            "none".into()
+        } else {
+            suites.join(", ")
+        },
         runs = runs_table(store, project_id),
     );
     Some(page(base, &project.name, &body))
@@ -66,7 +70,7 @@ fn runs_table(store: &Store, project_id: u64) -> String {
         .values()
         .filter(|r| r.project_id == project_id)
         .collect();
-    runs.sort_by(|a, b| b.id.cmp(&a.id));
+    runs.sort_by_key(|r| std::cmp::Reverse(r.id));
     if runs.is_empty() {
         return "<p>No test runs yet.</p>".into();
     }
@@ -86,7 +90,11 @@ fn runs_table(store: &Store, project_id: u64) -> String {
              <td>{state}</td><td>{chart}</td></tr>",
             id = run.id,
             name = esc(&run.name),
-            state = if run.is_completed { "Completed" } else { "Active" },
+            state = if run.is_completed {
+                "Completed"
+            } else {
+                "Active"
+            },
             chart = chart(store, &counts),
         );
     }

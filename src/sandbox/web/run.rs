@@ -26,7 +26,7 @@ pub fn view(store: &Store, base: &str, run_id: u64) -> Option<String> {
         let _ = write!(
             rows,
             "<tr class=\"test\" id=\"T{tid}\"><td>T{tid}</td><td>C{cid}</td><td>{title}</td>\
-             <td>{status}</td><td>{elapsed}</td><td>{comment}{steps}</td></tr>",
+             <td class=\"status\">{status}</td><td>{elapsed}</td><td>{comment}{steps}</td></tr>",
             tid = test.id,
             cid = test.case_id,
             title = esc(title),
@@ -56,7 +56,11 @@ pub fn view(store: &Store, base: &str, run_id: u64) -> Option<String> {
          <table><tr><th>ID</th><th>Case</th><th>Title</th><th>Status</th><th>Elapsed</th>\
          <th>Latest result</th></tr>{rows}</table>",
         id = run.id,
-        state = if run.is_completed { "Completed" } else { "Active" },
+        state = if run.is_completed {
+            "Completed"
+        } else {
+            "Active"
+        },
         description = run
             .description
             .as_deref()

@@ -43,17 +43,27 @@ fn a_sub_path_install_answers_under_its_prefix_only() {
         answer.json()["url"],
         format!("{}index.php?/suites/view/1", sb.base_url())
     );
-    for wrong in ["/index.php?/api/v2/get_suite/1", "/other/index.php?/api/v2/get_suite/1"] {
+    for wrong in [
+        "/index.php?/api/v2/get_suite/1",
+        "/other/index.php?/api/v2/get_suite/1",
+    ] {
         let answer = http(sb.addr(), "GET", wrong, &[("Authorization", &auth)], b"").unwrap();
         assert_eq!(answer.status, 404, "{wrong}");
-        assert_eq!(answer.header("content-type"), Some("text/html; charset=utf-8"));
+        assert_eq!(
+            answer.header("content-type"),
+            Some("text/html; charset=utf-8")
+        );
     }
 }
 
 #[test]
 fn paths_outside_the_installation_are_a_web_servers_404() {
     let sb = sandbox();
-    for target in ["/api/v2/get_run/1", "/testrail/index.php?/api/v2/get_run/1", "/favicon.ico"] {
+    for target in [
+        "/api/v2/get_run/1",
+        "/testrail/index.php?/api/v2/get_run/1",
+        "/favicon.ico",
+    ] {
         let answer = http(sb.addr(), "GET", target, &[], b"").unwrap();
         assert_eq!(answer.status, 404, "{target}");
         assert_eq!(
@@ -67,7 +77,11 @@ fn paths_outside_the_installation_are_a_web_servers_404() {
 #[test]
 fn the_site_root_and_ui_pages_are_html() {
     let sb = sandbox();
-    for target in ["/", "/index.php?/dashboard", "/index.php?/projects/overview/1"] {
+    for target in [
+        "/",
+        "/index.php?/dashboard",
+        "/index.php?/projects/overview/1",
+    ] {
         let answer = http(sb.addr(), "GET", target, &[], b"").unwrap();
         assert_eq!(answer.status, 200, "{target}");
         assert_eq!(
