@@ -18,6 +18,8 @@ pub mod text;
 
 pub use error::{ReadError, ReadErrorKind};
 pub use load::{Loaded, load};
-pub use model::{Details, Outcome, Property, Record, RecordKind, Report, TestCase, Text};
+pub use model::{
+    Details, Embedded, Format, Outcome, Property, Record, RecordKind, Report, Step, TestCase, Text,
+};
 pub use read::{read_bytes, read_report};
 pub use select::{ReportSelection, Selected, select};

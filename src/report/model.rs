@@ -86,6 +86,29 @@ pub struct Property {
     pub value: String,
 }
 
+/// One step of a test (a Robot Framework keyword, a Cucumber step), sent to TestRail as an
+/// entry of `custom_step_results`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// What the step did, as the report words it (a keyword with its arguments, a Gherkin line).
+    pub content: String,
+    /// How the step ended.
+    pub outcome: Outcome,
+}
+
+/// A file carried inside the report itself (a Cucumber embedding), decoded, to be attached
+/// to the test's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Embedded {
+    /// A file name for it (the report's name when it gives one, else made from its kind).
+    pub name: String,
+    /// The media type the report gives, e.g. `image/png`.
+    pub media_type: String,
+    /// The decoded content.
+    #[serde(skip)]
+    pub data: Arc<[u8]>,
+}
+
 /// The parts of a testcase that most tests lack, kept out of line: a submit holds every
 /// testcase until its results are posted, and these fields would add two thirds to each.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -100,6 +123,10 @@ pub struct Details {
     pub source_file: Option<String>,
     /// The source line (`line=` / `lineno=`), if the report says.
     pub line: Option<u32>,
+    /// Steps in order, for formats that record them.
+    pub steps: Vec<Step>,
+    /// Files embedded in the report for this test.
+    pub embedded: Vec<Embedded>,
 }
 
 /// One `<testcase>` element, read and classified.
@@ -151,6 +178,7 @@ impl TestCase {
         if let Some(d) = &mut self.details {
             d.system_out = None;
             d.system_err = None;
+            d.embedded = Vec::new();
         }
     }
 
@@ -184,6 +212,16 @@ impl TestCase {
         self.details.as_ref()?.line
     }
 
+    /// The steps, for formats that record them.
+    pub fn steps(&self) -> &[Step] {
+        self.details.as_ref().map_or(&[], |d| &d.steps)
+    }
+
+    /// Files embedded in the report for this test.
+    pub fn embedded(&self) -> &[Embedded] {
+        self.details.as_ref().map_or(&[], |d| &d.embedded)
+    }
+
     /// `classname.name`, or just `name` when there is no classname: the usual test identity.
     pub fn full_name(&self) -> String {
         if self.classname.is_empty() {
@@ -214,11 +252,42 @@ impl TestCase {
     }
 }
 
+/// The format a report was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// JUnit XML, in any of its dialects.
+    Junit,
+    /// Robot Framework `output.xml`.
+    Robot,
+    /// Cucumber JSON (cucumber-jvm, cucumber-js, cucumber-ruby, Behave).
+    Cucumber,
+}
+
+impl Format {
+    /// The lower-case name shown in output and accepted by `--format`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Junit => "junit",
+            Format::Robot => "robot",
+            Format::Cucumber => "cucumber",
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One report file, read in full.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     /// The file it was read from.
     pub path: Arc<Path>,
+    /// The format it was read as.
+    pub format: Format,
     /// Every testcase in document order.
     pub tests: Vec<TestCase>,
     /// Things a user should know that did not stop the read (a bad time value, a

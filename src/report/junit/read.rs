@@ -12,7 +12,7 @@ use quick_xml::events::Event;
 
 use super::parser::{Fail, Parser};
 use crate::report::error::{ReadError, ReadErrorKind, line_column};
-use crate::report::model::{Report, TestCase};
+use crate::report::model::{Format, Report, TestCase};
 use crate::report::notes::Notes;
 use crate::report::sniff;
 
@@ -163,6 +163,7 @@ pub(super) fn finish(path: Arc<Path>, mut tests: Vec<TestCase>, notes: Notes) ->
     tests.shrink_to_fit();
     Report {
         path,
+        format: Format::Junit,
         tests,
         warnings,
     }
