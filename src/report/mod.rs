@@ -12,6 +12,7 @@ mod load;
 pub mod model;
 mod notes;
 mod read;
+pub mod robot;
 mod select;
 mod sniff;
 pub mod text;
