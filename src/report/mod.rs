@@ -6,6 +6,7 @@
 //! the model; `read` picks the reader for a file.
 
 mod classnames;
+pub mod cucumber;
 mod error;
 pub mod junit;
 mod load;
