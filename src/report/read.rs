@@ -1,12 +1,13 @@
 //! The format-neutral entry points: read one file or one buffer with the reader its format
-//! needs. JUnit XML is the one format read today; other formats are recognised by `sniff`
-//! and refused with a message naming what the file looks like.
+//! needs, as `sniff` tells it from the file's first bytes. Formats no reader knows go to the
+//! JUnit reader, which refuses them with a message naming what the file looks like.
 
+use std::io::Read;
 use std::path::Path;
 
-use super::error::ReadError;
-use super::junit;
-use super::model::Report;
+use super::error::{ReadError, ReadErrorKind};
+use super::model::{Format, Report};
+use super::{cucumber, junit, robot, sniff};
 
 /// Read one report file, using every core for a large one.
 pub fn read_report(path: &Path) -> Result<Report, ReadError> {
@@ -15,12 +16,33 @@ pub fn read_report(path: &Path) -> Result<Report, ReadError> {
 
 /// Read one report file, using up to `cores` cores for a large one.
 pub(super) fn read_report_with(path: &Path, cores: usize) -> Result<Report, ReadError> {
-    junit::read_report(path, cores)
+    match sniff::format(&head(path)?) {
+        Format::Junit => junit::read_report(path, cores),
+        Format::Robot => robot::read_report(path),
+        Format::Cucumber => cucumber::read_report(path),
+    }
+}
+
+/// The first bytes of a file, enough to tell its format.
+fn head(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let io_err =
+        |e: std::io::Error| ReadError::new(path, ReadErrorKind::Io, format!("cannot read: {e}"));
+    let mut head = Vec::with_capacity(sniff::HEAD);
+    std::fs::File::open(path)
+        .map_err(io_err)?
+        .take(sniff::HEAD as u64)
+        .read_to_end(&mut head)
+        .map_err(io_err)?;
+    Ok(head)
 }
 
 /// Read a report held in memory; `path` is used for messages and `Report::path`.
 pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
-    junit::read_bytes(path, bytes)
+    match sniff::format(&bytes[..bytes.len().min(sniff::HEAD)]) {
+        Format::Junit => junit::read_bytes(path, bytes),
+        Format::Robot => robot::read_bytes(path, bytes),
+        Format::Cucumber => cucumber::read_bytes(path, bytes),
+    }
 }
 
 /// The cores this process may use.

@@ -1,6 +1,8 @@
 //! Recognising what a file is before and while parsing: UTF-16 input (transcoded up front),
 //! and the formats that are XML but not JUnit, so the error can say what the file looks like.
 
+use super::model::Format;
+
 /// The byte-order mark or first bytes of UTF-16 input, if the data is UTF-16.
 pub fn utf16(bytes: &[u8]) -> Option<Utf16> {
     match bytes {
@@ -40,6 +42,46 @@ impl Utf16 {
     }
 }
 
+/// How much of a file is looked at to tell its format.
+pub const HEAD: usize = 8 * 1024;
+
+/// The format the start of a file suggests: JSON that starts with `[` is Cucumber, XML whose
+/// root is `<robot>` is a Robot Framework output.xml, anything else goes to the JUnit reader
+/// (which reads JUnit and explains what everything else looks like).
+pub fn format(head: &[u8]) -> Format {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace());
+    match start.map(|i| head[i]) {
+        Some(b'[') => Format::Cucumber,
+        Some(b'<') if root_name(head) == Some(b"robot".as_slice()) => Format::Robot,
+        _ => Format::Junit,
+    }
+}
+
+/// The name of the first element, past the declaration, comments and DOCTYPE, if the head
+/// holds it.
+fn root_name(head: &[u8]) -> Option<&[u8]> {
+    let mut rest = head;
+    loop {
+        let at = memchr::memchr(b'<', rest)?;
+        rest = &rest[at + 1..];
+        let skip_to: &[u8] = match rest.first()? {
+            b'?' => b"?>",
+            b'!' if rest.starts_with(b"!--") => b"-->",
+            b'!' => b">",
+            _ => {
+                let end = rest
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
+                    .unwrap_or(rest.len());
+                return Some(&rest[..end]);
+            }
+        };
+        let end = memchr::memmem::find(rest, skip_to)?;
+        rest = &rest[end + skip_to.len()..];
+    }
+}
+
 /// The JUnit root elements.
 pub fn is_junit_root(name: &[u8]) -> bool {
     matches!(name, b"testsuites" | b"testsuite" | b"testrun")
@@ -60,7 +102,7 @@ pub fn describe_root(name: &str, namespace: Option<&str>) -> String {
         ("assemblies" | "assembly", _) => "an xUnit.net v2 result file",
         ("coverage", _) => "a Cobertura coverage report",
         ("report", _) => "a JaCoCo coverage report",
-        ("robot", _) => "a Robot Framework output.xml (use `robot --xunit` for JUnit)",
+        ("robot", _) => "a Robot Framework output.xml",
         ("testng-results", _) => "a TestNG result file",
         ("Site", _) => "a CTest dashboard file (use `ctest --output-junit`)",
         ("Result", _) => "an Android CTS result file",
@@ -107,6 +149,22 @@ mod tests {
         let be: Vec<u8> = "<a/>".encode_utf16().flat_map(u16::to_be_bytes).collect();
         assert_eq!(utf16(&be).unwrap().transcode(&be), "<a/>");
         assert!(utf16(b"<?xml").is_none());
+    }
+
+    #[test]
+    fn robot_and_cucumber_are_told_from_junit() {
+        let robot =
+            b"\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- x <y> -->\n<robot generator=\"Robot 7\">";
+        assert_eq!(format(robot), Format::Robot);
+        assert_eq!(
+            format(b"  \n[{\"keyword\": \"Feature\"}]"),
+            Format::Cucumber
+        );
+        assert_eq!(format(b"<testsuites>"), Format::Junit);
+        assert_eq!(format(b"<robotics/>"), Format::Junit);
+        assert_eq!(format(b"<!DOCTYPE robot><robot/>"), Format::Robot);
+        assert_eq!(format(b"{}"), Format::Junit);
+        assert_eq!(format(b""), Format::Junit);
     }
 
     #[test]
