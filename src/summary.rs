@@ -20,6 +20,9 @@ pub struct Summary {
     pub statuses: BTreeMap<String, u64>,
     /// Testcases read, by outcome in the report (`passed|failed|error|skipped`).
     pub outcomes: BTreeMap<String, u64>,
+    /// Each report file and the format it was read as (empty for `--resume`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<ReportRead>,
     /// Tests that mapped to no case ID.
     pub unmapped: Vec<TestRef>,
     /// Case IDs TestRail does not know, with the tests that named them.
@@ -66,6 +69,17 @@ pub struct NewCase {
     /// Its `custom_automation_id`, when the project has that field.
     pub automation_id: Option<String>,
     /// How many tests map to it.
+    pub tests: u64,
+}
+
+/// A report file as read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportRead {
+    /// The file.
+    pub path: String,
+    /// The format it was read as.
+    pub format: crate::report::Format,
+    /// Its testcases.
     pub tests: u64,
 }
 

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::report::{Outcome, Report, TestCase};
-use crate::summary::{FailedTest, Summary};
+use crate::summary::{FailedTest, ReportRead, Summary};
 use crate::testrail::Client;
 
 use crate::submit::cases::create_cases::create_missing;
@@ -40,6 +40,14 @@ pub async fn submit(
         let mut summary = Summary {
             dry_run: opts.dry_run,
             outcomes: count_outcomes(&tests),
+            reports: reports
+                .iter()
+                .map(|r| ReportRead {
+                    path: r.path.display().to_string(),
+                    format: r.format,
+                    tests: r.tests.len() as u64,
+                })
+                .collect(),
             ..Summary::default()
         };
         let mut mapped = map_tests(client, &tests, map_ids, opts).await?;

@@ -38,7 +38,7 @@ fn text_output_counts_maps_and_lists_duplicates() {
             .arg(fixture("pytest.xml")),
     );
     assert!(
-        text.contains("pytest.xml: 5 tests: 2 passed, 1 failed, 1 error, 1 skipped"),
+        text.contains("pytest.xml (junit): 5 tests: 2 passed, 1 failed, 1 error, 1 skipped"),
         "{text}"
     );
     assert!(

@@ -24,6 +24,21 @@ pub fn text(s: &Summary) -> String {
         counts(&s.statuses)
     )
     .ok();
+    if !s.reports.is_empty() {
+        let shown: Vec<String> = s
+            .reports
+            .iter()
+            .take(10)
+            .map(|r| format!("{} ({}, {} tests)", r.path, r.format, r.tests))
+            .collect();
+        let more = s.reports.len().saturating_sub(10);
+        let more = if more > 0 {
+            format!(" … and {more} more")
+        } else {
+            String::new()
+        };
+        writeln!(out, "Reports read: {}{more}", shown.join(", ")).ok();
+    }
     writeln!(out, "Tests read: {}", counts_plain(&s.outcomes)).ok();
     if let Some(c) = &s.case_creation {
         out.push_str(&crate::submit::cases::create_cases::text(c));

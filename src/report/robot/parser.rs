@@ -94,6 +94,8 @@ pub struct Parser {
     closed: bool,
     stack: Vec<El>,
     suites: Vec<String>,
+    /// Each open suite's `source`, for the tests' source file.
+    sources: Vec<Option<String>>,
     suite_arc: Option<(Arc<[String]>, Arc<str>)>,
     test: Option<Pending>,
     step: Option<StepBuilder>,
@@ -111,6 +113,7 @@ impl Parser {
             closed: false,
             stack: Vec::with_capacity(32),
             suites: Vec::new(),
+            sources: Vec::new(),
             suite_arc: None,
             test: None,
             step: None,
@@ -161,7 +164,9 @@ impl Parser {
         Ok(match (top, name.as_ref()) {
             (El::Robot | El::Suite, b"suite") => {
                 let name = self.attr(e, b"name", offset)?.unwrap_or_default();
+                let source = self.attr(e, b"source", offset)?;
                 self.suites.push(name);
+                self.sources.push(source);
                 self.suite_arc = None;
                 El::Suite
             }
@@ -202,6 +207,9 @@ impl Parser {
         let mut test = TestCase::new(self.path.clone(), suite, classname, name);
         if let Some(line) = self.attr(e, b"line", offset)? {
             test.details_mut().line = line.trim().parse().ok();
+        }
+        if let Some(Some(source)) = self.sources.last() {
+            test.details_mut().source_file = Some(source.clone());
         }
         self.test = Some(Pending {
             test,
@@ -333,6 +341,7 @@ impl Parser {
         match el {
             El::Suite => {
                 self.suites.pop();
+                self.sources.pop();
                 self.suite_arc = None;
             }
             El::Test => self.close_test(),

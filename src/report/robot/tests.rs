@@ -100,6 +100,7 @@ fn rf7_elapsed_skip_and_not_run() {
     assert_eq!(create.time, Some(1.25));
     assert_eq!(create.line(), Some(10));
     assert_eq!(&*create.classname, "Api.Users");
+    assert_eq!(create.source_file(), Some("/work/api/users.robot"));
     let skipped = test(&r, "Delete User");
     assert_eq!(skipped.outcome, Outcome::Skipped);
     assert_eq!(
