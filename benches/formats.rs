@@ -13,6 +13,9 @@ use testrail_report::report::read_report;
 
 const TESTS: usize = 100_000;
 
+/// Writes a report of that many tests in one format.
+type Writer = fn(&mut dyn Write, usize);
+
 fn main() {
     let dir = std::env::temp_dir().join("testrail-report-bench-formats");
     std::fs::create_dir_all(&dir).unwrap();
@@ -20,7 +23,7 @@ fn main() {
         "{:<10} {:>8} {:>8} {:>8} {:>8} {:>9} {:>10}",
         "format", "tests", "MB", "wall s", "MB/s", "cpu s", "MB/cpu-s"
     );
-    let writers: [(&str, &str, fn(&mut dyn Write, usize)); 3] = [
+    let writers: [(&str, &str, Writer); 3] = [
         ("junit", "junit.xml", junit),
         ("robot", "output.xml", robot),
         ("cucumber", "cucumber.json", cucumber),

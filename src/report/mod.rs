@@ -17,6 +17,7 @@ pub mod robot;
 mod select;
 mod sniff;
 pub mod text;
+mod xml;
 
 pub use error::{ReadError, ReadErrorKind};
 pub use load::{Loaded, load};

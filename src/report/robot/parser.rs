@@ -10,41 +10,11 @@ use quick_xml::events::BytesStart;
 use super::meta::{doc_properties, tag_property};
 use super::step::{Kind, StepBuilder, outcome};
 use super::time;
-use crate::report::error::ReadErrorKind;
 use crate::report::model::{Outcome, Record, RecordKind, TestCase, Text};
 use crate::report::notes::Notes;
 use crate::report::text::{self, Enc, TextBuf};
 
-/// A problem at a byte offset of the input; the caller turns it into a `ReadError`.
-#[derive(Debug)]
-pub struct Fail {
-    pub offset: u64,
-    pub kind: ReadErrorKind,
-    pub message: String,
-    /// Whether line and column help.
-    pub positioned: bool,
-}
-
-impl Fail {
-    /// Broken XML at `offset`.
-    pub fn malformed(offset: u64, message: impl Into<String>) -> Fail {
-        Fail {
-            offset,
-            kind: ReadErrorKind::Malformed,
-            message: message.into(),
-            positioned: true,
-        }
-    }
-
-    fn not_robot(message: String) -> Fail {
-        Fail {
-            offset: 0,
-            kind: ReadErrorKind::NotJunit,
-            message,
-            positioned: false,
-        }
-    }
-}
+pub use crate::report::xml::Fail;
 
 /// An open element and what its content means to us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,7 +120,7 @@ impl Parser {
         let name = e.name();
         if name.as_ref() != b"robot" {
             let shown = String::from_utf8_lossy(name.as_ref());
-            return Err(Fail::not_robot(format!(
+            return Err(Fail::refused(format!(
                 "not a Robot Framework output.xml: the root element is <{shown}> (expected <robot>)"
             )));
         }
@@ -306,7 +276,7 @@ impl Parser {
                     "text after the end of the root element",
                 ));
             }
-            return Err(Fail::not_robot(
+            return Err(Fail::refused(
                 "not an XML file: not a Robot Framework output.xml".into(),
             ));
         }
@@ -451,7 +421,7 @@ impl Parser {
                 "unexpected end of file: elements are still open (truncated output.xml?)",
             ))
         } else {
-            Err(Fail::not_robot(
+            Err(Fail::refused(
                 "no root element: not a Robot Framework output.xml".into(),
             ))
         }

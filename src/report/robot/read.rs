@@ -6,12 +6,12 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::sync::Arc;
 
-use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::parser::{Fail, Parser};
-use crate::report::error::{ReadError, ReadErrorKind, line_column};
+use crate::report::error::{ReadError, ReadErrorKind};
 use crate::report::model::{Format, Report};
+use crate::report::xml::{self, locate};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -46,22 +46,10 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
     parse(path, &bytes[bom..]).map_err(|fail| locate(path, fail, bytes, bom))
 }
 
-fn locate(path: &Path, fail: Fail, bytes: &[u8], base: usize) -> ReadError {
-    let mut err = ReadError::new(path, fail.kind, fail.message);
-    if fail.positioned {
-        err.position = Some(line_column(bytes, base + fail.offset as usize));
-    }
-    err
-}
-
 fn parse<R: BufRead>(path: &Path, input: R) -> Result<Report, Fail> {
     let shared: Arc<Path> = Arc::from(path);
     let mut parser = Parser::new(shared.clone());
-    let mut reader = Reader::from_reader(input);
-    let config = reader.config_mut();
-    config.trim_text(false);
-    config.check_end_names = true;
-    config.expand_empty_elements = false;
+    let mut reader = xml::reader(input);
     let mut buf = Vec::with_capacity(64 * 1024);
     loop {
         let offset = reader.buffer_position();

@@ -31,19 +31,8 @@ fn stamp(s: &str) -> Option<f64> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !seconds.is_finite() {
         return None;
     }
-    let days = days_from_civil(year, month, day) as f64;
+    let days = crate::timestamp::days_from_civil(year, month, day) as f64;
     Some(days * 86_400.0 + hours * 3600.0 + minutes * 60.0 + seconds)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
