@@ -284,8 +284,8 @@ impl Parser {
         let Some(buf) = self.capture.as_mut().filter(|b| capturing && !b.is_full()) else {
             return Ok(());
         };
-        let take = raw.len().min(buf.remaining() + 16);
-        let mut take = take;
+        // Decode only what can be kept, never cutting a UTF-8 sequence in two.
+        let mut take = raw.len().min(buf.remaining() + 16);
         while take < raw.len() && take > 0 && (raw[take] & 0xC0) == 0x80 {
             take -= 1;
         }
