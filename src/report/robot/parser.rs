@@ -10,7 +10,7 @@ use quick_xml::events::BytesStart;
 use super::meta::{doc_properties, tag_property};
 use super::step::{Kind, StepBuilder, outcome};
 use super::time;
-use crate::report::model::{Outcome, Record, RecordKind, TestCase, Text};
+use crate::report::model::{Outcome, Property, Record, RecordKind, TestCase, Text};
 use crate::report::notes::Notes;
 use crate::report::text::{self, Enc, TextBuf};
 
@@ -37,6 +37,8 @@ enum El {
     StepArg,
     /// `<var>` of the step.
     StepVar,
+    /// An HTML log message anywhere in a test: screenshots are `<img src>` in one.
+    HtmlMsg,
     Ignore,
 }
 
@@ -44,7 +46,7 @@ impl El {
     fn captures(self) -> bool {
         matches!(
             self,
-            El::Tag | El::Doc | El::Status | El::StepArg | El::StepVar
+            El::Tag | El::Doc | El::Status | El::StepArg | El::StepVar | El::HtmlMsg
         )
     }
 }
@@ -167,8 +169,15 @@ impl Parser {
                 }
                 El::Ignore
             }
+            (_, b"msg") if self.test.is_some() && self.is_html(e, offset)? => El::HtmlMsg,
             _ => El::Ignore,
         })
+    }
+
+    /// Whether a `<msg>` is HTML (`html="true"` up to RF 6, `html="yes"` in RF 7).
+    fn is_html(&mut self, e: &BytesStart, offset: u64) -> Result<bool, Fail> {
+        let html = self.attr(e, b"html", offset)?;
+        Ok(matches!(html.as_deref(), Some("true" | "yes")))
     }
 
     fn open_test(&mut self, e: &BytesStart, offset: u64) -> Result<El, Fail> {
@@ -348,6 +357,19 @@ impl Parser {
                     p.test.details_mut().steps.push(step.finish());
                 }
             }
+            El::HtmlMsg => {
+                if let Some(p) = self.test.as_mut() {
+                    for path in screenshots(&text.text) {
+                        let props = &mut p.test.details_mut().properties;
+                        if !props.iter().any(|q| q.value == path) {
+                            props.push(Property {
+                                name: "testrail_attachment".into(),
+                                value: path,
+                            });
+                        }
+                    }
+                }
+            }
             El::Robot => self.closed = true,
             _ => {}
         }
@@ -395,6 +417,14 @@ impl Parser {
             }
         };
         test.outcome = outcome;
+        // A passed test's message (`Set Test Message`) is for whoever reads the result, as
+        // trcli also puts it in the comment.
+        if outcome == Outcome::Passed && !message.text.is_empty() {
+            test.details_mut().properties.push(Property {
+                name: "testrail_result_comment".into(),
+                value: message.text.clone(),
+            });
+        }
         if let Some(kind) = kind {
             let text = message.text;
             test.records.push(Record {
@@ -444,6 +474,26 @@ impl Parser {
         }
         Ok(found)
     }
+}
+
+/// The files an HTML log message shows as images (SeleniumLibrary's and Browser's
+/// screenshots: `<img src="selenium-screenshot-1.png">`), relative to the output.xml.
+/// Embedded `data:` images are not kept: log messages are capped at 64 KiB.
+fn screenshots(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<img ") {
+        rest = &rest[at + 5..];
+        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+        let Some(src) = tag.find("src=\"").map(|i| &tag[i + 5..]) else {
+            continue;
+        };
+        let src = &src[..src.find('"').unwrap_or(src.len())];
+        if !src.is_empty() && !src.starts_with("data:") && !out.iter().any(|s| s == src) {
+            out.push(src.to_owned());
+        }
+    }
+    out
 }
 
 /// Which body items of a test are steps, by element name.

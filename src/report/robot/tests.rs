@@ -83,11 +83,19 @@ fn rf32_tags_and_doc_lines_become_properties() {
     let r = read("rf32.xml");
     assert_eq!(
         props(test(&r, "Pay By Card C101")),
-        [("testrail_result_comment", "Card ending 4242")]
+        [
+            ("testrail_attachment", "selenium-screenshot-1.png"),
+            ("testrail_result_comment", "Card ending 4242")
+        ]
     );
     assert_eq!(
         props(test(&r, "Pay By Voucher")),
-        [("testrail_case_id", "C102"), ("testrail_defects", "SHOP-7")]
+        [
+            ("testrail_case_id", "C102"),
+            ("testrail_defects", "SHOP-7"),
+            // A passed test's message goes to the comment, as trcli puts it there.
+            ("testrail_result_comment", "Paid with voucher FREE"),
+        ]
     );
 }
 
@@ -154,6 +162,11 @@ fn rf7_tags_and_doc_lines_become_properties() {
     assert_eq!(
         props(test(&r, "Delete User")),
         [("testrail_case_id", "C203")]
+    );
+    // Screenshots in HTML messages at any depth; embedded data and plain text are not files.
+    assert_eq!(
+        props(test(&r, "Update User")),
+        [("testrail_attachment", "shots/update.png")]
     );
 }
 
