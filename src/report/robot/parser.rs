@@ -176,6 +176,10 @@ impl Parser {
 
     /// Whether a `<msg>` is HTML (`html="true"` up to RF 6, `html="yes"` in RF 7).
     fn is_html(&mut self, e: &BytesStart, offset: u64) -> Result<bool, Fail> {
+        // Most messages are plain: a byte search spares parsing their attributes.
+        if memchr::memmem::find(e.attributes_raw(), b"html=").is_none() {
+            return Ok(false);
+        }
         let html = self.attr(e, b"html", offset)?;
         Ok(matches!(html.as_deref(), Some("true" | "yes")))
     }
