@@ -29,10 +29,12 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
     let shared: Arc<Path> = Arc::from(path);
     let mut converter = Converter::new(shared.clone());
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let mut track = serde_path_to_error::Track::new();
-    let walked = Features(&mut converter)
-        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
-    if let Err(err) = walked {
+    if let Err(err) = Features(&mut converter).deserialize(&mut de) {
+        // Tracking the path costs on every value, so it is done only to explain a failure.
+        let mut track = serde_path_to_error::Track::new();
+        let mut again = serde_json::Deserializer::from_slice(bytes);
+        let tracked = serde_path_to_error::Deserializer::new(&mut again, &mut track);
+        let _ = Features(&mut Converter::new(shared.clone())).deserialize(tracked);
         return Err(refusal(path, &track.path().to_string(), err));
     }
     de.end().map_err(|err| refusal(path, "", err))?;
