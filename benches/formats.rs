@@ -11,6 +11,9 @@ use std::time::Instant;
 
 use testrail_report::report::read_report;
 
+mod common;
+use common::cpu_seconds;
+
 const TESTS: usize = 100_000;
 
 /// Writes a report of that many tests in one format.
@@ -55,20 +58,6 @@ fn run(label: &str, path: &Path) {
         mb / wall,
         mb / cpu
     );
-}
-
-/// CPU time of the whole process, every thread included.
-#[allow(unsafe_code)]
-fn cpu_seconds() -> f64 {
-    // SAFETY: getrusage only writes the struct it is given, which is zero-initialised
-    // plain data owned by this frame.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
-        usage
-    };
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
 /// 0 passed, 1 failed, 2 skipped, by the 90/5/5 split.

@@ -8,6 +8,8 @@
 mod classnames;
 pub mod cucumber;
 mod error;
+#[cfg(test)]
+mod fixtures;
 pub mod junit;
 mod load;
 pub mod model;

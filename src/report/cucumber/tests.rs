@@ -4,25 +4,17 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::report::fixtures::named as test;
+
 use super::read_report;
 use crate::report::{Format, Outcome, ReadErrorKind, Report, TestCase};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/cucumber")
-        .join(name)
+    crate::report::fixtures::fixture("cucumber", name)
 }
 
 fn read(name: &str) -> Report {
     read_report(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn test<'a>(report: &'a Report, name: &str) -> &'a TestCase {
-    report
-        .tests
-        .iter()
-        .find(|t| t.name == name)
-        .unwrap_or_else(|| panic!("no test named {name:?}"))
 }
 
 fn steps(t: &TestCase) -> Vec<(&str, Outcome)> {
