@@ -1,8 +1,9 @@
-//! What the readers' fixture tests share: the path of a fixture and a test found by name.
+//! What the readers' fixture tests share: the path of a fixture, a test found by name, and
+//! its steps.
 
 use std::path::{Path, PathBuf};
 
-use super::{Report, TestCase};
+use super::{Outcome, Report, TestCase};
 
 /// `fixtures/<format>/<name>` of this repository.
 pub fn fixture(format: &str, name: &str) -> PathBuf {
@@ -19,4 +20,12 @@ pub fn named<'a>(report: &'a Report, name: &str) -> &'a TestCase {
         .iter()
         .find(|t| t.name == name)
         .unwrap_or_else(|| panic!("no test named {name:?}"))
+}
+
+/// A test's steps as (content, outcome) pairs, for comparing with a literal.
+pub fn steps(t: &TestCase) -> Vec<(&str, Outcome)> {
+    t.steps()
+        .iter()
+        .map(|s| (s.content.as_str(), s.outcome))
+        .collect()
 }

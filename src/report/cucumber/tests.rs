@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::report::fixtures::named as test;
+use crate::report::fixtures::{named as test, steps};
 
 use super::read_report;
 use crate::report::{Format, Outcome, ReadErrorKind, Report, TestCase};
@@ -15,13 +15,6 @@ fn fixture(name: &str) -> PathBuf {
 
 fn read(name: &str) -> Report {
     read_report(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn steps(t: &TestCase) -> Vec<(&str, Outcome)> {
-    t.steps()
-        .iter()
-        .map(|s| (s.content.as_str(), s.outcome))
-        .collect()
 }
 
 fn case_tags(t: &TestCase) -> Vec<&str> {
