@@ -44,7 +44,12 @@ fn heading(md: &mut String, s: &Summary) {
     }
     let _ = writeln!(md, "## TestRail: {run}\n");
     let closed = if s.closed { " The run was closed." } else { "" };
-    let _ = writeln!(md, "{} results posted.{closed}\n", s.results_posted);
+    let _ = writeln!(
+        md,
+        "{} results posted.{closed}{}\n",
+        s.results_posted,
+        formats(s)
+    );
     if let Some(file) = &s.resume_file {
         let _ = writeln!(
             md,
@@ -52,6 +57,23 @@ fn heading(md: &mut String, s: &Summary) {
             escape(file)
         );
     }
+}
+
+/// ` Read from 2 reports: 1 junit, 1 robot.`: which formats the results came from.
+fn formats(s: &Summary) -> String {
+    if s.reports.is_empty() {
+        return String::new();
+    }
+    let mut by_format: std::collections::BTreeMap<&str, usize> = Default::default();
+    for r in &s.reports {
+        *by_format.entry(r.format.as_str()).or_default() += 1;
+    }
+    let parts: Vec<String> = by_format.iter().map(|(f, n)| format!("{n} {f}")).collect();
+    format!(
+        " Read from {} report(s): {}.",
+        s.reports.len(),
+        parts.join(", ")
+    )
 }
 
 fn statuses(md: &mut String, s: &Summary) {
@@ -200,6 +222,26 @@ mod tests {
             closed: true,
             ..Summary::default()
         }
+    }
+
+    #[test]
+    fn says_which_formats_the_reports_were_in() {
+        let report = |path: &str, format| crate::summary::ReportRead {
+            path: path.into(),
+            format,
+            tests: 1,
+        };
+        let mut s = sample();
+        s.reports = vec![
+            report("output.xml", crate::report::Format::Robot),
+            report("a.json", crate::report::Format::Cucumber),
+            report("b.json", crate::report::Format::Cucumber),
+        ];
+        let md = render(&s);
+        assert!(
+            md.contains("The run was closed. Read from 3 report(s): 2 cucumber, 1 robot.\n"),
+            "{md}"
+        );
     }
 
     #[test]
