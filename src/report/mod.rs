@@ -7,6 +7,7 @@
 
 mod classnames;
 mod error;
+mod format;
 pub mod junit;
 mod load;
 pub mod model;
@@ -17,7 +18,8 @@ mod sniff;
 pub mod text;
 
 pub use error::{ReadError, ReadErrorKind};
+pub use format::Format;
 pub use load::{Loaded, load};
 pub use model::{Details, Outcome, Property, Record, RecordKind, Report, TestCase, Text};
-pub use read::{read_bytes, read_report};
+pub use read::{read_bytes, read_bytes_as, read_report};
 pub use select::{ReportSelection, Selected, select};

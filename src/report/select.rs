@@ -3,6 +3,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use super::format::Format;
 use crate::error::Error;
 
 /// The reports a command was asked to read, and what to do about missing or bad ones.
@@ -14,6 +15,8 @@ pub struct ReportSelection {
     pub allow_missing: bool,
     /// An unreadable report is a warning instead of stopping everything.
     pub skip_invalid: bool,
+    /// Read every file in this format instead of the one its first bytes show.
+    pub format: Option<Format>,
 }
 
 impl ReportSelection {
@@ -66,18 +69,19 @@ pub fn select(selection: &ReportSelection) -> anyhow::Result<Selected> {
 }
 
 /// The files one pattern stands for. A literal path wins over glob syntax, so a file named
-/// `report[1].xml` is still found; a directory means every `*.xml` below it.
+/// `report[1].xml` is still found; a directory means every `*.xml` and `*.trx` below it.
 fn expand(pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
     let literal = Path::new(pattern);
     if literal.is_file() {
         return Ok(vec![normalize(literal)]);
     }
     if literal.is_dir() {
-        let below = format!(
-            "{}/**/*.xml",
-            glob::Pattern::escape(pattern.trim_end_matches('/'))
-        );
-        return glob_files(&below, pattern);
+        let dir = glob::Pattern::escape(pattern.trim_end_matches('/'));
+        let mut files = Vec::new();
+        for ext in ["xml", "trx"] {
+            files.extend(glob_files(&format!("{dir}/**/*.{ext}"), pattern)?);
+        }
+        return Ok(files);
     }
     glob_files(pattern, pattern)
 }
@@ -155,12 +159,14 @@ mod tests {
     }
 
     #[test]
-    fn a_directory_means_the_xml_files_below_it() {
+    fn a_directory_means_the_xml_and_trx_files_below_it() {
         let dir = tempfile::tempdir().unwrap();
         touch(dir.path(), "x/y/r.xml");
         touch(dir.path(), "x/r.txt");
+        touch(dir.path(), "x/a.trx");
         let got = select(&selection(&[dir.path().display().to_string()])).unwrap();
-        assert_eq!(got.files, vec![dir.path().join("x/y/r.xml")]);
+        let want = [dir.path().join("x/a.trx"), dir.path().join("x/y/r.xml")];
+        assert_eq!(got.files, want);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::report::{Outcome, Report, TestCase};
-use crate::summary::{FailedTest, Summary};
+use crate::summary::{FailedTest, ReportRead, Summary};
 use crate::testrail::Client;
 
 use crate::submit::cases::create_cases::create_missing;
@@ -40,6 +40,7 @@ pub async fn submit(
         let mut summary = Summary {
             dry_run: opts.dry_run,
             outcomes: count_outcomes(&tests),
+            reports: reports.iter().map(report_read).collect(),
             ..Summary::default()
         };
         let mut mapped = map_tests(client, &tests, map_ids, opts).await?;
@@ -84,6 +85,14 @@ fn any_skipped(tests: &[&TestCase], members: &Groups) -> bool {
     members.iter().any(|(_, positions)| {
         worst_outcome(positions.iter().map(|&i| tests[i])) == Outcome::Skipped
     })
+}
+
+fn report_read(report: &Report) -> ReportRead {
+    ReportRead {
+        path: report.path.display().to_string(),
+        format: report.format.name().to_owned(),
+        tests: report.tests.len() as u64,
+    }
 }
 
 fn count_outcomes(tests: &[&TestCase]) -> BTreeMap<String, u64> {

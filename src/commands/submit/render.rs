@@ -25,6 +25,9 @@ pub fn text(s: &Summary) -> String {
     )
     .ok();
     writeln!(out, "Tests read: {}", counts_plain(&s.outcomes)).ok();
+    if !s.reports.is_empty() {
+        writeln!(out, "Reports read as: {}", formats(&s.reports)).ok();
+    }
     if let Some(c) = &s.case_creation {
         out.push_str(&crate::submit::cases::create_cases::text(c));
     }
@@ -54,6 +57,23 @@ pub fn text(s: &Summary) -> String {
         writeln!(out, "API calls: {} ({} retried)", s.api_calls, s.retries).ok();
     }
     out
+}
+
+/// `junit (2 files), trx (a.trx)`: the file itself when a format has one, so a user sees
+/// which file was read as what without a line per file.
+fn formats(reports: &[crate::summary::ReportRead]) -> String {
+    let mut by_format: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for r in reports {
+        by_format.entry(&r.format).or_default().push(&r.path);
+    }
+    let parts: Vec<String> = by_format
+        .into_iter()
+        .map(|(format, paths)| match paths.as_slice() {
+            [one] => format!("{format} ({one})"),
+            many => format!("{format} ({} files)", many.len()),
+        })
+        .collect();
+    parts.join(", ")
 }
 
 fn counts(map: &std::collections::BTreeMap<String, u64>) -> String {
@@ -129,5 +149,27 @@ mod tests {
         );
         assert!(t.contains("  - a.b (r.xml)\n"), "{t}");
         assert!(t.contains("API calls: 2 (0 retried)"), "{t}");
+    }
+
+    #[test]
+    fn text_says_which_format_each_report_was_read_as() {
+        let read = |path: &str, format: &str| crate::summary::ReportRead {
+            path: path.into(),
+            format: format.into(),
+            tests: 1,
+        };
+        let s = Summary {
+            reports: vec![
+                read("a.xml", "junit"),
+                read("b.trx", "trx"),
+                read("c.xml", "junit"),
+            ],
+            ..Summary::default()
+        };
+        let t = text(&s);
+        assert!(
+            t.contains("Reports read as: junit (2 files), trx (b.trx)\n"),
+            "{t}"
+        );
     }
 }

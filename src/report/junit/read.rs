@@ -11,6 +11,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::parser::{Fail, Parser};
+use crate::report::Format;
 use crate::report::error::{ReadError, ReadErrorKind, line_column};
 use crate::report::model::{Report, TestCase};
 use crate::report::notes::Notes;
@@ -163,6 +164,7 @@ pub(super) fn finish(path: Arc<Path>, mut tests: Vec<TestCase>, notes: Notes) ->
     tests.shrink_to_fit();
     Report {
         path,
+        format: Format::Junit,
         tests,
         warnings,
     }
