@@ -6,6 +6,7 @@
 //! the model; `read` picks the reader for a file.
 
 mod classnames;
+mod dotnet;
 mod error;
 mod format;
 pub mod junit;
@@ -16,6 +17,7 @@ mod read;
 mod select;
 mod sniff;
 pub mod text;
+mod xml;
 
 pub use error::{ReadError, ReadErrorKind};
 pub use format::Format;

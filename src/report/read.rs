@@ -8,7 +8,7 @@ use std::path::Path;
 use super::error::{ReadError, ReadErrorKind};
 use super::format::Format;
 use super::model::Report;
-use super::{junit, sniff};
+use super::{dotnet, junit, sniff};
 
 /// Read one report file in the format its first bytes show, using every core for a large
 /// one.
@@ -28,9 +28,11 @@ pub(super) fn read_report_with(
     };
     match format {
         Format::Junit => junit::read_report(path, cores),
-        Format::Trx | Format::Nunit | Format::Xunit | Format::Robot | Format::Cucumber => {
-            Err(not_read_yet(path, format))
+        Format::Trx | Format::Nunit | Format::Xunit => {
+            let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+            read_bytes_as(path, &bytes, Some(format))
         }
+        Format::Robot | Format::Cucumber => Err(not_read_yet(path, format)),
     }
 }
 
@@ -50,9 +52,10 @@ pub fn read_bytes_as(
     });
     match format {
         Format::Junit => junit::read_bytes(path, bytes),
-        Format::Trx | Format::Nunit | Format::Xunit | Format::Robot | Format::Cucumber => {
-            Err(not_read_yet(path, format))
-        }
+        Format::Trx => dotnet::trx::read_bytes(path, bytes),
+        Format::Nunit => dotnet::nunit::read_bytes(path, bytes),
+        Format::Xunit => dotnet::xunit::read_bytes(path, bytes),
+        Format::Robot | Format::Cucumber => Err(not_read_yet(path, format)),
     }
 }
 

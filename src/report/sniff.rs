@@ -93,8 +93,21 @@ pub fn is_junit_root(name: &[u8]) -> bool {
 
 /// What a non-JUnit root element suggests the file is.
 pub fn describe_root(name: &str, namespace: Option<&str>) -> String {
+    let guess = looks_like(name, namespace);
+    let shown = match namespace {
+        Some(ns) => format!("<{name} xmlns=\"{ns}\">"),
+        None => format!("<{name}>"),
+    };
+    format!(
+        "not a JUnit report: the root element is {shown}, which looks like {guess} \
+         (expected <testsuites>, <testsuite> or <testrun>)"
+    )
+}
+
+/// What a root element (with its default namespace, if any) suggests the file is.
+pub fn looks_like(name: &str, namespace: Option<&str>) -> &'static str {
     let local = name.rsplit(':').next().unwrap_or(name);
-    let guess = match (local, namespace) {
+    match (local, namespace) {
         ("testsuites" | "testsuite", Some(ns)) if ns.contains("check.sourceforge") => {
             "the Check unit-test framework's XML output"
         }
@@ -117,16 +130,9 @@ pub fn describe_root(name: &str, namespace: Option<&str>) -> String {
         ("failsafe-summary", _) => "a Maven Failsafe summary (read the TEST-*.xml files instead)",
         ("result", _) => "a Jenkins junitResult.xml",
         ("testcase", _) => "a single testcase without a testsuite",
+        ("testsuites" | "testsuite" | "testrun", None) => "a JUnit XML report",
         _ => "some other XML format",
-    };
-    let shown = match namespace {
-        Some(ns) => format!("<{name} xmlns=\"{ns}\">"),
-        None => format!("<{name}>"),
-    };
-    format!(
-        "not a JUnit report: the root element is {shown}, which looks like {guess} \
-         (expected <testsuites>, <testsuite> or <testrun>)"
-    )
+    }
 }
 
 /// The start of non-XML content, for the error message.
