@@ -7,6 +7,9 @@ pub mod nunit;
 pub mod trx;
 pub mod xunit;
 
+#[cfg(test)]
+mod tests;
+
 use crate::report::model::{Property, Record, RecordKind, Text};
 use crate::report::notes::Notes;
 use crate::report::text::TextBuf;
