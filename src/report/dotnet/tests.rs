@@ -322,3 +322,34 @@ fn timespans_read_as_seconds() {
     assert_eq!(timespan("-00:00:01"), None);
     assert_eq!(timespan("soon"), None);
 }
+
+#[test]
+fn mutated_fixtures_never_panic() {
+    // A small stand-in for the fuzzer (which needs nightly): bytes replaced by markup that
+    // moves the readers between states, deterministically.
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let pieces: [&[u8]; 8] = [b"<", b">", b"/>", b"</", b"&", b"\"", b"<![CDATA[", b"\xFF"];
+    for (name, format) in [
+        ("trx/mstest.trx", Format::Trx),
+        ("nunit/nunit3.xml", Format::Nunit),
+        ("nunit/nunit2.xml", Format::Nunit),
+        ("xunit/xunit2.xml", Format::Xunit),
+    ] {
+        let original = std::fs::read(fixture(name)).unwrap();
+        for _ in 0..300 {
+            let mut bytes = original.clone();
+            for _ in 0..1 + next(4) {
+                let at = next(bytes.len());
+                let piece = pieces[next(pieces.len())];
+                bytes.splice(at..(at + next(3)).min(bytes.len()), piece.iter().copied());
+            }
+            let _ = read_bytes_as(Path::new(name), &bytes, Some(format));
+        }
+    }
+}
