@@ -16,7 +16,7 @@ use super::format::Format;
 use super::model::{Report, TestCase};
 use super::notes::Notes;
 use super::sniff;
-use super::text::{self, Enc, TEXT_CAP};
+use super::text::{self, Enc, TEXT_CAP, TextBuf};
 
 /// A problem at a byte offset of the parsed input.
 #[derive(Debug)]
@@ -108,10 +108,8 @@ pub trait Handler {
     fn start(&mut self, tag: &Tag) -> Result<(), Fail>;
     /// The end of the innermost open element below the root.
     fn end(&mut self);
-    /// How much more text the innermost open element keeps: 0 when it keeps none.
-    fn text_room(&self) -> usize;
-    /// Decoded text of the innermost open element; `cut` when some was dropped at the cap.
-    fn text(&mut self, text: &str, cut: bool);
+    /// Where the text of the innermost open element goes, when it is one the format keeps.
+    fn capture(&mut self) -> Option<&mut TextBuf>;
     /// The report's warnings, which the driver adds to.
     fn notes(&mut self) -> &mut Notes;
 }
@@ -337,10 +335,10 @@ fn text(
             )));
         }
     }
-    let room = handler.text_room();
-    if room == 0 {
-        return Ok(());
-    }
+    let room = match handler.capture() {
+        Some(buf) if !buf.is_full() => buf.remaining(),
+        _ => return Ok(()),
+    };
     // Decode only what can be kept: a 50 MB log costs no more than the cap.
     let take = text::keepable_prefix(raw, room + 16, escaped);
     let notes = handler.notes();
@@ -348,6 +346,11 @@ fn text(
     if escaped {
         decoded = text::unescape(decoded, &mut notes.unknown_entity);
     }
-    handler.text(&decoded, take < raw.len());
+    if let Some(buf) = handler.capture() {
+        buf.push(decoded);
+        if take < raw.len() {
+            buf.mark_truncated();
+        }
+    }
     Ok(())
 }

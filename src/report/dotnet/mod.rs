@@ -10,7 +10,9 @@ pub mod xunit;
 #[cfg(test)]
 mod tests;
 
-use crate::report::model::{Property, Record, RecordKind, Text};
+use std::sync::Arc;
+
+use crate::report::model::{Outcome, Property, Record, RecordKind, TestCase, Text};
 use crate::report::notes::Notes;
 use crate::report::text::TextBuf;
 
@@ -65,21 +67,48 @@ pub(super) fn basename(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-/// Append text to a field being collected.
-pub(super) fn keep(buf: &mut Option<TextBuf>, text: &str, cut: bool) {
-    if let Some(buf) = buf {
-        buf.push(text);
-        if cut {
-            buf.mark_truncated();
-        }
+/// The names of the open suites, and the path the tests of the innermost one share.
+#[derive(Default)]
+pub(super) struct Suites {
+    names: Vec<String>,
+    shared: Option<Arc<[String]>>,
+}
+
+impl Suites {
+    /// A suite opens.
+    pub fn push(&mut self, name: String) {
+        self.names.push(name);
+        self.shared = None;
+    }
+
+    /// The innermost suite closes.
+    pub fn pop(&mut self) {
+        self.names.pop();
+        self.shared = None;
+    }
+
+    /// The path of the open suites, outermost first, shared by their tests.
+    pub fn path(&mut self) -> Arc<[String]> {
+        let names = &self.names;
+        self.shared
+            .get_or_insert_with(|| Arc::from(names.as_slice()))
+            .clone()
     }
 }
 
-/// How much more text a field being collected keeps.
-pub(super) fn room(buf: &Option<TextBuf>) -> usize {
-    match buf {
-        Some(buf) if !buf.is_full() => buf.remaining(),
-        _ => 0,
+/// A test's time from the attribute `attr`, parsed by `parse`; a value that does not parse
+/// leaves the time unknown, with a counted warning.
+pub(super) fn set_time(
+    test: &mut TestCase,
+    value: Option<String>,
+    attr: &str,
+    parse: fn(&str) -> Option<f64>,
+    notes: &mut Notes,
+) {
+    let Some(value) = value else { return };
+    test.time = parse(&value);
+    if test.time.is_none() {
+        notes.bad_time(|| format!("{attr}=\"{value}\" on test \"{}\"", test.name));
     }
 }
 
@@ -92,17 +121,36 @@ pub(super) fn finish(buf: Option<TextBuf>, notes: &mut Notes, test: &str) -> Opt
     Some(text)
 }
 
-/// A failure, error or skip record from a message and a stack trace or reason.
-pub(super) fn record(
-    kind: RecordKind,
-    kind_name: Option<String>,
-    message: Option<Text>,
-    body: Option<Text>,
-) -> Record {
-    Record {
-        kind,
-        kind_name,
-        message: message.map(|m| m.text).filter(|m| !m.is_empty()),
-        body: body.unwrap_or_default(),
+/// The texts a test's result element carries, collected while it is read.
+#[derive(Default)]
+pub(super) struct Texts {
+    /// The failure message (or a skip's, in TRX).
+    pub message: Option<TextBuf>,
+    /// The stack trace.
+    pub trace: Option<TextBuf>,
+    /// Why a test was skipped.
+    pub reason: Option<TextBuf>,
+}
+
+impl Texts {
+    /// Give `test` the record its outcome calls for: none for a pass, the reason (or else
+    /// the message) of a skip, the message and trace of a failure or error.
+    pub fn record(self, test: &mut TestCase, kind_name: Option<String>, notes: &mut Notes) {
+        let name = test.name.as_str();
+        let message = finish(self.message, notes, name);
+        let trace = finish(self.trace, notes, name);
+        let reason = finish(self.reason, notes, name);
+        let (kind, message, body) = match test.outcome {
+            Outcome::Passed => return,
+            Outcome::Skipped => (RecordKind::Skipped, reason.or(message), None),
+            Outcome::Failed => (RecordKind::Failure, message, trace),
+            Outcome::Error => (RecordKind::Error, message, trace),
+        };
+        test.records.push(Record {
+            kind,
+            kind_name: kind_name.filter(|k| !k.is_empty()),
+            message: message.map(|m| m.text).filter(|m| !m.is_empty()),
+            body: body.unwrap_or_default(),
+        });
     }
 }

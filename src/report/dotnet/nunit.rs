@@ -7,11 +7,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{basename, category, finish, keep, record, room, seconds};
+use super::{Suites, Texts, basename, category, finish, seconds, set_time};
 use crate::report::classnames::Classnames;
 use crate::report::error::ReadError;
 use crate::report::format::Format;
-use crate::report::model::{Outcome, Property, RecordKind, Report, TestCase};
+use crate::report::model::{Outcome, Property, Report, TestCase};
 use crate::report::notes::Notes;
 use crate::report::text::TextBuf;
 use crate::report::xml::{self, Fail, Handler, Tag};
@@ -52,16 +52,13 @@ struct Open {
     executed: Option<String>,
     success: Option<String>,
     has_failure: bool,
-    message: Option<TextBuf>,
-    trace: Option<TextBuf>,
-    reason: Option<TextBuf>,
+    texts: Texts,
 }
 
 struct Nunit {
     path: Arc<Path>,
     stack: Vec<Frame>,
-    suites: Vec<String>,
-    suite_arc: Option<Arc<[String]>>,
+    suites: Suites,
     case: Option<Open>,
     capture: Option<TextBuf>,
     classnames: Classnames,
@@ -74,8 +71,7 @@ impl Nunit {
         Nunit {
             path,
             stack: Vec::new(),
-            suites: Vec::new(),
-            suite_arc: None,
+            suites: Suites::default(),
             case: None,
             capture: None,
             classnames: Classnames::default(),
@@ -95,15 +91,11 @@ impl Nunit {
             name = basename(&name).to_owned();
         }
         self.suites.push(name);
-        self.suite_arc = None;
         Ok(Frame::Suite)
     }
 
     fn open_case(&mut self, tag: &Tag) -> Result<Frame, Fail> {
-        let suite = self
-            .suite_arc
-            .get_or_insert_with(|| Arc::from(self.suites.as_slice()))
-            .clone();
+        let suite = self.suites.path();
         let mut test = TestCase::new(
             self.path.clone(),
             suite,
@@ -134,13 +126,7 @@ impl Nunit {
         if let Some(class) = class {
             test.classname = self.classnames.get(&class);
         }
-        if let Some(t) = time {
-            test.time = seconds(&t);
-            if test.time.is_none() {
-                self.notes
-                    .bad_time(|| format!("time=\"{t}\" on test \"{}\"", test.name));
-            }
-        }
+        set_time(&mut test, time, "duration", seconds, &mut self.notes);
         self.case = Some(Open {
             test,
             result,
@@ -148,9 +134,7 @@ impl Nunit {
             executed,
             success,
             has_failure: false,
-            message: None,
-            trace: None,
-            reason: None,
+            texts: Texts::default(),
         });
         Ok(Frame::Case)
     }
@@ -158,29 +142,11 @@ impl Nunit {
     fn close_case(&mut self) {
         let Some(open) = self.case.take() else { return };
         let mut test = open.test;
-        let name = test.name.clone();
-        let message = finish(open.message, &mut self.notes, &name);
-        let trace = finish(open.trace, &mut self.notes, &name);
-        let reason = finish(open.reason, &mut self.notes, &name);
         let failed = open.has_failure || no(&open.success);
         test.outcome = outcome(&open.result, &open.label, no(&open.executed), failed);
-        match test.outcome {
-            Outcome::Passed => {}
-            Outcome::Skipped => {
-                let why = reason.or(message);
-                test.records
-                    .push(record(RecordKind::Skipped, None, why, None));
-            }
-            Outcome::Failed | Outcome::Error => {
-                let kind = if test.outcome == Outcome::Error {
-                    RecordKind::Error
-                } else {
-                    RecordKind::Failure
-                };
-                let label = Some(open.label).filter(|l| !l.is_empty());
-                test.records.push(record(kind, label, message, trace));
-            }
-        }
+        // NUnit's label (`Error`, `Cancelled`…) stands where JUnit has the exception type.
+        let label = Some(open.label).filter(|_| test.outcome != Outcome::Skipped);
+        open.texts.record(&mut test, label, &mut self.notes);
         self.tests.push(test);
     }
 
@@ -228,9 +194,9 @@ impl Nunit {
         let Some(open) = &mut self.case else { return };
         let parent = self.stack.last().copied();
         match (frame, parent) {
-            (Frame::Message, Some(Frame::Failure)) => open.message = buf,
-            (Frame::Message, Some(Frame::Reason)) => open.reason = buf,
-            (Frame::StackTrace, _) => open.trace = buf,
+            (Frame::Message, Some(Frame::Failure)) => open.texts.message = buf,
+            (Frame::Message, Some(Frame::Reason)) => open.texts.reason = buf,
+            (Frame::StackTrace, _) => open.texts.trace = buf,
             (Frame::Output, _) => {
                 let name = open.test.name.clone();
                 let text = finish(buf, &mut self.notes, &name);
@@ -275,10 +241,7 @@ impl Handler for Nunit {
 
     fn end(&mut self) {
         match self.stack.pop() {
-            Some(Frame::Suite) => {
-                self.suites.pop();
-                self.suite_arc = None;
-            }
+            Some(Frame::Suite) => self.suites.pop(),
             Some(Frame::Case) => self.close_case(),
             Some(
                 frame @ (Frame::Message | Frame::StackTrace | Frame::Output | Frame::FilePath),
@@ -289,12 +252,8 @@ impl Handler for Nunit {
         }
     }
 
-    fn text_room(&self) -> usize {
-        room(&self.capture)
-    }
-
-    fn text(&mut self, text: &str, cut: bool) {
-        keep(&mut self.capture, text, cut);
+    fn capture(&mut self) -> Option<&mut TextBuf> {
+        self.capture.as_mut()
     }
 
     fn notes(&mut self) -> &mut Notes {

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{category, finish, keep, record, room, timespan};
+use super::{Texts, category, finish, set_time, timespan};
 use crate::report::classnames::Classnames;
 use crate::report::error::ReadError;
 use crate::report::format::Format;
-use crate::report::model::{Outcome, Property, RecordKind, Report, TestCase};
+use crate::report::model::{Outcome, Property, Report, TestCase};
 use crate::report::notes::Notes;
 use crate::report::text::TextBuf;
 use crate::report::xml::{self, Fail, Handler, Tag};
@@ -46,8 +46,7 @@ struct Open {
     test_id: String,
     outcome: String,
     has_rows: bool,
-    message: Option<TextBuf>,
-    trace: Option<TextBuf>,
+    texts: Texts,
 }
 
 /// What `TestDefinitions` says about a test.
@@ -101,13 +100,7 @@ impl Trx {
             b"duration" => duration = Some(value.into_owned()),
             _ => {}
         })?;
-        if let Some(d) = duration {
-            test.time = timespan(&d);
-            if test.time.is_none() {
-                self.notes
-                    .bad_time(|| format!("duration=\"{d}\" on test \"{}\"", test.name));
-            }
-        }
+        set_time(&mut test, duration, "duration", timespan, &mut self.notes);
         if let Some(parent) = self.open.last_mut() {
             parent.has_rows = true;
         }
@@ -116,8 +109,7 @@ impl Trx {
             test_id,
             outcome,
             has_rows: false,
-            message: None,
-            trace: None,
+            texts: Texts::default(),
         });
         Ok(Frame::Result)
     }
@@ -129,19 +121,8 @@ impl Trx {
             return;
         }
         let mut test = open.test;
-        let name = test.name.clone();
-        let message = finish(open.message, &mut self.notes, &name);
-        let trace = finish(open.trace, &mut self.notes, &name);
         test.outcome = outcome(&open.outcome);
-        let kind = match test.outcome {
-            Outcome::Passed => None,
-            Outcome::Skipped => Some(RecordKind::Skipped),
-            Outcome::Failed => Some(RecordKind::Failure),
-            Outcome::Error => Some(RecordKind::Error),
-        };
-        if let Some(kind) = kind {
-            test.records.push(record(kind, None, message, trace));
-        }
+        open.texts.record(&mut test, None, &mut self.notes);
         self.done.push((open.test_id, test));
     }
 
@@ -164,8 +145,8 @@ impl Trx {
             return;
         };
         match frame {
-            Frame::Message => open.message = buf,
-            Frame::StackTrace => open.trace = buf,
+            Frame::Message => open.texts.message = buf,
+            Frame::StackTrace => open.texts.trace = buf,
             Frame::StdOut | Frame::StdErr => {
                 let name = open.test.name.clone();
                 let text = finish(buf, &mut self.notes, &name);
@@ -299,12 +280,8 @@ impl Handler for Trx {
         }
     }
 
-    fn text_room(&self) -> usize {
-        room(&self.capture)
-    }
-
-    fn text(&mut self, text: &str, cut: bool) {
-        keep(&mut self.capture, text, cut);
+    fn capture(&mut self) -> Option<&mut TextBuf> {
+        self.capture.as_mut()
     }
 
     fn notes(&mut self) -> &mut Notes {

@@ -5,11 +5,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{basename, category, finish, keep, record, room, seconds};
+use super::{Suites, Texts, basename, category, finish, seconds, set_time};
 use crate::report::classnames::Classnames;
 use crate::report::error::ReadError;
 use crate::report::format::Format;
-use crate::report::model::{Outcome, Property, RecordKind, Report, TestCase};
+use crate::report::model::{Outcome, Property, Report, TestCase};
 use crate::report::notes::Notes;
 use crate::report::text::TextBuf;
 use crate::report::xml::{self, Fail, Handler, Tag};
@@ -50,16 +50,13 @@ struct Open {
     test: TestCase,
     result: String,
     exception: Option<String>,
-    message: Option<TextBuf>,
-    trace: Option<TextBuf>,
-    reason: Option<TextBuf>,
+    texts: Texts,
 }
 
 struct Xunit {
     path: Arc<Path>,
     stack: Vec<Frame>,
-    suites: Vec<String>,
-    suite_arc: Option<Arc<[String]>>,
+    suites: Suites,
     open: Option<Open>,
     capture: Option<TextBuf>,
     classnames: Classnames,
@@ -72,8 +69,7 @@ impl Xunit {
         Xunit {
             path,
             stack: Vec::new(),
-            suites: Vec::new(),
-            suite_arc: None,
+            suites: Suites::default(),
             open: None,
             capture: None,
             classnames: Classnames::default(),
@@ -93,18 +89,13 @@ impl Xunit {
             name = basename(&name).to_owned();
         }
         self.suites.push(name);
-        self.suite_arc = None;
         Ok(Frame::Suite)
     }
 
     fn open_test(&mut self, tag: &Tag) -> Result<Frame, Fail> {
-        let suite = self
-            .suite_arc
-            .get_or_insert_with(|| Arc::from(self.suites.as_slice()))
-            .clone();
         let mut test = TestCase::new(
             self.path.clone(),
-            suite,
+            self.suites.path(),
             self.classnames.empty(),
             String::new(),
         );
@@ -125,13 +116,7 @@ impl Xunit {
         {
             test.name = method.to_owned();
         }
-        if let Some(t) = time {
-            test.time = seconds(&t);
-            if test.time.is_none() {
-                self.notes
-                    .bad_time(|| format!("time=\"{t}\" on test \"{}\"", test.name));
-            }
-        }
+        set_time(&mut test, time, "time", seconds, &mut self.notes);
         if file.is_some() || line.is_some() {
             let details = test.details_mut();
             details.source_file = file;
@@ -141,9 +126,7 @@ impl Xunit {
             test,
             result,
             exception: None,
-            message: None,
-            trace: None,
-            reason: None,
+            texts: Texts::default(),
         });
         Ok(Frame::Test)
     }
@@ -151,26 +134,13 @@ impl Xunit {
     fn close_test(&mut self) {
         let Some(open) = self.open.take() else { return };
         let mut test = open.test;
-        let name = test.name.clone();
-        let message = finish(open.message, &mut self.notes, &name);
-        let trace = finish(open.trace, &mut self.notes, &name);
-        let reason = finish(open.reason, &mut self.notes, &name);
         test.outcome = match open.result.to_ascii_lowercase().as_str() {
             "pass" => Outcome::Passed,
             "fail" => Outcome::Failed,
             _ => Outcome::Skipped,
         };
-        match test.outcome {
-            Outcome::Passed => {}
-            Outcome::Skipped => {
-                test.records
-                    .push(record(RecordKind::Skipped, None, reason, None));
-            }
-            Outcome::Failed | Outcome::Error => {
-                test.records
-                    .push(record(RecordKind::Failure, open.exception, message, trace));
-            }
-        }
+        open.texts
+            .record(&mut test, open.exception, &mut self.notes);
         self.tests.push(test);
     }
 
@@ -219,9 +189,9 @@ impl Xunit {
         let buf = self.capture.take();
         let Some(open) = &mut self.open else { return };
         match frame {
-            Frame::Message => open.message = buf,
-            Frame::StackTrace => open.trace = buf,
-            Frame::Reason => open.reason = buf,
+            Frame::Message => open.texts.message = buf,
+            Frame::StackTrace => open.texts.trace = buf,
+            Frame::Reason => open.texts.reason = buf,
             Frame::Output => {
                 let name = open.test.name.clone();
                 let text = finish(buf, &mut self.notes, &name);
@@ -251,10 +221,7 @@ impl Handler for Xunit {
 
     fn end(&mut self) {
         match self.stack.pop() {
-            Some(Frame::Suite) => {
-                self.suites.pop();
-                self.suite_arc = None;
-            }
+            Some(Frame::Suite) => self.suites.pop(),
             Some(Frame::Test) => self.close_test(),
             Some(frame @ (Frame::Message | Frame::StackTrace | Frame::Reason | Frame::Output)) => {
                 self.close_capture(frame);
@@ -263,12 +230,8 @@ impl Handler for Xunit {
         }
     }
 
-    fn text_room(&self) -> usize {
-        room(&self.capture)
-    }
-
-    fn text(&mut self, text: &str, cut: bool) {
-        keep(&mut self.capture, text, cut);
+    fn capture(&mut self) -> Option<&mut TextBuf> {
+        self.capture.as_mut()
     }
 
     fn notes(&mut self) -> &mut Notes {
