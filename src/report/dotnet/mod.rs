@@ -15,6 +15,7 @@ use std::sync::Arc;
 use crate::report::model::{Outcome, Property, Record, RecordKind, TestCase, Text};
 use crate::report::notes::Notes;
 use crate::report::text::TextBuf;
+use crate::report::xml::{Fail, Tag};
 
 /// A duration in seconds (`0.0123`), as NUnit and xUnit.net write it.
 pub(super) fn seconds(value: &str) -> Option<f64> {
@@ -59,6 +60,29 @@ pub(super) fn category(name: &str, value: &str, out: &mut Vec<Property>) {
             name: key.trim().to_owned(),
             value: rest.trim().to_owned(),
         });
+    }
+}
+
+/// The `name` and `value` attributes of an NUnit property or an xUnit.net trait.
+pub(super) fn name_value(
+    tag: &Tag,
+    notes: &mut Notes,
+) -> Result<(Option<String>, Option<String>), Fail> {
+    let (mut name, mut value) = (None, None);
+    tag.attrs(notes, |key, v| match key {
+        b"name" => name = Some(v.into_owned()),
+        b"value" => value = Some(v.into_owned()),
+        _ => {}
+    })?;
+    Ok((name, value))
+}
+
+/// A named property, or a category when it is named so.
+pub(super) fn property(name: String, value: String, out: &mut Vec<Property>) {
+    if name.eq_ignore_ascii_case("category") {
+        category(&name, &value, out);
+    } else {
+        out.push(Property { name, value });
     }
 }
 

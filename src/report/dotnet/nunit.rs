@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Suites, Texts, basename, category, finish, seconds, set_time};
+use super::{Suites, Texts, basename, category, finish, name_value, property, seconds, set_time};
 use crate::report::classnames::Classnames;
 use crate::report::error::ReadError;
 use crate::report::format::Format;
@@ -162,19 +162,12 @@ impl Nunit {
             b"reason" => Frame::Reason,
             b"output" => self.capture_into(Frame::Output),
             b"property" | b"category" => {
-                let (mut name, mut value) = (None, None);
-                tag.attrs(&mut self.notes, |key, v| match key {
-                    b"name" => name = Some(v.into_owned()),
-                    b"value" => value = Some(v.into_owned()),
-                    _ => {}
-                })?;
+                let (name, value) = name_value(tag, &mut self.notes)?;
                 let properties = &mut open.test.details_mut().properties;
                 match (tag.name(), name, value) {
+                    // NUnit 2's `<category name="…"/>`
                     (b"category", Some(name), _) => category("Category", &name, properties),
-                    (_, Some(name), Some(value)) if name == "Category" => {
-                        category("Category", &value, properties);
-                    }
-                    (_, Some(name), Some(value)) => properties.push(Property { name, value }),
+                    (_, Some(name), Some(value)) => property(name, value, properties),
                     _ => {}
                 }
                 Frame::Other

@@ -5,11 +5,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Suites, Texts, basename, category, finish, seconds, set_time};
+use super::{Suites, Texts, basename, finish, name_value, property, seconds, set_time};
 use crate::report::classnames::Classnames;
 use crate::report::error::ReadError;
 use crate::report::format::Format;
-use crate::report::model::{Outcome, Property, Report, TestCase};
+use crate::report::model::{Outcome, Report, TestCase};
 use crate::report::notes::Notes;
 use crate::report::text::TextBuf;
 use crate::report::xml::{self, Fail, Handler, Tag};
@@ -160,19 +160,8 @@ impl Xunit {
             b"reason" => self.capture_into(Frame::Reason),
             b"output" => self.capture_into(Frame::Output),
             b"trait" => {
-                let (mut name, mut value) = (None, None);
-                tag.attrs(&mut self.notes, |key, v| match key {
-                    b"name" => name = Some(v.into_owned()),
-                    b"value" => value = Some(v.into_owned()),
-                    _ => {}
-                })?;
-                if let (Some(name), Some(value)) = (name, value) {
-                    let properties = &mut open.test.details_mut().properties;
-                    if name.eq_ignore_ascii_case("category") {
-                        category(&name, &value, properties);
-                    } else {
-                        properties.push(Property { name, value });
-                    }
+                if let (Some(name), Some(value)) = name_value(tag, &mut self.notes)? {
+                    property(name, value, &mut open.test.details_mut().properties);
                 }
                 Frame::Other
             }
