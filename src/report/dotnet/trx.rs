@@ -163,9 +163,10 @@ impl Trx {
 
     fn open_definition(&mut self, tag: &Tag) -> Result<Frame, Fail> {
         let (mut id, def) = (String::new(), Definition::default());
-        tag.attrs(&mut self.notes, |key, value| match key {
-            b"id" => id = value.into_owned(),
-            _ => {}
+        tag.attrs(&mut self.notes, |key, value| {
+            if key == b"id" {
+                id = value.into_owned();
+            }
         })?;
         self.definition = Some((id, def));
         Ok(Frame::Definition)
