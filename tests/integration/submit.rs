@@ -1158,6 +1158,10 @@ fn non_junit_files_from_the_shared_corpus_stop_submit_before_any_call() {
     let mut checked = 0;
     for entry in entries {
         let path = entry.unwrap().path();
+        // Some are in a format read now (TRX, NUnit, xUnit.net): those are not bad input.
+        if testrail_report::report::read_report(&path).is_ok() {
+            continue;
+        }
         let out = submit(&sb)
             .args(["--project-id", "1"])
             .arg(&path)

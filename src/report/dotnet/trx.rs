@@ -66,6 +66,8 @@ struct Trx {
     key: Option<String>,
     capture: Option<TextBuf>,
     classnames: Classnames,
+    /// The suite path of a test whose class is not known yet, shared.
+    no_suite: Arc<[String]>,
     notes: Notes,
 }
 
@@ -81,6 +83,7 @@ impl Trx {
             key: None,
             capture: None,
             classnames: Classnames::default(),
+            no_suite: Arc::from(Vec::new()),
             notes: Notes::default(),
         }
     }
@@ -88,7 +91,7 @@ impl Trx {
     fn open_result(&mut self, tag: &Tag) -> Result<Frame, Fail> {
         let mut test = TestCase::new(
             self.path.clone(),
-            Arc::from(Vec::new()),
+            self.no_suite.clone(),
             self.classnames.empty(),
             String::new(),
         );

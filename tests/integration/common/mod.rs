@@ -266,15 +266,12 @@ pub fn client(
     testrail_report::testrail::Client::new(&connection(sandbox, timeout), &opts).unwrap()
 }
 
-/// A folder of ../shared (read-only material that is never copied into the repository), or
-/// of `$SHARED_DIR` when set: a worktree checked out elsewhere points it there. `None`,
-/// with a note, when it is absent, so the tests that need it skip.
+/// A folder of ../shared (read-only material that is never copied into the repository).
+/// `None`, with a note, when it is absent, so the tests that need it skip.
 pub fn shared(name: &str) -> Option<std::path::PathBuf> {
-    let base = std::env::var_os("SHARED_DIR").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-        std::path::PathBuf::from,
-    );
-    let dir = base.join(name);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(name);
     if dir.is_dir() {
         Some(dir)
     } else {
