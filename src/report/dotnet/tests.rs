@@ -200,6 +200,12 @@ fn xunit2_reads_results_traits_and_source() {
     );
     let skipped = &test(&report, "AppliesCoupon").records[0];
     assert_eq!(skipped.message.as_deref(), Some("coupons are switched off"));
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert!(
+        report.warnings[0].contains("error outside any test (test-collection-cleanup"),
+        "{:?}",
+        report.warnings
+    );
 }
 
 #[test]

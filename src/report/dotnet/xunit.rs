@@ -169,6 +169,23 @@ impl Xunit {
         })
     }
 
+    /// An `<errors><error>` of an assembly: a fixture or clean-up that failed outside any
+    /// test. Not a test, so not counted, but a user should hear of it.
+    fn assembly_error(&mut self, tag: &Tag) -> Result<Frame, Fail> {
+        let (mut kind, mut name) = (String::new(), String::new());
+        tag.attrs(&mut self.notes, |key, value| match key {
+            b"type" => kind = value.into_owned(),
+            b"name" => name = value.into_owned(),
+            _ => {}
+        })?;
+        let suite = self.suites.path().join(" / ");
+        self.notes.push(format!(
+            "\"{suite}\" has an error outside any test ({kind} {name}); it is not a test and is \
+             not counted"
+        ));
+        Ok(Frame::Other)
+    }
+
     fn capture_into(&mut self, frame: Frame) -> Frame {
         self.capture = Some(TextBuf::default());
         frame
@@ -201,6 +218,7 @@ impl Handler for Xunit {
             (_, b"trait") if self.open.is_some() => self.test_child(tag)?,
             _ if self.open.is_some() => Frame::Other,
             (_, b"test") => self.open_test(tag)?,
+            (_, b"error") => self.assembly_error(tag)?,
             (_, b"assembly" | b"collection" | b"class") => self.open_suite(tag)?,
             _ => Frame::Other,
         };
