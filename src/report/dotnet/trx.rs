@@ -37,6 +37,9 @@ enum Frame {
     Definition,
     Key,
     Value,
+    /// A `RunInfo` of the run (an error or warning outside any test), with its outcome.
+    RunInfo,
+    RunText,
     Other,
 }
 
@@ -64,6 +67,7 @@ struct Trx {
     definitions: HashMap<String, Definition>,
     definition: Option<(String, Definition)>,
     key: Option<String>,
+    run_outcome: String,
     capture: Option<TextBuf>,
     classnames: Classnames,
     /// The suite path of a test whose class is not known yet, shared.
@@ -81,6 +85,7 @@ impl Trx {
             definitions: HashMap::new(),
             definition: None,
             key: None,
+            run_outcome: String::new(),
             capture: None,
             classnames: Classnames::default(),
             no_suite: Arc::from(Vec::new()),
@@ -258,6 +263,17 @@ impl Handler for Trx {
                 self.open_definition(tag)?
             }
             (Some(_), _) if self.definition.is_some() => self.definition_child(tag)?,
+            (_, b"RunInfo") if self.open.is_empty() => {
+                self.run_outcome.clear();
+                let outcome = &mut self.run_outcome;
+                tag.attrs(&mut self.notes, |key, value| {
+                    if key == b"outcome" {
+                        *outcome = value.into_owned();
+                    }
+                })?;
+                Frame::RunInfo
+            }
+            (Some(Frame::RunInfo), b"Text") => self.capture_into(Frame::RunText),
             _ => Frame::Other,
         };
         self.stack.push(frame);
@@ -272,6 +288,7 @@ impl Handler for Trx {
                     self.definitions.insert(id, def);
                 }
             }
+            Some(Frame::RunText) => self.run_info(),
             Some(
                 frame @ (Frame::StdOut
                 | Frame::StdErr
@@ -294,6 +311,26 @@ impl Handler for Trx {
 }
 
 impl Trx {
+    /// What the runner said outside any test (the test host crashed, say): a warning.
+    fn run_info(&mut self) {
+        let text = self.capture.take().map(|b| b.finish(true).text);
+        let text = text.unwrap_or_default();
+        let first: String = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(300)
+            .collect();
+        let outcome = if self.run_outcome.is_empty() {
+            "Message"
+        } else {
+            self.run_outcome.as_str()
+        };
+        self.notes
+            .push(format!("run-level {outcome} outside any test: {first}"));
+    }
+
     fn capture_into(&mut self, frame: Frame) -> Frame {
         self.capture = Some(TextBuf::default());
         frame
