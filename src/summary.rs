@@ -41,6 +41,25 @@ pub struct Summary {
     pub case_creation: Option<CaseCreation>,
 }
 
+impl Summary {
+    /// Which format the reports were read as: `junit (2 files), trx (a.trx)`, the file
+    /// itself when a format has one, so a user sees what was read as what in one line.
+    pub fn formats_read(&self) -> String {
+        let mut by_format: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for r in &self.reports {
+            by_format.entry(&r.format).or_default().push(&r.path);
+        }
+        let parts: Vec<String> = by_format
+            .into_iter()
+            .map(|(format, paths)| match paths.as_slice() {
+                [one] => format!("{format} ({one})"),
+                many => format!("{format} ({} files)", many.len()),
+            })
+            .collect();
+        parts.join(", ")
+    }
+}
+
 /// One report file a submit read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ReportRead {

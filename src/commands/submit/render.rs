@@ -26,7 +26,7 @@ pub fn text(s: &Summary) -> String {
     .ok();
     writeln!(out, "Tests read: {}", counts_plain(&s.outcomes)).ok();
     if !s.reports.is_empty() {
-        writeln!(out, "Reports read as: {}", formats(&s.reports)).ok();
+        writeln!(out, "Reports read as: {}", s.formats_read()).ok();
     }
     if let Some(c) = &s.case_creation {
         out.push_str(&crate::submit::cases::create_cases::text(c));
@@ -57,23 +57,6 @@ pub fn text(s: &Summary) -> String {
         writeln!(out, "API calls: {} ({} retried)", s.api_calls, s.retries).ok();
     }
     out
-}
-
-/// `junit (2 files), trx (a.trx)`: the file itself when a format has one, so a user sees
-/// which file was read as what without a line per file.
-fn formats(reports: &[crate::summary::ReportRead]) -> String {
-    let mut by_format: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
-    for r in reports {
-        by_format.entry(&r.format).or_default().push(&r.path);
-    }
-    let parts: Vec<String> = by_format
-        .into_iter()
-        .map(|(format, paths)| match paths.as_slice() {
-            [one] => format!("{format} ({one})"),
-            many => format!("{format} ({} files)", many.len()),
-        })
-        .collect();
-    parts.join(", ")
 }
 
 fn counts(map: &std::collections::BTreeMap<String, u64>) -> String {
