@@ -24,6 +24,11 @@ use super::retry::random_unit;
 /// paced starts cannot arrive closer together than the server's own window.
 pub const WINDOW: Duration = Duration::from_secs(61);
 
+/// Fewer starts than this before a 429 teach nothing: the instance's other users spent the
+/// budget, or a proxy refused, and the `Retry-After` pause is all there is to learn. (Cloud
+/// budgets are 180 or 300 a minute, 60 in old times.)
+const MIN_LEARNED: u32 = 30;
+
 /// Waits at least this long are announced on stderr.
 pub const LONG_WAIT: Duration = Duration::from_secs(2);
 
@@ -177,7 +182,7 @@ impl Limiter {
             .iter()
             .filter(|t| **t < before && before < **t + WINDOW)
             .count() as u32;
-        if through > 0 && state.budget.is_none_or(|b| through < b) {
+        if through >= MIN_LEARNED && state.budget.is_none_or(|b| through < b) {
             state.budget = Some(through);
             state.interval = Some(WINDOW / through);
             state.source = "learned from TestRail's 429";
@@ -246,7 +251,7 @@ mod tests {
     async fn a_429_teaches_the_budget_from_the_starts_that_got_through() {
         let limiter = Limiter::new(None);
         assert_eq!(limiter.budget(), None);
-        for _ in 0..5 {
+        for _ in 0..40 {
             limiter.acquire().await;
             tokio::time::advance(Duration::from_millis(100)).await;
         }
@@ -255,14 +260,25 @@ mod tests {
         let later = limiter.acquire().await;
         limiter.refused(refused, Duration::from_secs(3), "HTTP 429");
         limiter.refused(later, Duration::from_secs(3), "HTTP 429");
-        assert_eq!(limiter.budget(), Some(5));
-        // The pause holds, then starts are a fifth of the window apart.
+        assert_eq!(limiter.budget(), Some(40));
+        // The pause holds, then starts are a fortieth of the window apart.
         let start = Instant::now();
         limiter.acquire().await;
         assert!(Instant::now() - start >= Duration::from_secs(3));
         let second = Instant::now();
         limiter.acquire().await;
-        assert_eq!(Instant::now() - second, WINDOW / 5);
+        assert_eq!(Instant::now() - second, WINDOW / 40);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_after_a_few_requests_teaches_no_budget() {
+        let limiter = Limiter::new(None);
+        for _ in 0..3 {
+            limiter.acquire().await;
+        }
+        let refused = limiter.acquire().await;
+        limiter.refused(refused, Duration::from_secs(1), "HTTP 429");
+        assert_eq!(limiter.budget(), None);
     }
 
     #[test]
