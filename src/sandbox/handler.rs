@@ -81,7 +81,9 @@ pub async fn handle(
         tokio::time::sleep(delay).await;
     }
     let outcome = answer(&shared, &parts, &call, bytes).await;
-    let cost = shared.faults().result_cost(results_written(&call.method, &outcome));
+    let cost = shared
+        .faults()
+        .result_cost(results_written(&call.method, &outcome));
     if !cost.is_zero() {
         tokio::time::sleep(cost).await;
     }

@@ -56,7 +56,9 @@ fn results_per_case(sb: &Sandbox) -> BTreeMap<u64, usize> {
     let mut per_case = BTreeMap::new();
     for r in state["results"].as_object().unwrap().values() {
         let test = &state["tests"][r["test_id"].to_string()];
-        *per_case.entry(test["case_id"].as_u64().unwrap()).or_insert(0) += 1;
+        *per_case
+            .entry(test["case_id"].as_u64().unwrap())
+            .or_insert(0) += 1;
     }
     per_case
 }
@@ -78,10 +80,13 @@ fn delay(ms: u64) -> Vec<DelayFault> {
 fn a_server_that_keeps_up_gets_more_batches_at_once() {
     // Every request takes 200 ms and the server works on any number at once: latency stays
     // flat, so the client raises its level beyond where it started.
-    let sb = server(1000, Faults {
-        delays: delay(200),
-        ..Faults::default()
-    });
+    let sb = server(
+        1000,
+        Faults {
+            delays: delay(200),
+            ..Faults::default()
+        },
+    );
     let dir = tempfile::tempdir().unwrap();
     let s = submit(&sb, &report(dir.path(), 1000), &["--batch-size", "25"]);
     assert_eq!(s["results_posted"], 1000);
@@ -102,17 +107,24 @@ fn a_server_that_keeps_up_gets_more_batches_at_once() {
 fn a_server_with_few_workers_gets_fewer_batches_at_once() {
     // Two workers and 4 ms per result: at the starting level most batches queue inside the
     // server, latency climbs, and the client lowers its level.
-    let sb = server(1000, Faults {
-        workers: Some(2),
-        result_cost_ms: Some(4),
-        ..Faults::default()
-    });
+    let sb = server(
+        1000,
+        Faults {
+            workers: Some(2),
+            result_cost_ms: Some(4),
+            ..Faults::default()
+        },
+    );
     let dir = tempfile::tempdir().unwrap();
     let s = submit(&sb, &report(dir.path(), 1000), &["--batch-size", "25"]);
     assert_eq!(s["results_posted"], 1000);
     let log = batches(&sb);
     let first = log[..8].iter().map(|r| r.in_flight).max().unwrap();
-    let last = log[log.len() - 10..].iter().map(|r| r.in_flight).max().unwrap();
+    let last = log[log.len() - 10..]
+        .iter()
+        .map(|r| r.in_flight)
+        .max()
+        .unwrap();
     assert!(first <= 8, "{log:?}");
     assert!(last < first, "still {last} in flight at the end: {log:?}");
     assert_eq!(results_per_case(&sb).len(), 1000);
@@ -120,10 +132,13 @@ fn a_server_with_few_workers_gets_fewer_batches_at_once() {
 
 #[test]
 fn a_fixed_level_is_never_exceeded() {
-    let sb = server(500, Faults {
-        delays: delay(50),
-        ..Faults::default()
-    });
+    let sb = server(
+        500,
+        Faults {
+            delays: delay(50),
+            ..Faults::default()
+        },
+    );
     let dir = tempfile::tempdir().unwrap();
     let s = submit(
         &sb,
@@ -141,13 +156,16 @@ fn a_fixed_level_is_never_exceeded() {
 fn a_known_budget_is_paced_without_a_single_429() {
     // The server allows 10 requests a second; the client is told 480 a minute (8 a second)
     // and has 40 batches to send: the budget decides, and nothing bounces.
-    let sb = server(1000, Faults {
-        rate_limit: Some(RateLimit {
-            requests: 10,
-            window_secs: Some(1),
-        }),
-        ..Faults::default()
-    });
+    let sb = server(
+        1000,
+        Faults {
+            rate_limit: Some(RateLimit {
+                requests: 10,
+                window_secs: Some(1),
+            }),
+            ..Faults::default()
+        },
+    );
     let dir = tempfile::tempdir().unwrap();
     let s = submit(
         &sb,
@@ -163,16 +181,19 @@ fn a_known_budget_is_paced_without_a_single_429() {
 
 #[test]
 fn a_rate_limit_pause_says_what_why_and_how_long_without_verbose() {
-    let sb = server(100, Faults {
-        errors: vec![ErrorFault {
-            status: 429,
-            next: Some(1),
-            method: Some("add_results_for_cases".into()),
-            retry_after: Some(2),
-            ..ErrorFault::default()
-        }],
-        ..Faults::default()
-    });
+    let sb = server(
+        100,
+        Faults {
+            errors: vec![ErrorFault {
+                status: 429,
+                next: Some(1),
+                method: Some("add_results_for_cases".into()),
+                retry_after: Some(2),
+                ..ErrorFault::default()
+            }],
+            ..Faults::default()
+        },
+    );
     let dir = tempfile::tempdir().unwrap();
     let out = cmd(&sb)
         .args(["submit", "--project-id", "1", "--close-run"])
