@@ -29,6 +29,11 @@ pub const WINDOW: Duration = Duration::from_secs(61);
 /// budgets are 180 or 300 a minute, 60 in old times.)
 const MIN_LEARNED: u32 = 30;
 
+/// A 429 asking for a shorter wait teaches nothing either: a budget spent faster than the
+/// server allows leaves most of its minute to wait out, while a short `Retry-After` is a
+/// window about to free up (or a server that refuses now and then for other reasons).
+const LEARN_MIN_WAIT: Duration = Duration::from_secs(10);
+
 /// Waits at least this long are announced on stderr.
 pub const LONG_WAIT: Duration = Duration::from_secs(2);
 
@@ -182,7 +187,8 @@ impl Limiter {
             .iter()
             .filter(|t| **t < before && before < **t + WINDOW)
             .count() as u32;
-        if through >= MIN_LEARNED && state.budget.is_none_or(|b| through < b) {
+        let telling = through >= MIN_LEARNED && delay >= LEARN_MIN_WAIT;
+        if telling && state.budget.is_none_or(|b| through < b) {
             state.budget = Some(through);
             state.interval = Some(WINDOW / through);
             state.source = "learned from TestRail's 429";
@@ -258,22 +264,28 @@ mod tests {
         let refused = limiter.acquire().await;
         // A request started later and refused too does not raise what was learned.
         let later = limiter.acquire().await;
-        limiter.refused(refused, Duration::from_secs(3), "HTTP 429");
-        limiter.refused(later, Duration::from_secs(3), "HTTP 429");
+        limiter.refused(refused, Duration::from_secs(30), "HTTP 429");
+        limiter.refused(later, Duration::from_secs(30), "HTTP 429");
         assert_eq!(limiter.budget(), Some(40));
         // The pause holds, then starts are a fortieth of the window apart.
         let start = Instant::now();
         limiter.acquire().await;
-        assert!(Instant::now() - start >= Duration::from_secs(3));
+        assert!(Instant::now() - start >= Duration::from_secs(30));
         let second = Instant::now();
         limiter.acquire().await;
         assert_eq!(Instant::now() - second, WINDOW / 40);
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_429_after_a_few_requests_teaches_no_budget() {
+    async fn a_429_after_a_few_requests_or_with_a_short_wait_teaches_no_budget() {
         let limiter = Limiter::new(None);
         for _ in 0..3 {
+            limiter.acquire().await;
+        }
+        let refused = limiter.acquire().await;
+        limiter.refused(refused, Duration::from_secs(30), "HTTP 429");
+        assert_eq!(limiter.budget(), None);
+        for _ in 0..50 {
             limiter.acquire().await;
         }
         let refused = limiter.acquire().await;
