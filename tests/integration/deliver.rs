@@ -78,12 +78,12 @@ fn delay(ms: u64) -> Vec<DelayFault> {
 
 #[test]
 fn a_server_that_keeps_up_gets_more_batches_at_once() {
-    // Every request takes 200 ms and the server works on any number at once: latency stays
+    // Every request takes 400 ms and the server works on any number at once: latency stays
     // flat, so the client raises its level beyond where it started.
     let sb = server(
         1000,
         Faults {
-            delays: delay(200),
+            delays: delay(400),
             ..Faults::default()
         },
     );

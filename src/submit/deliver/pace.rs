@@ -32,8 +32,9 @@ const RESERVE: usize = 5;
 /// Latency counts as flat up to this factor of the best seen...
 const FLAT: f64 = 1.5;
 
-/// ...plus this, so the jitter of a fast local server is not mistaken for queueing.
-const SLACK: Duration = Duration::from_millis(50);
+/// ...plus this, for jitter. Small on purpose: a fast server on a busy machine answers a
+/// batch in a few milliseconds, and more in flight there only queues for the same cores.
+const SLACK: Duration = Duration::from_millis(5);
 
 /// Results per request for a submit of `results`: at most `max_batch`; fewer, to spread over
 /// a server's workers, while the requests still fit a known per-minute `budget`.
