@@ -211,3 +211,54 @@ fn a_rate_limit_pause_says_what_why_and_how_long_without_verbose() {
     assert!(results_per_case(&sb).values().all(|n| *n == 1));
     assert_eq!(results_per_case(&sb).len(), 100);
 }
+
+#[test]
+fn the_status_look_up_goes_out_beside_add_run() {
+    // Skipped tests need the instance's statuses (a custom "skipped" one, if any), but that
+    // look-up cannot fail the submit, so it need not hold up opening the run.
+    let sb = server(
+        20,
+        Faults {
+            delays: delay(300),
+            ..Faults::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut xml = String::from("<testsuite name=\"s\">\n");
+    for i in 1..=20 {
+        let body = if i % 4 == 0 { "<skipped/>" } else { "" };
+        xml.push_str(&format!(
+            "<testcase classname=\"c\" name=\"C{i} t\">{body}</testcase>\n"
+        ));
+    }
+    xml.push_str("</testsuite>\n");
+    let path = dir.path().join("r.xml");
+    std::fs::write(&path, xml).unwrap();
+    let s = submit(&sb, &path, &[]);
+    assert_eq!(s["results_posted"], 20);
+    let log = sb.requests();
+    let first_two: Vec<_> = log[..2]
+        .iter()
+        .map(|r| r.api_method.clone().unwrap_or_default())
+        .collect();
+    assert!(
+        first_two.contains(&"get_statuses".to_string())
+            && first_two.contains(&"add_run".to_string()),
+        "{first_two:?}"
+    );
+    // The log is in order of answers; the later arrival saw the other inside the server.
+    assert_eq!(log[0].in_flight.max(log[1].in_flight), 2, "{log:?}");
+    // A bad status name is still refused before anything is written.
+    sb.clear_requests();
+    let out = cmd(&sb)
+        .args(["submit", "--project-id", "1", "--status", "skipped=Nope"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        sb.requests().iter().all(|r| r.method == "GET"),
+        "{:?}",
+        sb.requests()
+    );
+}
