@@ -25,15 +25,22 @@ fn server(cases: usize, faults: Faults) -> Sandbox {
 
 /// A JUnit report with one test per case 1..=`n` (every seventh fails).
 fn report(dir: &Path, n: usize) -> PathBuf {
-    let mut xml = String::from("<testsuites><testsuite name=\"s\">\n");
-    for i in 1..=n {
-        let body = if i % 7 == 0 {
+    report_with(dir, n, |i| {
+        if i % 7 == 0 {
             "<failure message=\"boom\">trace</failure>"
         } else {
             ""
-        };
+        }
+    })
+}
+
+/// A JUnit report with one test per case 1..=`n`, test `i` holding `body(i)`.
+fn report_with(dir: &Path, n: usize, body: fn(usize) -> &'static str) -> PathBuf {
+    let mut xml = String::from("<testsuites><testsuite name=\"s\">\n");
+    for i in 1..=n {
         xml.push_str(&format!(
-            "<testcase classname=\"c\" name=\"C{i} test {i}\">{body}</testcase>\n"
+            "<testcase classname=\"c\" name=\"C{i} test {i}\">{}</testcase>\n",
+            body(i)
         ));
     }
     xml.push_str("</testsuite></testsuites>\n");
@@ -224,16 +231,11 @@ fn the_status_look_up_goes_out_beside_add_run() {
         },
     );
     let dir = tempfile::tempdir().unwrap();
-    let mut xml = String::from("<testsuite name=\"s\">\n");
-    for i in 1..=20 {
-        let body = if i % 4 == 0 { "<skipped/>" } else { "" };
-        xml.push_str(&format!(
-            "<testcase classname=\"c\" name=\"C{i} t\">{body}</testcase>\n"
-        ));
-    }
-    xml.push_str("</testsuite>\n");
-    let path = dir.path().join("r.xml");
-    std::fs::write(&path, xml).unwrap();
+    let path = report_with(
+        dir.path(),
+        20,
+        |i| if i % 4 == 0 { "<skipped/>" } else { "" },
+    );
     let s = submit(&sb, &path, &[]);
     assert_eq!(s["results_posted"], 20);
     let log = sb.requests();
