@@ -55,6 +55,13 @@ struct Args {
     /// Rate limit like TestRail Cloud: N requests per minute, or N/SECONDS.
     #[arg(long, value_name = "N[/SECS]")]
     rate_limit: Option<RateLimit>,
+    /// Server time per posted result in a results request, in milliseconds (a real
+    /// TestRail writes each result, its test's status and the run's counters).
+    #[arg(long, value_name = "MS")]
+    result_cost: Option<u64>,
+    /// Requests worked on at once; the others wait for a free worker [default: no limit].
+    #[arg(long, value_name = "N")]
+    workers: Option<usize>,
     /// Faults as JSON (the format `POST /__sandbox/faults` takes); flags add to it.
     #[arg(long, value_name = "FILE")]
     faults: Option<PathBuf>,
@@ -91,6 +98,12 @@ fn faults(args: &Args) -> anyhow::Result<Faults> {
     faults.drops.extend(args.drop_after_write.iter().cloned());
     if args.rate_limit.is_some() {
         faults.rate_limit = args.rate_limit.clone();
+    }
+    if args.result_cost.is_some() {
+        faults.result_cost_ms = args.result_cost;
+    }
+    if args.workers.is_some() {
+        faults.workers = args.workers;
     }
     Ok(faults)
 }

@@ -1,7 +1,10 @@
 //! Fault injection for reliability tests, off by default: scripted error answers (429 with
 //! `Retry-After` as seconds, an HTTP-date or missing; 500/502/503/504; 409 maintenance),
 //! response delays, "apply the write, then drop the connection", and a per-window rate limit
-//! like TestRail Cloud's (180 or 300 requests a minute).
+//! like TestRail Cloud's (180 or 300 requests a minute). Beside the faults, the server model
+//! of a real instance: time per posted result (`result_cost_ms`) and a bounded number of
+//! requests worked on at once (`workers`), so delivery can be measured against a server whose
+//! time grows with the work it is given.
 //!
 //! The same `Faults` value is set by command-line specs (`--fail 429:every=3:retry-after=2`)
 //! or as JSON through `POST /__sandbox/faults`. Counters live in the rules themselves, so
@@ -10,7 +13,9 @@
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::Semaphore;
 
 /// Every fault the sandbox should inject.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -24,6 +29,11 @@ pub struct Faults {
     pub drops: Vec<DropFault>,
     /// A TestRail Cloud style rate limit.
     pub rate_limit: Option<RateLimit>,
+    /// Server time per result in a results request (`add_results_for_cases` and kin), in
+    /// milliseconds, spent after the write while the request holds its worker.
+    pub result_cost_ms: Option<u64>,
+    /// API requests worked on at once; the others wait for a free worker (no limit if absent).
+    pub workers: Option<usize>,
 }
 
 /// How a 429 tells the client when to come back.
@@ -86,11 +96,12 @@ pub struct Injected {
     pub retry_after: Option<String>,
 }
 
-/// Faults plus the rate limiter's memory of recent calls.
+/// Faults plus the rate limiter's memory of recent calls and the workers' gate.
 #[derive(Debug, Default)]
 pub struct FaultState {
     pub faults: Faults,
     recent: VecDeque<Instant>,
+    workers: Option<Arc<Semaphore>>,
 }
 
 fn matches(rule: &Option<String>, method: &str) -> bool {
@@ -110,8 +121,24 @@ fn retry_after(seconds: u64, format: RetryFormat) -> Option<String> {
 impl FaultState {
     /// Replace the faults (and forget the rate limiter's history).
     pub fn set(&mut self, faults: Faults) {
+        // Requests already waiting keep the old gate; new ones queue at the new size.
+        self.workers = faults
+            .workers
+            .filter(|n| *n > 0)
+            .map(|n| Arc::new(Semaphore::new(n)));
         self.faults = faults;
         self.recent.clear();
+    }
+
+    /// The gate a request passes to get a worker (`None`: unlimited workers).
+    pub fn workers(&self) -> Option<Arc<Semaphore>> {
+        self.workers.clone()
+    }
+
+    /// Server time for writing `results` results.
+    pub fn result_cost(&self, results: usize) -> Duration {
+        let ms = self.faults.result_cost_ms.unwrap_or(0);
+        Duration::from_millis(ms.saturating_mul(results as u64))
     }
 
     /// Decide whether an API call is answered with an injected error.
@@ -384,11 +411,15 @@ mod tests {
             r#"{"errors": [{"status": 429, "every": 2, "retry_after": 1, "retry_format": "http-date"}],
                 "delays": [{"ms": 200, "method": "get_run"}],
                 "drops": [{"method": "add_run", "next": 1}],
-                "rate_limit": {"requests": 180, "window_secs": 60}}"#,
+                "rate_limit": {"requests": 180, "window_secs": 60},
+                "result_cost_ms": 2, "workers": 8}"#,
         )
         .unwrap();
         assert_eq!(faults.errors[0].retry_format, RetryFormat::HttpDate);
         assert_eq!(faults.drops[0].next, 1);
+        let state = state(faults);
+        assert_eq!(state.result_cost(250), Duration::from_millis(500));
+        assert_eq!(state.workers().unwrap().available_permits(), 8);
         assert!(serde_json::from_str::<Faults>(r#"{"error": []}"#).is_err());
     }
 

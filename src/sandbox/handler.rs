@@ -57,7 +57,10 @@ pub async fn handle(
         body_size: bytes.len(),
         injected: false,
         dropped: false,
+        in_flight: 0,
     };
+    let (_inside, in_flight) = shared.arrive();
+    entry.in_flight = in_flight;
     let injected = shared.faults().error_for(&call.method, Instant::now());
     if let Some(injected) = injected {
         entry.injected = true;
@@ -66,11 +69,24 @@ pub async fn handle(
         shared.log(entry);
         return Ok(response);
     }
+    // A real server has a few workers; a request waits for one, then holds it for its delay
+    // and for the time its results take to write.
+    let workers = shared.faults().workers();
+    let _worker = match workers {
+        Some(gate) => gate.acquire_owned().await.ok(),
+        None => None,
+    };
     let delay = shared.faults().delay_for(&call.method);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
     let outcome = answer(&shared, &parts, &call, bytes).await;
+    let cost = shared
+        .faults()
+        .result_cost(results_written(&call.method, &outcome));
+    if !cost.is_zero() {
+        tokio::time::sleep(cost).await;
+    }
     let banner = shared.auth_banner && outcome.is_ok();
     let response = respond(outcome, banner);
     entry.status = response.status().as_u16();
@@ -127,6 +143,18 @@ async fn answer(
         legacy_arrays: shared.legacy_arrays,
     };
     api::dispatch(&mut ctx, call, &body)
+}
+
+/// How many results a successful answer wrote (the server's work grows with them).
+fn results_written(method: &str, outcome: &Result<Reply, ApiError>) -> usize {
+    if !method.starts_with("add_result") {
+        return 0;
+    }
+    match outcome {
+        Ok(Reply::Json(serde_json::Value::Array(results))) => results.len(),
+        Ok(Reply::Json(_)) => 1,
+        _ => 0,
+    }
 }
 
 /// `get_*` methods are GET, everything else POST (TestRail has no PUT/DELETE).

@@ -38,6 +38,11 @@ impl Client {
         self.transport.stats()
     }
 
+    /// The per-minute request budget, when one is known (given, or learned from a 429).
+    pub fn budget(&self) -> Option<u32> {
+        self.transport.budget()
+    }
+
     /// The normalised address.
     pub fn base_url(&self) -> &BaseUrl {
         self.transport.base()

@@ -27,6 +27,8 @@ pub struct ClientOptions {
     pub backoff_base: Duration,
     /// Trace requests and retry decisions on stderr.
     pub verbose: bool,
+    /// Do not announce long waits (rate-limit pauses, retries) on stderr.
+    pub quiet: bool,
 }
 
 impl Default for ClientOptions {
@@ -37,6 +39,7 @@ impl Default for ClientOptions {
             max_requests_per_minute: None,
             backoff_base: DEFAULT_BACKOFF,
             verbose: false,
+            quiet: false,
         }
     }
 }
@@ -56,6 +59,7 @@ impl ClientOptions {
             max_requests_per_minute: t.max_requests_per_minute.filter(|n| *n > 0),
             backoff_base: t.backoff_ms.map_or(DEFAULT_BACKOFF, Duration::from_millis),
             verbose: global.verbose,
+            quiet: false,
         })
     }
 

@@ -15,7 +15,7 @@ use reqwest::header::{self, HeaderValue};
 use super::answer::Answer;
 use super::error::{ApiError, error_text, is_transient};
 use super::http;
-use super::limiter::Limiter;
+use super::limiter::{LONG_WAIT, Limiter, Ticket, whole_secs};
 use super::options::ClientOptions;
 use super::retry::{Decision, Failure, Progress, RetryPolicy, Verb, secs};
 use super::url::BaseUrl;
@@ -67,6 +67,8 @@ pub struct Transport {
     requests: AtomicU64,
     retries: AtomicU64,
     verbose: bool,
+    /// Print long waits on stderr (the `--verbose` trace already shows every wait).
+    announce: bool,
 }
 
 impl std::fmt::Debug for Transport {
@@ -94,7 +96,9 @@ impl Transport {
             auth: http::basic_auth(&cfg.user, &cfg.api_key)?,
             secrets,
             policy: opts.retry_policy(),
-            limiter: Limiter::new(opts.max_requests_per_minute),
+            limiter: Limiter::new(opts.max_requests_per_minute)
+                .announcing(!opts.verbose && !opts.quiet),
+            announce: !opts.verbose && !opts.quiet,
             requests: AtomicU64::new(0),
             retries: AtomicU64::new(0),
             verbose: opts.verbose,
@@ -104,6 +108,11 @@ impl Transport {
     /// The normalised address.
     pub fn base(&self) -> &BaseUrl {
         &self.base
+    }
+
+    /// The per-minute request budget, when one is known (given, or learned from a 429).
+    pub fn budget(&self) -> Option<u32> {
+        self.limiter.budget()
     }
 
     /// Requests and retries so far.
@@ -131,7 +140,7 @@ impl Transport {
         let mut progress = Progress::default();
         let mut attempts = 0;
         loop {
-            self.limiter.acquire().await;
+            let ticket = self.limiter.acquire().await;
             attempts += 1;
             self.requests.fetch_add(1, Ordering::Relaxed);
             let (failure, detail) = match self.exchange(&call, body).await {
@@ -140,7 +149,7 @@ impl Transport {
             };
             progress.elapsed = started.elapsed();
             let decision = self.policy.decide(verb, &failure, progress);
-            self.act_on(&call, decision, &detail, attempts, &mut progress)
+            self.act_on(&call, decision, &detail, (attempts, ticket), &mut progress)
                 .await?;
         }
     }
@@ -193,7 +202,7 @@ impl Transport {
         call: &Call<'_>,
         decision: Decision,
         detail: &str,
-        attempts: u32,
+        (attempts, ticket): (u32, Ticket),
         progress: &mut Progress,
     ) -> Result<(), ApiError> {
         let (verb, endpoint, url) = (call.verb.as_str(), call.endpoint.to_string(), call.url);
@@ -210,9 +219,16 @@ impl Transport {
                 ));
                 if everyone {
                     progress.rate_limited += 1;
-                    self.limiter.pause(delay);
+                    self.limiter.refused(ticket, delay, &reason);
                 } else {
                     progress.retries += 1;
+                    if self.announce && delay >= LONG_WAIT {
+                        eprintln!(
+                            "retrying {verb} {} in {}: {reason}",
+                            call.endpoint,
+                            whole_secs(delay)
+                        );
+                    }
                     tokio::time::sleep(delay).await;
                 }
                 Ok(())

@@ -6,6 +6,7 @@ mod client;
 mod common;
 mod corpus;
 mod create_cases;
+mod deliver;
 mod dotnet;
 mod formats_corpus;
 mod inspect;

@@ -139,7 +139,7 @@ fn resume(
     let client = client(global)?;
     let post = PostOptions {
         batch_size: args.batch_size.max(1),
-        in_flight: args.parallel_batches.max(1),
+        in_flight: args.parallel_batches.map(|n| n.max(1)),
         ..PostOptions::default()
     };
     let submitted = block_on(resume_file(&client, &file, path, &post))??;

@@ -11,7 +11,8 @@ use crate::testrail::Client;
 use super::post::{Posted, landed, post_all};
 use super::target::{OpenedRun, TargetSpec, api, ids, open, recent};
 use super::unsent::{UnsentFile, default_path};
-use crate::report::TestCase;
+use crate::report::{Outcome, TestCase};
+use crate::submit::checks::fetch_statuses;
 use crate::submit::options::SubmitOptions;
 use crate::submit::outcome::{Submitted, count_posted};
 use crate::submit::plan::aggregate::Groups;
@@ -25,10 +26,27 @@ pub(crate) async fn write(
     tests: &[&TestCase],
     groups: &Groups,
     mut plan: ResultPlan,
-    policy: &StatusPolicy,
+    (policy, look_up): (&StatusPolicy, bool),
     opts: &SubmitOptions,
 ) -> anyhow::Result<Submitted> {
-    let opened = open(client, &opts.target, groups.case_ids()).await?;
+    let opening = open(client, &opts.target, groups.case_ids());
+    let (opened, policy) = match look_up {
+        true => {
+            let (opened, statuses) = tokio::join!(opening, fetch_statuses(client));
+            let opened = opened?;
+            let statuses = statuses.map_err(|e| {
+                e.context(format!(
+                    "run R{} is open, but nothing was posted to it",
+                    opened.run.id
+                ))
+            })?;
+            let policy = opts.status.resolve(Some(&statuses))?;
+            restatus_skipped(&mut plan, &policy);
+            (opened, policy)
+        }
+        false => (opening.await?, policy.clone()),
+    };
+    let policy = &policy;
     record_unknown(&mut summary, tests, groups, &opened.unknown);
     plan.results
         .retain(|r| !opened.unknown.contains(&r.entry.case_id));
@@ -76,6 +94,20 @@ pub(crate) async fn write(
         eprintln!("warning: {w}");
     }
     finish(client, summary, &results, posted, since, opts).await
+}
+
+/// Give skipped results the status the look-up found (they were planned with the fallback).
+fn restatus_skipped(plan: &mut ResultPlan, policy: &StatusPolicy) {
+    let Some(status_id) = policy.status_for(Outcome::Skipped) else {
+        return;
+    };
+    for r in plan
+        .results
+        .iter_mut()
+        .filter(|r| r.outcome == Outcome::Skipped)
+    {
+        r.entry.status_id = status_id;
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what CI runners send on cancel), naming the signal.
