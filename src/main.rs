@@ -11,7 +11,11 @@ fn main() {
         Ok(code) => code,
         Err(err) if testrail_report::exit::is_broken_pipe(&err) => testrail_report::exit::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors quote servers' answers, which may echo our credentials.
+            eprintln!(
+                "error: {}",
+                testrail_report::redact::text(&format!("{err:#}"))
+            );
             testrail_report::error::code_for(&err)
         }
     };

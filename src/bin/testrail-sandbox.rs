@@ -41,11 +41,12 @@ struct Args {
     /// Prefix API answers with `USER AUTHENTICATION SUCCESSFUL!`, like some old servers.
     #[arg(long)]
     auth_banner: bool,
-    /// Inject errors: STATUS[:every=N][:next=K][:method=M][:retry-after=S|date:S|none]
-    /// (e.g. `429:every=3:retry-after=2`, `503:next=2:method=add_run`). Repeatable.
+    /// Inject errors: STATUS[:every=N][:next=K][:method=M][:retry-after=S|date:S|none][:echo]
+    /// (e.g. `429:every=3:retry-after=2`, `503:next=2:method=add_run`; `echo` puts the
+    /// request's headers in the error body). Repeatable.
     #[arg(long, value_name = "SPEC")]
     fail: Vec<ErrorFault>,
-    /// Delay answers: MS[:method=M]. Repeatable.
+    /// Delay answers: MS[:method=M] (a huge MS is a server that never answers). Repeatable.
     #[arg(long, value_name = "SPEC")]
     delay: Vec<DelayFault>,
     /// Apply the next K successful writes of METHOD, then drop the connection:
@@ -55,6 +56,9 @@ struct Args {
     /// Rate limit like TestRail Cloud: N requests per minute, or N/SECONDS.
     #[arg(long, value_name = "N[/SECS]")]
     rate_limit: Option<RateLimit>,
+    /// Write `_links.next` as an absolute link on this origin (e.g. `http://elsewhere:9`).
+    #[arg(long, value_name = "ORIGIN")]
+    next_origin: Option<String>,
     /// Faults as JSON (the format `POST /__sandbox/faults` takes); flags add to it.
     #[arg(long, value_name = "FILE")]
     faults: Option<PathBuf>,
@@ -91,6 +95,9 @@ fn faults(args: &Args) -> anyhow::Result<Faults> {
     faults.drops.extend(args.drop_after_write.iter().cloned());
     if args.rate_limit.is_some() {
         faults.rate_limit = args.rate_limit.clone();
+    }
+    if args.next_origin.is_some() {
+        faults.next_origin = args.next_origin.clone();
     }
     Ok(faults)
 }

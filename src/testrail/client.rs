@@ -98,7 +98,9 @@ impl Client {
             match page.next {
                 // An empty page or a link seen before would loop forever on a misbehaving server.
                 Some(next) if on_page > 0 && collector.should_follow(&next) => {
-                    url = base.link(&next)
+                    url = base
+                        .link(&next)
+                        .map_err(|detail| shape_error(Verb::Get, endpoint, detail))?;
                 }
                 _ => break,
             }

@@ -20,7 +20,15 @@ use super::options::ClientOptions;
 use super::retry::{Decision, Failure, Progress, RetryPolicy, Verb, secs};
 use super::url::BaseUrl;
 use crate::config::ConnectionConfig;
-use crate::secret::Secret;
+
+/// Largest answer read whole. TestRail's pages hold at most 250 items, so even a page of
+/// cases with long steps stays far below; a bigger answer is a broken proxy or server, and
+/// reading it whole would cost its size in memory. `TESTRAIL_INTERNAL_MAX_ANSWER` lowers it
+/// for tests.
+pub const MAX_ANSWER: usize = 256 * 1024 * 1024;
+
+/// Most of an error answer read: its message is quoted only in part anyway.
+const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// How many requests and retries a client made, for summaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -61,9 +69,9 @@ pub struct Transport {
     http: reqwest::Client,
     base: BaseUrl,
     auth: HeaderValue,
-    secrets: Vec<Secret>,
     policy: RetryPolicy,
     limiter: Limiter,
+    max_answer: usize,
     requests: AtomicU64,
     retries: AtomicU64,
     verbose: bool,
@@ -86,15 +94,22 @@ impl Transport {
         let base = BaseUrl::parse(&cfg.url)?;
         http::warn_about_security(&base, cfg);
         let http = http::client(cfg, &base)?;
-        let mut secrets = vec![cfg.api_key.clone()];
-        secrets.extend(cfg.proxy.clone());
+        crate::redact::register_login(&cfg.user, cfg.api_key.expose());
+        crate::redact::register(
+            &cfg.proxy
+                .iter()
+                .map(|p| p.expose().to_string())
+                .collect::<Vec<_>>(),
+        );
         Ok(Transport {
             http,
             base,
             auth: http::basic_auth(&cfg.user, &cfg.api_key)?,
-            secrets,
             policy: opts.retry_policy(),
             limiter: Limiter::new(opts.max_requests_per_minute),
+            max_answer: crate::env::non_empty("TESTRAIL_INTERNAL_MAX_ANSWER")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(MAX_ANSWER),
             requests: AtomicU64::new(0),
             retries: AtomicU64::new(0),
             verbose: opts.verbose,
@@ -153,7 +168,7 @@ impl Transport {
         body: &Body,
     ) -> Result<Result<Answer, ApiError>, (Failure, String)> {
         let sent_at = Instant::now();
-        let (status, header, bytes) = match self.attempt(call.verb, call.url, body).await {
+        let (status, header, bytes, whole) = match self.attempt(call.verb, call.url, body).await {
             Ok(answer) => answer,
             Err((failure, detail)) => {
                 self.trace(call, &format!("failed: {detail}"), sent_at);
@@ -163,6 +178,11 @@ impl Transport {
         self.trace(call, &status.to_string(), sent_at);
         let (verb, endpoint) = (call.verb.as_str(), call.endpoint.to_string());
         Ok(match status {
+            200..=299 if !whole => Err(ApiError::TooLarge {
+                verb,
+                endpoint,
+                limit: self.max_answer,
+            }),
             200..=299 => Ok(Answer::new(status, bytes)),
             300..=399 => Err(ApiError::Redirect {
                 verb,
@@ -245,13 +265,15 @@ impl Transport {
         }
     }
 
-    /// One HTTP exchange: status, `Location` or `Retry-After` header, body; or a classified failure.
+    /// One HTTP exchange: status, `Location` or `Retry-After` header, body (at most
+    /// [`MAX_ANSWER`], or [`MAX_ERROR_BODY`] for errors) and whether it is whole; or a
+    /// classified failure.
     async fn attempt(
         &self,
         verb: Verb,
         url: &str,
         body: &Body,
-    ) -> Result<(u16, Option<String>, Vec<u8>), (Failure, String)> {
+    ) -> Result<(u16, Option<String>, Vec<u8>, bool), (Failure, String)> {
         let request = self.build(verb, url, body);
         let response = request.send().await.map_err(|e| self.classify(&e))?;
         let status = response.status().as_u16();
@@ -265,12 +287,21 @@ impl Transport {
             .get(header_name)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| self.classify(&e))?
-            .to_vec();
-        Ok((status, header, bytes))
+        let limit = match status {
+            200..=299 => self.max_answer,
+            _ => MAX_ERROR_BODY,
+        };
+        let mut response = response;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(&e))? {
+            if bytes.len() + chunk.len() > limit {
+                let room = limit - bytes.len();
+                bytes.extend_from_slice(&chunk[..room]);
+                return Ok((status, header, bytes, false));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok((status, header, bytes, true))
     }
 
     fn build(&self, verb: Verb, url: &str, body: &Body) -> reqwest::RequestBuilder {
@@ -328,10 +359,7 @@ impl Transport {
 
     /// Remove any secret that found its way into a message (defence in depth).
     fn redact(&self, text: &str) -> String {
-        self.secrets
-            .iter()
-            .filter(|s| s.expose().len() >= 4)
-            .fold(text.to_string(), |t, s| t.replace(s.expose(), "[redacted]"))
+        crate::redact::text(text)
     }
 
     fn trace(&self, call: &Call<'_>, outcome: &str, since: Instant) {
@@ -342,7 +370,7 @@ impl Transport {
 
     fn note(&self, line: &str) {
         if self.verbose {
-            eprintln!("testrail: {line}");
+            eprintln!("testrail: {}", self.redact(line));
         }
     }
 }
@@ -384,6 +412,8 @@ mod tests {
             "tcp connect error: Connection refused (os error 111)"
         ));
     }
+
+    use crate::secret::Secret;
 
     #[test]
     fn the_auth_header_is_marked_sensitive_and_debug_hides_the_key() {

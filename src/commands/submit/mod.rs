@@ -76,18 +76,16 @@ pub fn client(global: &GlobalArgs) -> anyhow::Result<Client> {
 
 /// Print the summary (and a dry run's plan): text for people, one JSON document for scripts.
 pub fn print(format: OutputFormat, submitted: &Submitted) -> anyhow::Result<()> {
-    match (format, submitted.dry_run_doc()) {
-        (OutputFormat::Json, Some(doc)) => println!("{}", serde_json::to_string_pretty(&doc)?),
-        (OutputFormat::Json, None) => {
-            println!("{}", serde_json::to_string_pretty(&submitted.summary)?)
-        }
+    let text = match (format, submitted.dry_run_doc()) {
+        (OutputFormat::Json, Some(doc)) => serde_json::to_string_pretty(&doc)? + "\n",
+        (OutputFormat::Json, None) => serde_json::to_string_pretty(&submitted.summary)? + "\n",
         (OutputFormat::Text, doc) => {
-            if let Some(doc) = doc {
-                print!("{}", render::dry_run_text(&doc));
-            }
-            print!("{}", render::text(&submitted.summary));
+            let plan = doc.map(|d| render::dry_run_text(&d)).unwrap_or_default();
+            plan + &render::text(&submitted.summary)
         }
-    }
+    };
+    // The summary quotes servers' error texts, which may echo our credentials.
+    print!("{}", crate::redact::text(&text));
     Ok(())
 }
 
