@@ -128,6 +128,22 @@ impl Client {
             .decode(Verb::Post, endpoint)
     }
 
+    /// POST a JSON body once; a refusal worth retrying is waited out and returned as
+    /// [`ApiError::Deferred`], for the caller to rebuild the body from fresh reads.
+    pub(crate) async fn post_once<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| shape_error(Verb::Post, endpoint, e.to_string()))?;
+        let url = self.transport.base().api(endpoint, &Filters::new());
+        self.transport
+            .send_once(endpoint, &url, &Body::Json(bytes))
+            .await?
+            .decode(Verb::Post, endpoint)
+    }
+
     /// POST any body and return the raw answer (`Null` for an empty 200).
     pub(crate) async fn post_raw(
         &self,

@@ -76,6 +76,19 @@ pub enum ApiError {
         /// The `Location` header.
         location: String,
     },
+    /// A write TestRail refused for now (429, 409, 503) or that never left; sent once on
+    /// purpose, because its body must be rebuilt from a fresh read before it is sent again.
+    #[error(
+        "TestRail did not apply {verb} {endpoint} ({reason}); it is rebuilt before it is sent again"
+    )]
+    Deferred {
+        /// Always `POST`.
+        verb: &'static str,
+        /// The API endpoint.
+        endpoint: String,
+        /// What refused it.
+        reason: String,
+    },
     /// A 2xx answer larger than we read whole.
     #[error(
         "TestRail's answer to {verb} {endpoint} is larger than {limit} bytes, the most one answer may hold; it was not read (a page of TestRail's API is far smaller: check --url and any proxy in between)"
@@ -149,9 +162,9 @@ impl ApiError {
             | ApiError::Shape { .. }
             | ApiError::TooLarge { .. } => Error::Rejected(msg),
             ApiError::Redirect { .. } => Error::Usage(msg),
-            ApiError::Unreachable { .. } | ApiError::OutcomeUnknown { .. } => {
-                Error::Unreachable(msg)
-            }
+            ApiError::Unreachable { .. }
+            | ApiError::OutcomeUnknown { .. }
+            | ApiError::Deferred { .. } => Error::Unreachable(msg),
         }
     }
 

@@ -160,6 +160,38 @@ impl Transport {
         }
     }
 
+    /// Send a POST at most once. A failure the policy would retry is waited out (so the
+    /// caller's next request respects a 429's `Retry-After`) and returned as `Deferred`.
+    pub async fn send_once(
+        &self,
+        endpoint: &str,
+        url: &str,
+        body: &Body,
+    ) -> Result<Answer, ApiError> {
+        let call = Call {
+            verb: Verb::Post,
+            endpoint,
+            url,
+        };
+        self.limiter.acquire().await;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let (failure, detail) = match self.exchange(&call, body).await {
+            Ok(answer) => return answer,
+            Err(failed) => failed,
+        };
+        let mut progress = Progress::default();
+        let decision = self.policy.decide(Verb::Post, &failure, progress);
+        let retry = matches!(decision, Decision::Retry { .. });
+        self.act_on(&call, decision, &detail, 1, &mut progress)
+            .await?;
+        debug_assert!(retry, "act_on returns Ok only for a retry");
+        Err(ApiError::Deferred {
+            verb: Verb::Post.as_str(),
+            endpoint: endpoint.to_string(),
+            reason: self.redact(&detail),
+        })
+    }
+
     /// One attempt: `Ok` with the final answer (success or a definite error), or `Err` with a
     /// failure the retry policy should judge.
     async fn exchange(

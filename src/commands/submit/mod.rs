@@ -19,7 +19,7 @@ use crate::summary::Summary;
 use crate::testrail::{Client, ClientOptions};
 
 use crate::submit::deliver::post::{PostOptions, landed, post_all};
-use crate::submit::deliver::target::api;
+use crate::submit::deliver::target::{TargetSpec, api, open};
 use crate::submit::deliver::unsent::UnsentFile;
 use crate::submit::execute::submit;
 use crate::submit::options::Matching;
@@ -169,6 +169,12 @@ async fn resume_file(
         planned.len(),
         missing.len()
     );
+    if !missing.is_empty() {
+        // Another job may have removed these cases from the run's selection (that is often
+        // why they were not posted): put back whichever are missing before posting.
+        let cases: Vec<u64> = missing.iter().map(|r| r.entry.case_id).collect();
+        open(client, &TargetSpec::Existing { run_id }, &cases).await?;
+    }
     let missing = Arc::new(missing);
     let posted = post_all(client, run_id, missing.clone(), post).await;
     let names = StatusOverrides::default().resolve(None)?;
@@ -185,7 +191,21 @@ async fn resume_file(
             .or_insert(0) += 1;
     }
     let mut errors = posted.errors;
-    if posted.unsent.is_empty() {
+    let mut unsent = posted.unsent;
+    if !posted.not_in_run.is_empty() {
+        // Never dropped silently: kept in the resume file, and the exit code says so.
+        let cases: Vec<u64> = posted
+            .not_in_run
+            .iter()
+            .map(|&i| missing[i].entry.case_id)
+            .collect();
+        errors.push(format!(
+            "{} left run R{run_id} while posting (another job replaced its selection)",
+            crate::submit::deliver::target::ids(&cases)
+        ));
+        unsent.extend(&posted.not_in_run);
+    }
+    if unsent.is_empty() {
         if file.close_run {
             match client.close_run(run_id).await {
                 Ok(_) => summary.closed = true,
@@ -197,7 +217,7 @@ async fn resume_file(
             }
         }
     } else {
-        let left: Vec<_> = posted.unsent.iter().map(|&i| &missing[i]).collect();
+        let left: Vec<_> = unsent.iter().map(|&i| &missing[i]).collect();
         let rest = UnsentFile::new(
             run_id,
             file.run_url.clone(),

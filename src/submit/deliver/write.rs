@@ -57,7 +57,10 @@ pub(crate) async fn write(
             }
         }
     };
-    if opened.extended {
+    // In a run whose selection we checked (or extended), a case TestRail now calls "not in
+    // the run" was removed by another job since: put it back rather than drop its result.
+    let checked = !opened.created && !opened.run.include_all;
+    if opened.extended || (checked && !posted.not_in_run.is_empty()) {
         repair(client, &opened, &results, &mut posted, since, opts).await;
     }
     eprintln!(
@@ -120,6 +123,8 @@ async fn repair(
 ) {
     let run_id = opened.run.id;
     let settle = settle_time(opened.read_latency);
+    // Results refused because their case had left the run: lost the same way.
+    let mut pending = std::mem::take(&mut posted.not_in_run);
     for round in 0..=REPAIR_ROUNDS {
         tokio::time::sleep(settle).await;
         let entries: Vec<&ResultEntry> =
@@ -130,15 +135,18 @@ async fn repair(
                 posted
                     .errors
                     .push(format!("could not verify run R{run_id} after posting: {e}"));
+                move_to_unsent(posted, &pending);
                 return;
             }
         };
-        let lost: Vec<usize> = posted
+        let mut lost: Vec<usize> = posted
             .accepted
             .iter()
             .copied()
             .filter(|&i| !kept.contains_key(&results[i].entry.case_id))
             .collect();
+        lost.append(&mut pending);
+        lost.sort_unstable();
         if lost.is_empty() {
             return;
         }
@@ -166,6 +174,12 @@ async fn repair(
         }
         let again: Vec<PlannedResult> = lost.iter().map(|&i| results[i].clone()).collect();
         let redo = post_all(client, run_id, Arc::new(again), &opts.post).await;
+        posted.accepted.retain(|i| !lost.contains(i));
+        posted
+            .accepted
+            .extend(redo.accepted.iter().map(|&j| lost[j]));
+        posted.accepted.sort_unstable();
+        pending = redo.not_in_run.iter().map(|&j| lost[j]).collect();
         let failed: Vec<usize> = redo.unsent.iter().map(|&j| lost[j]).collect();
         move_to_unsent(posted, &failed);
         posted.errors.extend(redo.errors);

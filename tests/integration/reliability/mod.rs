@@ -12,6 +12,7 @@ use crate::common::{cmd, sandbox_with};
 
 mod leaks;
 mod paging;
+mod shards;
 
 /// A JUnit report naming `C<id>` for each ID, all passing, written into `dir`.
 fn report(dir: &Path, name: &str, ids: impl IntoIterator<Item = u64>) -> PathBuf {
