@@ -54,6 +54,12 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
     let matcher = args.case_matcher;
     let map = move |t: &TestCase| {
         let m = mapper.case_ids(t);
+        if !m.rejected.is_empty() {
+            eprintln!(
+                "warning: {}",
+                crate::mapping::out_of_range(&t.name, &m.rejected)
+            );
+        }
         if accepts(matcher, m.source) {
             m.ids
         } else {

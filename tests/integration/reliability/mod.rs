@@ -13,6 +13,7 @@ use crate::common::{cmd, sandbox_with};
 mod leaks;
 mod paging;
 mod shards;
+mod small;
 mod symlinks;
 
 /// A JUnit report naming `C<id>` for each ID, all passing, written into `dir`.
