@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() {
+    testrail_report::env::started();
     testrail_report::env::drop_empty_vars();
     testrail_report::panic::install_hook();
     testrail_report::panic::force_for_tests();

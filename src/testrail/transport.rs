@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{self, HeaderValue};
 
@@ -71,6 +71,8 @@ pub struct Transport {
     auth: HeaderValue,
     policy: RetryPolicy,
     limiter: Limiter,
+    stop_at: Option<Instant>,
+    timeout: Duration,
     max_answer: usize,
     requests: AtomicU64,
     retries: AtomicU64,
@@ -107,6 +109,8 @@ impl Transport {
             auth: http::basic_auth(&cfg.user, &cfg.api_key)?,
             policy: opts.retry_policy(),
             limiter: Limiter::new(opts.max_requests_per_minute),
+            stop_at: opts.stop_at,
+            timeout: cfg.timeout,
             max_answer: crate::env::non_empty("TESTRAIL_INTERNAL_MAX_ANSWER")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(MAX_ANSWER),
@@ -142,7 +146,7 @@ impl Transport {
             endpoint,
             url,
         };
-        let started = Instant::now();
+        let started = self.budget_start(&call)?;
         let mut progress = Progress::default();
         let mut attempts = 0;
         loop {
@@ -173,13 +177,17 @@ impl Transport {
             endpoint,
             url,
         };
+        let started = self.budget_start(&call)?;
         self.limiter.acquire().await;
         self.requests.fetch_add(1, Ordering::Relaxed);
         let (failure, detail) = match self.exchange(&call, body).await {
             Ok(answer) => return answer,
             Err(failed) => failed,
         };
-        let mut progress = Progress::default();
+        let mut progress = Progress {
+            elapsed: started.elapsed(),
+            ..Progress::default()
+        };
         let decision = self.policy.decide(Verb::Post, &failure, progress);
         let retry = matches!(decision, Decision::Retry { .. });
         self.act_on(&call, decision, &detail, 1, &mut progress)
@@ -190,6 +198,34 @@ impl Transport {
             endpoint: endpoint.to_string(),
             reason: self.redact(&detail),
         })
+    }
+
+    /// Where a call's time budget is counted from: the call's start, or with `--deadline`
+    /// the command's (so the policy's deadline is the command's); an error once it passed.
+    fn budget_start(&self, call: &Call<'_>) -> Result<Instant, ApiError> {
+        let Some(stop_at) = self.stop_at else {
+            return Ok(Instant::now());
+        };
+        if Instant::now() >= stop_at {
+            return Err(ApiError::Unreachable {
+                verb: call.verb.as_str(),
+                endpoint: call.endpoint.to_string(),
+                attempts: 0,
+                reason: format!(
+                    "the {} s --deadline / TESTRAIL_DEADLINE has passed",
+                    self.policy.deadline.as_secs()
+                ),
+            });
+        }
+        Ok(stop_at
+            .checked_sub(self.policy.deadline)
+            .unwrap_or_else(Instant::now))
+    }
+
+    /// Time left before `--deadline`, if one was set.
+    fn time_left(&self) -> Option<Duration> {
+        self.stop_at
+            .map(|at| at.saturating_duration_since(Instant::now()))
     }
 
     /// One attempt: `Ok` with the final answer (success or a definite error), or `Err` with a
@@ -306,7 +342,11 @@ impl Transport {
         url: &str,
         body: &Body,
     ) -> Result<(u16, Option<String>, Vec<u8>, bool), (Failure, String)> {
-        let request = self.build(verb, url, body);
+        let mut request = self.build(verb, url, body);
+        if let Some(left) = self.time_left() {
+            // Cut the request in flight at the deadline too, not only the waits between.
+            request = request.timeout(self.timeout.min(left.max(Duration::from_millis(1))));
+        }
         let response = request.send().await.map_err(|e| self.classify(&e))?;
         let status = response.status().as_u16();
         let header_name = if (300..400).contains(&status) {
@@ -433,7 +473,6 @@ fn chain(err: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn certificate_failures_are_recognised() {
