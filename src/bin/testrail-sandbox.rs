@@ -53,6 +53,10 @@ struct Args {
     /// METHOD[:next=K] (METHOD `*` = any write). Repeatable.
     #[arg(long, value_name = "SPEC")]
     drop_after_write: Vec<DropFault>,
+    /// Apply the next K successful writes of METHOD, then answer 200 with a body that is not
+    /// JSON: METHOD[:next=K]. Repeatable.
+    #[arg(long, value_name = "SPEC")]
+    garble_after_write: Vec<DropFault>,
     /// Rate limit like TestRail Cloud: N requests per minute, or N/SECONDS.
     #[arg(long, value_name = "N[/SECS]")]
     rate_limit: Option<RateLimit>,
@@ -93,6 +97,9 @@ fn faults(args: &Args) -> anyhow::Result<Faults> {
     faults.errors.extend(args.fail.iter().cloned());
     faults.delays.extend(args.delay.iter().cloned());
     faults.drops.extend(args.drop_after_write.iter().cloned());
+    faults
+        .garbles
+        .extend(args.garble_after_write.iter().cloned());
     if args.rate_limit.is_some() {
         faults.rate_limit = args.rate_limit.clone();
     }

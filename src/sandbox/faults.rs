@@ -24,6 +24,9 @@ pub struct Faults {
     pub delays: Vec<DelayFault>,
     /// Writes that are applied and then answered by a dropped connection.
     pub drops: Vec<DropFault>,
+    /// Writes that are applied and then answered 200 with a body that is not JSON (a proxy's
+    /// page in place of the answer): the client cannot tell what it created.
+    pub garbles: Vec<DropFault>,
     /// A TestRail Cloud style rate limit.
     pub rate_limit: Option<RateLimit>,
     /// Write `_links.next` as an absolute link on this origin (e.g. `http://elsewhere:9`),
@@ -193,18 +196,26 @@ impl FaultState {
 
     /// Whether this successful write should be answered by dropping the connection.
     pub fn take_drop(&mut self, method: &str) -> bool {
-        let rule = self
-            .faults
-            .drops
-            .iter_mut()
-            .find(|d| d.next > 0 && matches(&d.method, method));
-        match rule {
-            Some(rule) => {
-                rule.next -= 1;
-                true
-            }
-            None => false,
+        take(&mut self.faults.drops, method)
+    }
+
+    /// Whether this successful write should be answered by an unreadable body.
+    pub fn take_garble(&mut self, method: &str) -> bool {
+        take(&mut self.faults.garbles, method)
+    }
+}
+
+/// Count down the first rule for `method` that has calls left; whether one did.
+fn take(rules: &mut [DropFault], method: &str) -> bool {
+    let rule = rules
+        .iter_mut()
+        .find(|d| d.next > 0 && matches(&d.method, method));
+    match rule {
+        Some(rule) => {
+            rule.next -= 1;
+            true
         }
+        None => false,
     }
 }
 

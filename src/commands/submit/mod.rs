@@ -21,6 +21,7 @@ use crate::testrail::{Client, ClientOptions};
 use crate::submit::deliver::post::{PostOptions, landed, post_all};
 use crate::submit::deliver::target::{TargetSpec, api, open};
 use crate::submit::deliver::unsent::UnsentFile;
+use crate::submit::deliver::write::close;
 use crate::submit::execute::submit;
 use crate::submit::options::Matching;
 use crate::submit::outcome::Submitted;
@@ -71,7 +72,7 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
     if !opts.dry_run {
         publish(&submitted.summary, &ctx, args)?;
     }
-    exit(&submitted, args.fail_on_test_failure)
+    exit(submitted, args.fail_on_test_failure)
 }
 
 /// A client from the global connection and transport options.
@@ -103,8 +104,9 @@ fn publish(summary: &Summary, ctx: &CiContext, args: &SubmitArgs) -> anyhow::Res
     ci::publish(summary, ctx, &opts)
 }
 
-/// Partial (6) beats test failures (1, when asked for) beats success.
-fn exit(submitted: &Submitted, fail_on_test_failure: bool) -> anyhow::Result<i32> {
+/// Partial (6) beats a failed close (4 or 5) beats test failures (1, when asked for) beats
+/// success.
+fn exit(submitted: Submitted, fail_on_test_failure: bool) -> anyhow::Result<i32> {
     let s = &submitted.summary;
     if !submitted.errors.is_empty() {
         let mut msg = format!(
@@ -117,6 +119,9 @@ fn exit(submitted: &Submitted, fail_on_test_failure: bool) -> anyhow::Result<i32
             ));
         }
         return Err(Error::Partial(msg).into());
+    }
+    if let Some(e) = submitted.close_failed {
+        return Err(e.into());
     }
     let failed = ["failed", "error"]
         .iter()
@@ -149,7 +154,7 @@ fn resume(
     let submitted = block_on(resume_file(&client, &file, path, &post))??;
     print(global.output, &submitted)?;
     publish(&submitted.summary, ctx, args)?;
-    exit(&submitted, false)
+    exit(submitted, false)
 }
 
 async fn resume_file(
@@ -197,6 +202,7 @@ async fn resume_file(
             .or_insert(0) += 1;
     }
     let mut errors = posted.errors;
+    let mut close_failed = None;
     let mut unsent = posted.unsent;
     if !posted.not_in_run.is_empty() {
         // Never dropped silently: kept in the resume file, and the exit code says so.
@@ -213,13 +219,11 @@ async fn resume_file(
     }
     if unsent.is_empty() {
         if file.close_run {
-            match client.close_run(run_id).await {
-                Ok(_) => summary.closed = true,
+            match close(client, run_id).await {
+                Ok(()) => summary.closed = true,
                 // A resume run twice: the first one closed it already.
-                Err(e) if e.message().is_some_and(|m| m.contains("already completed")) => {
-                    summary.closed = true
-                }
-                Err(e) => return Err(api(e)),
+                Err(e) if e.to_string().contains("already completed") => summary.closed = true,
+                Err(e) => close_failed = Some(e),
             }
         }
     } else {
@@ -243,5 +247,6 @@ async fn resume_file(
         summary,
         dry_run: None,
         errors,
+        close_failed,
     })
 }

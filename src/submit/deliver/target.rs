@@ -200,6 +200,20 @@ async fn add_run_once(client: &Client, project_id: u64, body: &NewRun) -> Result
                 None => client.add_run(project_id, body).await,
             }
         }
+        // A 2xx whose body we cannot read: the run was probably made. Find it and use it,
+        // or a rerun would leave it behind as a stray second run.
+        Err(
+            e @ (ApiError::NotJson { .. } | ApiError::Shape { .. } | ApiError::TooLarge { .. }),
+        ) => {
+            eprintln!("add_run: the answer was unreadable ({e}); looking for the run it made");
+            match created_run(client, project_id, body, since).await? {
+                Some(run) => {
+                    eprintln!("add_run: run {} was created; using it", run.id);
+                    Ok(run)
+                }
+                None => Err(e),
+            }
+        }
         other => other,
     }
 }

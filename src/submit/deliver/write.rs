@@ -9,7 +9,7 @@ use crate::summary::{Summary, UnknownCase};
 use crate::testrail::Client;
 
 use super::post::{Posted, landed, post_all};
-use super::target::{OpenedRun, TargetSpec, api, ids, open, recent};
+use super::target::{OpenedRun, TargetSpec, ids, open, recent};
 use super::unsent::{UnsentFile, default_path};
 use crate::report::TestCase;
 use crate::submit::options::SubmitOptions;
@@ -216,12 +216,14 @@ pub(crate) async fn finish(
 ) -> anyhow::Result<Submitted> {
     let run_id = summary.run_id.unwrap_or(0);
     let mut errors = posted.errors;
+    let mut close_failed = None;
     if posted.unsent.is_empty() {
         // Close only after full success: a failed verification is not one.
         if opts.close_run && errors.is_empty() {
-            client.close_run(run_id).await.map_err(api)?;
-            summary.closed = true;
-            eprintln!("Closed run R{run_id}");
+            match close(client, run_id).await {
+                Ok(()) => summary.closed = true,
+                Err(e) => close_failed = Some(e),
+            }
         }
     } else {
         let unsent: Vec<&PlannedResult> = posted.unsent.iter().map(|&i| &results[i]).collect();
@@ -248,6 +250,34 @@ pub(crate) async fn finish(
         summary,
         dry_run: None,
         errors,
+        close_failed,
+    })
+}
+
+/// Close the run. A failure here comes after every result was accepted, so it must not lose
+/// the account of them: a close whose answer was lost may have worked (look before calling
+/// it a failure), and one that did not names the command that finishes the job.
+pub(crate) async fn close(client: &Client, run_id: u64) -> Result<(), crate::error::Error> {
+    let e = match client.close_run(run_id).await {
+        Ok(_) => {
+            eprintln!("Closed run R{run_id}");
+            return Ok(());
+        }
+        Err(e) => e,
+    };
+    if let Ok(run) = client.get_run(run_id).await {
+        if run.is_completed {
+            eprintln!("Closed run R{run_id} (its answer was lost; the run is closed)");
+            return Ok(());
+        }
+    }
+    let hint = format!(
+        "every result was posted, but closing run R{run_id} failed: {e}\nthe run is still \
+         open; close it with:\n  testrail-report run close {run_id}"
+    );
+    Err(match e.class() {
+        crate::error::Error::Unreachable(_) => crate::error::Error::Unreachable(hint),
+        _ => crate::error::Error::Rejected(hint),
     })
 }
 

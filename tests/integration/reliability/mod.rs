@@ -16,6 +16,7 @@ mod paging;
 mod shards;
 mod small;
 mod symlinks;
+mod the_end;
 
 /// A JUnit report naming `C<id>` for each ID, all passing, written into `dir`.
 fn report(dir: &Path, name: &str, ids: impl IntoIterator<Item = u64>) -> PathBuf {
