@@ -12,6 +12,7 @@ use crate::common::{cmd, sandbox_with};
 
 mod deadline;
 mod leaks;
+mod memory;
 mod paging;
 mod shards;
 mod small;
