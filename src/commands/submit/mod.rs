@@ -36,6 +36,7 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
         return resume(global, args, file, &ctx);
     }
     let opts = submit_options(args, &ctx)?;
+    warn_about_journals(&opts);
     let mut loaded = load(&args.reports.selection())?;
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
@@ -73,6 +74,51 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
         publish(&submitted.summary, &ctx, args)?;
     }
     exit(submitted, args.fail_on_test_failure)
+}
+
+/// An unfinished earlier submit leaves its journal behind; submitting again would post its
+/// results twice, `--resume` would not. Say so before anything is sent.
+fn warn_about_journals(opts: &crate::submit::options::SubmitOptions) {
+    let found: Vec<std::path::PathBuf> = match (&opts.unsent_file, &opts.target) {
+        (Some(file), _) => vec![file.clone()],
+        (None, target) => std::fs::read_dir(".")
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| std::path::PathBuf::from(e.file_name())))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| is_journal_name(n, target))
+            })
+            .collect(),
+    };
+    for file in found.iter().filter(|f| f.is_file()) {
+        eprintln!(
+            "warning: {} exists: if the submit that wrote it did not finish, \
+             `testrail-report submit --resume {}` finishes it without posting anything twice \
+             (this submit posts every result again)",
+            file.display(),
+            file.display()
+        );
+    }
+}
+
+/// Whether `name` is a journal this submit should know about: one of its `--run-id`, or any
+/// when it creates a run.
+fn is_journal_name(name: &str, target: &TargetSpec) -> bool {
+    let Some(rest) = name
+        .strip_prefix("testrail-unsent-")
+        .and_then(|r| r.strip_suffix(".json"))
+    else {
+        return false;
+    };
+    match target {
+        TargetSpec::Existing { run_id } => {
+            let run = run_id.to_string();
+            rest == run || rest.strip_prefix(&run).is_some_and(|r| r.starts_with('-'))
+        }
+        _ => true,
+    }
 }
 
 /// A client from the global connection and transport options.

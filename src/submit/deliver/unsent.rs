@@ -22,6 +22,19 @@ pub fn default_path(run_id: u64) -> PathBuf {
     PathBuf::from(format!("testrail-unsent-{run_id}.json"))
 }
 
+/// The journal and resume file of this process: [`default_path`] for a run it created, with
+/// the process ID added for a run others may be reporting into too (shards in one
+/// directory must not overwrite, or remove, each other's journals).
+pub fn journal_path(run_id: u64, created: bool) -> PathBuf {
+    match created {
+        true => default_path(run_id),
+        false => PathBuf::from(format!(
+            "testrail-unsent-{run_id}-{}.json",
+            std::process::id()
+        )),
+    }
+}
+
 /// One saved result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnsentResult {
@@ -95,6 +108,24 @@ impl UnsentFile {
     pub fn write(&self, path: &Path) -> anyhow::Result<()> {
         let text = serde_json::to_string_pretty(self)?;
         std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Write the file as a journal, before the first result is sent: to a temporary name,
+    /// flushed to disk, then renamed, so a crash at any moment (kill -9, power loss) leaves
+    /// either no journal or a whole one, never half of one.
+    pub fn write_durably(&self, path: &Path) -> anyhow::Result<()> {
+        use std::io::Write as _;
+        let text = serde_json::to_vec(self)?;
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(format!(".{}.tmp", std::process::id()));
+        let tmp = PathBuf::from(tmp);
+        let write = || -> std::io::Result<()> {
+            let mut file = std::fs::File::create(&tmp)?;
+            file.write_all(&text)?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)
+        };
+        write().with_context(|| format!("cannot write the journal {}", path.display()))
     }
 
     /// Read a resume file, with a clear input error when it is not one.

@@ -10,7 +10,7 @@ use crate::testrail::Client;
 
 use super::post::{Posted, landed, post_all};
 use super::target::{OpenedRun, TargetSpec, ids, open, recent};
-use super::unsent::{UnsentFile, default_path};
+use super::unsent::{UnsentFile, journal_path};
 use crate::report::TestCase;
 use crate::submit::options::SubmitOptions;
 use crate::submit::outcome::{Submitted, count_posted};
@@ -45,6 +45,20 @@ pub(crate) async fn write(
     eprintln!("{verb} run R{run_id}: {}", opened.run.name);
     let since = recent();
     let results = Arc::new(plan.results);
+    let journal = opts
+        .unsent_file
+        .clone()
+        .unwrap_or_else(|| journal_path(run_id, opened.created));
+    // From here on results are sent: keep every one of them on disk until all are accepted,
+    // so `--resume` finishes the job after any crash (it skips what already landed).
+    let all: Vec<&PlannedResult> = results.iter().collect();
+    UnsentFile::new(run_id, summary.run_url.clone(), since, opts.close_run, &all)
+        .write_durably(&journal)?;
+    eprintln!(
+        "Journal: {} (if this job dies, finish with: testrail-report submit --resume {})",
+        journal.display(),
+        journal.display()
+    );
     let mut posted = tokio::select! {
         posted = post_all(client, run_id, results.clone(), &opts.post) => posted,
         signal = interrupted() => {
@@ -78,7 +92,7 @@ pub(crate) async fn write(
     for w in &posted.warnings {
         eprintln!("warning: {w}");
     }
-    finish(client, summary, &results, posted, since, opts).await
+    finish(client, summary, &results, posted, since, opts, &journal).await
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what CI runners send on cancel), naming the signal.
@@ -213,11 +227,21 @@ pub(crate) async fn finish(
     posted: Posted,
     since: i64,
     opts: &SubmitOptions,
+    journal: &std::path::Path,
 ) -> anyhow::Result<Submitted> {
     let run_id = summary.run_id.unwrap_or(0);
     let mut errors = posted.errors;
     let mut close_failed = None;
     if posted.unsent.is_empty() {
+        // Every result was accepted: the journal has done its job.
+        if let Err(e) = std::fs::remove_file(journal) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                eprintln!(
+                    "warning: cannot remove the journal {}: {e}",
+                    journal.display()
+                );
+            }
+        }
         // Close only after full success: a failed verification is not one.
         if opts.close_run && errors.is_empty() {
             match close(client, run_id).await {
@@ -227,10 +251,7 @@ pub(crate) async fn finish(
         }
     } else {
         let unsent: Vec<&PlannedResult> = posted.unsent.iter().map(|&i| &results[i]).collect();
-        let path = opts
-            .unsent_file
-            .clone()
-            .unwrap_or_else(|| default_path(run_id));
+        let path = journal.to_path_buf();
         let file = UnsentFile::new(
             run_id,
             summary.run_url.clone(),

@@ -10,6 +10,7 @@ use testrail_report::sandbox::{ErrorFault, Faults, Sandbox};
 
 use crate::common::{cmd, sandbox_with};
 
+mod crash;
 mod deadline;
 mod leaks;
 mod memory;
