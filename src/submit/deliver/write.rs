@@ -52,13 +52,12 @@ pub(crate) async fn write(
     // From here on results are sent: keep every one of them on disk until all are accepted,
     // so `--resume` finishes the job after any crash (it skips what already landed).
     let all: Vec<&PlannedResult> = results.iter().collect();
-    UnsentFile::new(run_id, summary.run_url.clone(), since, opts.close_run, &all)
-        .write_durably(&journal)?;
-    eprintln!(
-        "Journal: {} (if this job dies, finish with: testrail-report submit --resume {})",
-        journal.display(),
-        journal.display()
-    );
+    let journal_file =
+        UnsentFile::new(run_id, summary.run_url.clone(), since, opts.close_run, &all);
+    if let Err(e) = journal_file.write_durably(&journal) {
+        // A read-only directory must not stop the submit; it only loses the crash safety net.
+        eprintln!("warning: {e:#}; if this job dies now, only a new submit can finish it");
+    }
     let mut posted = tokio::select! {
         posted = post_all(client, run_id, results.clone(), &opts.post) => posted,
         signal = interrupted() => {
