@@ -15,6 +15,7 @@ mod deadline;
 mod leaks;
 mod memory;
 mod paging;
+mod recovery;
 mod shards;
 mod small;
 mod symlinks;
