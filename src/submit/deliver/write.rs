@@ -207,7 +207,7 @@ async fn repair(
 /// (eight shard processes on two cores) stretches the rest, which is what made two reads'
 /// worth of slack lose cases now and then. So: four reads' worth, never under one second,
 /// never over ten. Only the extend-the-selection path pays this; the recipe never waits.
-fn settle_time(read_latency: Duration) -> Duration {
+pub(crate) fn settle_time(read_latency: Duration) -> Duration {
     (read_latency * 4 + Duration::from_millis(500))
         .clamp(Duration::from_secs(1), Duration::from_secs(10))
 }

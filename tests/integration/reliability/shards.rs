@@ -94,3 +94,39 @@ fn eight_shards_under_429_every_5th_request_keep_every_result() {
     let twice: Vec<_> = per_case.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "cases with several results: {twice:?}");
 }
+
+#[test]
+fn eight_run_updates_adding_cases_under_429_keep_every_case() {
+    // `run update --add-case-ids` writes the selection the same way, and had the same flaw.
+    let sb = sandbox_429_every_5th();
+    let dir = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..SHARDS)
+        .map(|s| {
+            let ids: Vec<String> = (s * PER_SHARD + 1..=(s + 1) * PER_SHARD)
+                .map(|id| id.to_string())
+                .collect();
+            let list = ids.join(",");
+            shard(
+                &sb,
+                dir.path(),
+                &["run", "update", "1", "--add-case-ids", &list],
+            )
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let present = results_per_case(&sb, 1);
+    let missing: Vec<u64> = (1..=SHARDS * PER_SHARD)
+        .filter(|c| !present.contains_key(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "cases missing from the run: {missing:?}"
+    );
+}
