@@ -2,7 +2,7 @@
 
 use super::*;
 use serde_json::json;
-use testrail_report::sandbox::{DEFAULT_API_KEY, DEFAULT_USER, DelayFault, SandboxOptions, Seed};
+use testrail_report::sandbox::DelayFault;
 
 use crate::common::calls;
 
@@ -13,37 +13,32 @@ const N: u64 = 60;
 fn kill_9_mid_submit_then_resume_posts_each_result_exactly_once() {
     // What broke: the resume file was written only on SIGTERM, Ctrl-C or a failed batch, so
     // after kill -9 the only retries posted everything again or made a second run.
-    let mut seed = Seed::empty();
-    seed.project("Crash", 1)
-        .suite("Main")
-        .section("All")
-        .cases(N as usize, "t");
-    let sb = sandbox_with(SandboxOptions {
-        seed,
-        faults: Faults {
+    let sb = with_cases(
+        N,
+        Faults {
             delays: vec![DelayFault {
                 ms: 150,
                 method: Some("add_results_for_cases".into()),
             }],
             ..Faults::default()
         },
-        ..SandboxOptions::default()
-    });
+    );
     let dir = tempfile::tempdir().unwrap();
     let xml = report(dir.path(), "r.xml", 1..=N);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_testrail-report"))
-        .env_clear()
-        .env("TESTRAIL_URL", sb.base_url())
-        .env("TESTRAIL_USER", DEFAULT_USER)
-        .env("TESTRAIL_API_KEY", DEFAULT_API_KEY)
-        .current_dir(dir.path())
-        .args(["submit", "--project-id", "1", "--close-run"])
-        .args(["--batch-size", "5", "--parallel-batches", "2"])
-        .arg(&xml)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let args = [
+        "submit",
+        "--project-id",
+        "1",
+        "--close-run",
+        "--batch-size",
+        "5",
+    ];
+    let xml_arg = xml.to_str().unwrap();
+    let mut child = spawn(
+        &sb,
+        dir.path(),
+        &[&args[..], &["--parallel-batches", "2", xml_arg]].concat(),
+    );
     // Kill once some batches landed and others are in flight.
     let started = std::time::Instant::now();
     while calls(&sb, "add_results_for_cases") < 4 && started.elapsed().as_secs() < 30 {
@@ -68,11 +63,7 @@ fn kill_9_mid_submit_then_resume_posts_each_result_exactly_once() {
         .args(["submit", "--resume", "testrail-unsent-1.json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
 
     let per_case = results_per_case(&sb, 1);
     assert_eq!(per_case.len(), N as usize, "one run holding every case");

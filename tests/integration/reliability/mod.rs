@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use testrail_report::sandbox::{ErrorFault, Faults, Sandbox};
+use testrail_report::sandbox::{ErrorFault, Faults, Sandbox, SandboxOptions, Seed};
 
 use crate::common::{cmd, sandbox_with};
 
@@ -34,6 +34,48 @@ fn report(dir: &Path, name: &str, ids: impl IntoIterator<Item = u64>) -> PathBuf
     )
     .unwrap();
     path
+}
+
+/// A sandbox whose project 1 has `cases` cases (C1..), with these faults from the start.
+fn with_cases(cases: u64, faults: Faults) -> Sandbox {
+    let mut seed = Seed::empty();
+    seed.project("Reliability", 1)
+        .suite("Main")
+        .section("All")
+        .cases(cases as usize, "t");
+    sandbox_with(SandboxOptions {
+        seed,
+        faults,
+        ..SandboxOptions::default()
+    })
+}
+
+/// Start the binary in `dir` with a clean environment and the sandbox's credentials; stderr
+/// is piped for the caller to read (a plain process: several run at once, or get killed).
+fn spawn(sb: &Sandbox, dir: &Path, args: &[&str]) -> std::process::Child {
+    use testrail_report::sandbox::{DEFAULT_API_KEY, DEFAULT_USER};
+    std::process::Command::new(env!("CARGO_BIN_EXE_testrail-report"))
+        .env_clear()
+        .env("TESTRAIL_URL", sb.base_url())
+        .env("TESTRAIL_USER", DEFAULT_USER)
+        .env("TESTRAIL_API_KEY", DEFAULT_API_KEY)
+        .env("TESTRAIL_BACKOFF_MS", "20")
+        .current_dir(dir)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Assert the command succeeded, showing its stderr when it did not.
+fn assert_ok(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// One error rule.

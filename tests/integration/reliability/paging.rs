@@ -64,11 +64,7 @@ fn a_next_link_on_the_same_origin_is_followed() {
         .args(["--output", "json", "run", "list", "--project-id", "1"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let runs: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(runs.as_array().unwrap().len(), 260);
 }

@@ -1,7 +1,7 @@
 //! (9) Recovering from a dropped results write costs reads of that batch, not of the run.
 
 use super::*;
-use testrail_report::sandbox::{DropFault, SandboxOptions, Seed};
+use testrail_report::sandbox::DropFault;
 
 use crate::common::calls;
 
@@ -11,22 +11,16 @@ fn dropped_results_writes_are_checked_without_rereading_the_whole_run() {
     // 20,000 results cost 2,700 reads).
     const N: u64 = 2000;
     const DROPS: u64 = 4;
-    let mut seed = Seed::empty();
-    seed.project("Drops", 1)
-        .suite("Main")
-        .section("All")
-        .cases(N as usize, "t");
-    let sb = sandbox_with(SandboxOptions {
-        seed,
-        faults: Faults {
+    let sb = with_cases(
+        N,
+        Faults {
             drops: vec![DropFault {
                 method: Some("add_results_for_cases".into()),
                 next: DROPS,
             }],
             ..Faults::default()
         },
-        ..SandboxOptions::default()
-    });
+    );
     let dir = tempfile::tempdir().unwrap();
     let xml = report(dir.path(), "r.xml", 1..=N);
     let out = cmd(&sb)
@@ -35,11 +29,7 @@ fn dropped_results_writes_are_checked_without_rereading_the_whole_run() {
         .arg(&xml)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let per_case = results_per_case(&sb, 1);
     assert_eq!(per_case.len(), N as usize);
     assert!(

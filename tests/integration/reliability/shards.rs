@@ -3,7 +3,7 @@
 
 use super::*;
 use serde_json::json;
-use testrail_report::sandbox::{DEFAULT_API_KEY, DEFAULT_USER, SandboxOptions, Seed};
+use testrail_report::sandbox::{SandboxOptions, Seed};
 
 const SHARDS: u64 = 8;
 const PER_SHARD: u64 = 25;
@@ -25,21 +25,6 @@ fn sandbox_429_every_5th() -> Sandbox {
     })
 }
 
-fn shard(sb: &Sandbox, dir: &Path, args: &[&str]) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_testrail-report"))
-        .env_clear()
-        .env("TESTRAIL_URL", sb.base_url())
-        .env("TESTRAIL_USER", DEFAULT_USER)
-        .env("TESTRAIL_API_KEY", DEFAULT_API_KEY)
-        .env("TESTRAIL_BACKOFF_MS", "20")
-        .current_dir(dir)
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
 #[test]
 fn eight_shards_under_429_every_5th_request_keep_every_result() {
     // What broke: after a 429 on update_run the client re-sent the selection it had read
@@ -53,7 +38,7 @@ fn eight_shards_under_429_every_5th_request_keep_every_result() {
             let r = report(dir.path(), &format!("shard{s}.xml"), ids);
             let sub = dir.path().join(format!("s{s}"));
             std::fs::create_dir(&sub).unwrap();
-            shard(&sb, &sub, &["submit", "--run-id", "1", r.to_str().unwrap()])
+            spawn(&sb, &sub, &["submit", "--run-id", "1", r.to_str().unwrap()])
         })
         .collect();
     let mut resumed = 0;
@@ -70,14 +55,10 @@ fn eight_shards_under_429_every_5th_request_keep_every_result() {
                     .unwrap_or_else(|| panic!("shard {s}: no resume command:\n{err}"))
                     .to_string();
                 let sub = dir.path().join(format!("s{s}"));
-                let again = shard(&sb, &sub, &["submit", "--resume", &file])
+                let again = spawn(&sb, &sub, &["submit", "--resume", &file])
                     .wait_with_output()
                     .unwrap();
-                assert!(
-                    again.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&again.stderr)
-                );
+                assert_ok(&again);
                 resumed += 1;
             }
             other => panic!("shard {s} exit {other:?}:\n{err}"),
@@ -106,7 +87,7 @@ fn eight_run_updates_adding_cases_under_429_keep_every_case() {
                 .map(|id| id.to_string())
                 .collect();
             let list = ids.join(",");
-            shard(
+            spawn(
                 &sb,
                 dir.path(),
                 &["run", "update", "1", "--add-case-ids", &list],
@@ -115,11 +96,7 @@ fn eight_run_updates_adding_cases_under_429_keep_every_case() {
         .collect();
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_ok(&out);
     }
     let present = results_per_case(&sb, 1);
     let missing: Vec<u64> = (1..=SHARDS * PER_SHARD)

@@ -22,11 +22,7 @@ fn inspect_of_a_directory_with_link_loops_counts_each_test_once() {
         .timeout(std::time::Duration::from_secs(30))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let text = doc.to_string();
     assert_eq!(doc["files"].as_array().map(Vec::len), Some(1), "{text}");

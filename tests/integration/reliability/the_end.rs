@@ -65,11 +65,7 @@ fn a_close_whose_answer_was_lost_is_found_closed() {
     });
     let dir = tempfile::tempdir().unwrap();
     let (out, summary) = submit_closing(&sb, dir.path());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     assert_eq!(summary["closed"], true);
     assert_eq!(calls(&sb, "close_run"), 1, "not closed twice");
 }
