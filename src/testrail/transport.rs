@@ -62,6 +62,8 @@ struct Call<'a> {
     verb: Verb,
     endpoint: &'a str,
     url: &'a str,
+    /// When its time budget ends: a request still in flight then is cut.
+    until: Option<Instant>,
 }
 
 /// Everything about the connection that clones share.
@@ -141,12 +143,14 @@ impl Transport {
         url: &str,
         body: &Body,
     ) -> Result<Answer, ApiError> {
-        let call = Call {
+        let mut call = Call {
             verb,
             endpoint,
             url,
+            until: None,
         };
         let started = self.budget_start(&call)?;
+        call.until = Some(started + self.policy.deadline);
         let mut progress = Progress::default();
         let mut attempts = 0;
         loop {
@@ -172,12 +176,14 @@ impl Transport {
         url: &str,
         body: &Body,
     ) -> Result<Answer, ApiError> {
-        let call = Call {
+        let mut call = Call {
             verb: Verb::Post,
             endpoint,
             url,
+            until: None,
         };
         let started = self.budget_start(&call)?;
+        call.until = Some(started + self.policy.deadline);
         self.limiter.acquire().await;
         self.requests.fetch_add(1, Ordering::Relaxed);
         let (failure, detail) = match self.exchange(&call, body).await {
@@ -222,12 +228,6 @@ impl Transport {
             .unwrap_or_else(Instant::now))
     }
 
-    /// Time left before `--deadline`, if one was set.
-    fn time_left(&self) -> Option<Duration> {
-        self.stop_at
-            .map(|at| at.saturating_duration_since(Instant::now()))
-    }
-
     /// One attempt: `Ok` with the final answer (success or a definite error), or `Err` with a
     /// failure the retry policy should judge.
     async fn exchange(
@@ -236,7 +236,7 @@ impl Transport {
         body: &Body,
     ) -> Result<Result<Answer, ApiError>, (Failure, String)> {
         let sent_at = Instant::now();
-        let (status, header, bytes, whole) = match self.attempt(call.verb, call.url, body).await {
+        let (status, header, bytes, whole) = match self.attempt(call, body).await {
             Ok(answer) => answer,
             Err((failure, detail)) => {
                 self.trace(call, &format!("failed: {detail}"), sent_at);
@@ -338,13 +338,13 @@ impl Transport {
     /// classified failure.
     async fn attempt(
         &self,
-        verb: Verb,
-        url: &str,
+        call: &Call<'_>,
         body: &Body,
     ) -> Result<(u16, Option<String>, Vec<u8>, bool), (Failure, String)> {
-        let mut request = self.build(verb, url, body);
-        if let Some(left) = self.time_left() {
-            // Cut the request in flight at the deadline too, not only the waits between.
+        let mut request = self.build(call.verb, call.url, body);
+        if let Some(until) = call.until {
+            // Cut the request in flight at the end of the budget too, not only the waits.
+            let left = until.saturating_duration_since(Instant::now());
             request = request.timeout(self.timeout.min(left.max(Duration::from_millis(1))));
         }
         let response = request.send().await.map_err(|e| self.classify(&e))?;

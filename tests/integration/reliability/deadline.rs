@@ -59,3 +59,26 @@ fn a_never_answering_server_is_left_at_the_deadline() {
         );
     }
 }
+
+#[test]
+fn without_deadline_each_call_is_cut_at_its_own_budget() {
+    // Unset, --deadline is a per-call budget (300 s); the request in flight used to run to
+    // its own --timeout past it (372 s with the defaults). Here: a 2 s budget, a 60 s timeout.
+    use testrail_report::testrail::{Client, ClientOptions};
+    let sb = never_answering();
+    let cfg = crate::common::connection(&sb, Duration::from_secs(60));
+    let opts = ClientOptions {
+        deadline: Duration::from_secs(2),
+        backoff_base: Duration::from_millis(10),
+        ..ClientOptions::default()
+    };
+    let client = Client::new(&cfg, &opts).unwrap();
+    let started = Instant::now();
+    let answer = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(client.get_project(1));
+    let took = started.elapsed();
+    assert!(answer.is_err());
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert!(took >= Duration::from_millis(1900), "took {took:?}");
+}
