@@ -10,7 +10,7 @@ use crate::testrail::Client;
 
 use super::post::{Posted, landed, post_all};
 use super::target::{OpenedRun, TargetSpec, ids, open, recent};
-use super::unsent::{UnsentFile, journal_path};
+use super::unsent::{Journal, UnsentFile, journal_path};
 use crate::report::TestCase;
 use crate::submit::options::SubmitOptions;
 use crate::submit::outcome::{Submitted, count_posted};
@@ -51,10 +51,8 @@ pub(crate) async fn write(
         .unwrap_or_else(|| journal_path(run_id, opened.created));
     // From here on results are sent: keep every one of them on disk until all are accepted,
     // so `--resume` finishes the job after any crash (it skips what already landed).
-    let all: Vec<&PlannedResult> = results.iter().collect();
-    let journal_file =
-        UnsentFile::new(run_id, summary.run_url.clone(), since, opts.close_run, &all);
-    if let Err(e) = journal_file.write_durably(&journal) {
+    let url = summary.run_url.as_deref();
+    if let Err(e) = Journal::new(run_id, url, since, opts.close_run, &results).write(&journal) {
         // A read-only directory must not stop the submit; it only loses the crash safety net.
         eprintln!("warning: {e:#}; if this job dies now, only a new submit can finish it");
     }
