@@ -152,7 +152,9 @@ pub struct SubmitArgs {
     #[arg(long, env = "TESTRAIL_PARALLEL_BATCHES", value_name = "N")]
     pub parallel_batches: Option<usize>,
 
-    /// Where to save results that could not be posted [default: testrail-unsent-<run>.json].
+    /// Where to save results that could not be posted, and the journal of every result until
+    /// it is accepted [default: testrail-unsent-<run>.json; testrail-unsent-<run>-<pid>.json
+    /// with --run-id].
     #[arg(long, env = "TESTRAIL_UNSENT_FILE", value_name = "FILE")]
     pub unsent_file: Option<PathBuf>,
 

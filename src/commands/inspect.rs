@@ -117,7 +117,12 @@ impl<'a> Inventory<'a> {
                     }
                 };
                 counts.add(test);
-                let ids = mapper.case_ids(test).ids;
+                let mapped = mapper.case_ids(test);
+                if !mapped.rejected.is_empty() {
+                    let warning = crate::mapping::out_of_range(&test.name, &mapped.rejected);
+                    inv.warnings.push(warning);
+                }
+                let ids = mapped.ids;
                 for &id in &ids {
                     by_case.entry(id).or_default().push(inv.tests.len());
                 }

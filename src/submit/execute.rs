@@ -164,6 +164,7 @@ fn dry_run(
         summary,
         dry_run: Some((run, plan.results.clone())),
         errors: Vec::new(),
+        close_failed: None,
     }
 }
 

@@ -11,6 +11,7 @@ mod dotnet;
 mod formats_corpus;
 mod inspect;
 mod panic;
+mod reliability;
 mod runs;
 mod sandbox;
 mod submit;

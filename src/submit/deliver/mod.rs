@@ -2,6 +2,7 @@
 //! could not be posted, and the writing half of a submit that ties them together.
 
 pub mod batch;
+pub mod check;
 pub mod pace;
 pub mod post;
 pub mod target;

@@ -310,7 +310,8 @@ pub async fn resend_missing(
     entries: &[&ResultEntry],
     since: i64,
 ) -> Result<Vec<u64>, ApiError> {
-    let landed = landed(client, run_id, entries, since).await?;
+    // Only this batch's cases, from the newest results: see `check`.
+    let landed = super::check::landed_batch(client, run_id, entries, since).await?;
     let missing: Vec<ResultForCase> = entries
         .iter()
         .filter(|e| !landed.contains_key(&e.case_id))
