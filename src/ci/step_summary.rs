@@ -44,12 +44,10 @@ fn heading(md: &mut String, s: &Summary) {
     }
     let _ = writeln!(md, "## TestRail: {run}\n");
     let closed = if s.closed { " The run was closed." } else { "" };
-    let _ = writeln!(
-        md,
-        "{} results posted.{closed}{}\n",
-        s.results_posted,
-        formats(s)
-    );
+    let _ = writeln!(md, "{} results posted.{closed}\n", s.results_posted);
+    if !s.reports.is_empty() {
+        let _ = writeln!(md, "Reports read as: {}\n", escape(&s.formats_read()));
+    }
     if let Some(file) = &s.resume_file {
         let _ = writeln!(
             md,
@@ -57,23 +55,6 @@ fn heading(md: &mut String, s: &Summary) {
             escape(file)
         );
     }
-}
-
-/// ` Read from 2 reports: 1 junit, 1 robot.`: which formats the results came from.
-fn formats(s: &Summary) -> String {
-    if s.reports.is_empty() {
-        return String::new();
-    }
-    let mut by_format: std::collections::BTreeMap<&str, usize> = Default::default();
-    for r in &s.reports {
-        *by_format.entry(r.format.as_str()).or_default() += 1;
-    }
-    let parts: Vec<String> = by_format.iter().map(|(f, n)| format!("{n} {f}")).collect();
-    format!(
-        " Read from {} report(s): {}.",
-        s.reports.len(),
-        parts.join(", ")
-    )
 }
 
 fn statuses(md: &mut String, s: &Summary) {
@@ -226,9 +207,9 @@ mod tests {
 
     #[test]
     fn says_which_formats_the_reports_were_in() {
-        let report = |path: &str, format| crate::summary::ReportRead {
+        let report = |path: &str, format: crate::report::Format| crate::summary::ReportRead {
             path: path.into(),
-            format,
+            format: format.name().into(),
             tests: 1,
         };
         let mut s = sample();
@@ -239,7 +220,7 @@ mod tests {
         ];
         let md = render(&s);
         assert!(
-            md.contains("The run was closed. Read from 3 report(s): 2 cucumber, 1 robot.\n"),
+            md.contains("Reports read as: cucumber (2 files), robot (output.xml)\n"),
             "{md}"
         );
     }
@@ -284,6 +265,23 @@ TestRail has no such case in this suite; results for them were not posted.
 
 ";
         assert_eq!(md, expected);
+    }
+
+    #[test]
+    fn the_formats_reports_were_read_as_are_named() {
+        let read = |path: &str, format: &str| crate::summary::ReportRead {
+            path: path.into(),
+            format: format.into(),
+            tests: 3,
+        };
+        let s = Summary {
+            run_id: Some(3),
+            reports: vec![read("out/cart_tests.trx", "trx"), read("a.xml", "junit")],
+            ..Summary::default()
+        };
+        let md = render(&s);
+        let line = "Reports read as: junit (a.xml), trx (out/cart\\_tests.trx)\n";
+        assert!(md.contains(line), "{md}");
     }
 
     #[test]

@@ -117,7 +117,12 @@ impl<'a> Inventory<'a> {
                     }
                 };
                 counts.add(test);
-                let ids = mapper.case_ids(test).ids;
+                let mapped = mapper.case_ids(test);
+                if !mapped.rejected.is_empty() {
+                    let warning = crate::mapping::out_of_range(&test.name, &mapped.rejected);
+                    inv.warnings.push(warning);
+                }
+                let ids = mapped.ids;
                 for &id in &ids {
                     by_case.entry(id).or_default().push(inv.tests.len());
                 }
@@ -204,13 +209,8 @@ fn label(t: &TestRow) -> String {
 /// The human-readable form.
 pub fn write_text(out: &mut impl Write, inv: &Inventory) -> io::Result<()> {
     for file in &inv.files {
-        writeln!(
-            out,
-            "{} ({}): {}",
-            file.path,
-            file.format,
-            summary(&file.counts)
-        )?;
+        let (path, format) = (&file.path, file.format);
+        writeln!(out, "{path} ({format}): {}", summary(&file.counts))?;
     }
     let t = &inv.totals;
     writeln!(

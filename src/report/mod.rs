@@ -7,9 +7,11 @@
 
 mod classnames;
 pub mod cucumber;
+mod dotnet;
 mod error;
 #[cfg(test)]
 mod fixtures;
+mod format;
 pub mod junit;
 mod load;
 pub mod model;
@@ -22,9 +24,10 @@ pub mod text;
 mod xml;
 
 pub use error::{ReadError, ReadErrorKind};
+pub use format::Format;
 pub use load::{Loaded, load};
 pub use model::{
-    Details, Embedded, Format, Outcome, Property, Record, RecordKind, Report, Step, TestCase, Text,
+    Details, Embedded, Outcome, Property, Record, RecordKind, Report, Step, TestCase, Text,
 };
-pub use read::{read_bytes, read_report};
+pub use read::{read_bytes, read_bytes_as, read_report};
 pub use select::{ReportSelection, Selected, select};

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::format::Format;
+
 /// The outcome of one testcase, by the rules in the README ("Outcome rules").
 ///
 /// Declared from best to worst, so `max()` over several testcases gives the aggregate
@@ -249,35 +251,6 @@ impl TestCase {
             .iter()
             .filter(move |p| p.name == name)
             .map(|p| p.value.as_str())
-    }
-}
-
-/// The format a report was read as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// JUnit XML, in any of its dialects.
-    Junit,
-    /// Robot Framework `output.xml`.
-    Robot,
-    /// Cucumber JSON (cucumber-jvm, cucumber-js, cucumber-ruby, Behave).
-    Cucumber,
-}
-
-impl Format {
-    /// The lower-case name shown in output and accepted by `--format`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Junit => "junit",
-            Format::Robot => "robot",
-            Format::Cucumber => "cucumber",
-        }
-    }
-}
-
-impl std::fmt::Display for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -11,8 +11,10 @@ use serde::de::{DeserializeSeed as _, SeqAccess, Visitor};
 
 use super::convert::Converter;
 use super::json::Feature;
+use crate::report::Format;
 use crate::report::error::{ReadError, ReadErrorKind};
-use crate::report::model::{Format, Report};
+use crate::report::model::Report;
+use crate::report::sniff;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -26,6 +28,9 @@ pub fn read_report(path: &Path) -> Result<Report, ReadError> {
 /// Read a Cucumber JSON report held in memory; `path` is used for messages and `Report::path`.
 pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    if let Some(err) = not_json(path, bytes) {
+        return Err(err);
+    }
     let shared: Arc<Path> = Arc::from(path);
     let mut converter = Converter::new(shared.clone());
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -46,6 +51,33 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
         format: Format::Cucumber,
         tests,
     })
+}
+
+/// A file that cannot be JSON at all (forced with `--format cucumber`, say) is named for what
+/// it looks like rather than for serde_json's first complaint.
+fn not_json(path: &Path, bytes: &[u8]) -> Option<ReadError> {
+    let first = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    if matches!(bytes[first], b'[' | b'{') {
+        return None;
+    }
+    let head = &bytes[..bytes.len().min(sniff::HEAD)];
+    let looks = match sniff::format(head) {
+        Some(format) if format != Format::Cucumber => {
+            format!(", which looks like {}", format.description())
+        }
+        _ => String::new(),
+    };
+    let shown = sniff::preview(&String::from_utf8_lossy(
+        &head[first..head.len().min(first + 200)],
+    ));
+    Some(ReadError::new(
+        path,
+        ReadErrorKind::NotJunit,
+        format!(
+            "not {}: it starts with \"{shown}\"{looks}",
+            Format::Cucumber.description()
+        ),
+    ))
 }
 
 /// The error for a report serde_json could not walk: broken JSON, or JSON of another shape.

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use quick_xml::events::Event;
 
 use super::parser::{Fail, Parser};
+use crate::report::Format;
 use crate::report::error::{ReadError, ReadErrorKind};
-use crate::report::model::{Format, Report};
+use crate::report::model::Report;
 use crate::report::xml::{self, locate};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
