@@ -11,4 +11,5 @@ mod panic;
 mod runs;
 mod sandbox;
 mod submit;
+mod trcli_fixtures;
 mod web_view;

@@ -4,7 +4,7 @@
 use crate::ci::CiContext;
 use crate::cli::submit::{CaseMatcher, SectionsFrom, SubmitArgs};
 use crate::error::usage;
-use crate::mapping::Source;
+use crate::mapping::Rules;
 use crate::testrail::{NewPlanEntry, NewRun};
 
 use crate::submit::cases::case_plan::Placement;
@@ -125,13 +125,13 @@ fn target(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<TargetSpec> {
     })
 }
 
-/// Whether a mapping rule counts under `--case-matcher`.
-pub fn accepts(matcher: CaseMatcher, source: Source) -> bool {
+/// The mapping rules `--case-matcher` reads: a named matcher reads only its own source.
+pub fn rules(matcher: CaseMatcher) -> Rules {
     match matcher {
-        CaseMatcher::Auto => source != Source::None,
-        CaseMatcher::Property => source == Source::Property,
-        CaseMatcher::Name => matches!(source, Source::Name | Source::Classname | Source::CaseMap),
-        CaseMatcher::AutomationId => false,
+        CaseMatcher::Auto => Rules::All,
+        CaseMatcher::Property => Rules::Property,
+        CaseMatcher::Name => Rules::Name,
+        CaseMatcher::AutomationId => Rules::Nothing,
     }
 }
 
@@ -205,12 +205,9 @@ mod tests {
 
     #[test]
     fn case_matcher_limits_the_mapping_rules() {
-        assert!(accepts(CaseMatcher::Auto, Source::Property));
-        assert!(!accepts(CaseMatcher::Auto, Source::None));
-        assert!(accepts(CaseMatcher::Property, Source::Property));
-        assert!(!accepts(CaseMatcher::Property, Source::Name));
-        assert!(accepts(CaseMatcher::Name, Source::Classname));
-        assert!(!accepts(CaseMatcher::Name, Source::Property));
-        assert!(!accepts(CaseMatcher::AutomationId, Source::Name));
+        assert_eq!(rules(CaseMatcher::Auto), Rules::All);
+        assert_eq!(rules(CaseMatcher::Property), Rules::Property);
+        assert_eq!(rules(CaseMatcher::Name), Rules::Name);
+        assert_eq!(rules(CaseMatcher::AutomationId), Rules::Nothing);
     }
 }

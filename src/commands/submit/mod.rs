@@ -13,7 +13,7 @@ use crate::cli::{GlobalArgs, OutputFormat};
 use crate::commands::block_on;
 use crate::config::ConnectionConfig;
 use crate::error::Error;
-use crate::mapping::Mapper;
+use crate::mapping::{Mapper, MappingOptions};
 use crate::report::{TestCase, load};
 use crate::summary::Summary;
 use crate::testrail::{Client, ClientOptions};
@@ -26,7 +26,7 @@ use crate::submit::options::Matching;
 use crate::submit::outcome::Submitted;
 use crate::submit::plan::results::ResultEntry;
 use crate::submit::plan::status::StatusOverrides;
-use args::{accepts, submit_options};
+use args::{rules, submit_options};
 
 /// Run `submit` and answer the exit code.
 pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
@@ -44,22 +44,17 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
         loaded.reports.len(),
         loaded.test_count()
     );
-    let mapper = Mapper::new(&args.mapping.options())?;
+    let mapper = Mapper::new(&MappingOptions {
+        rules: rules(args.case_matcher),
+        ..args.mapping.options()
+    })?;
     // A dry run touches no server unless mapping itself needs the suite's cases.
     let client = if opts.dry_run && opts.matching == Matching::Ids && !opts.create.enabled {
         None
     } else {
         Some(client(global)?)
     };
-    let matcher = args.case_matcher;
-    let map = move |t: &TestCase| {
-        let m = mapper.case_ids(t);
-        if accepts(matcher, m.source) {
-            m.ids
-        } else {
-            Vec::new()
-        }
-    };
+    let map = move |t: &TestCase| mapper.case_ids(t).ids;
     let submitted = block_on(submit(client.as_ref(), &mut loaded.reports, &map, &opts))??;
     print(global.output, &submitted)?;
     if !opts.dry_run {

@@ -16,6 +16,7 @@ use crate::summary::{CaseCreation, NewCase, Summary};
 use crate::testrail::{ApiError, CaseField, Client};
 
 use super::automation::FIELD;
+use super::case_fields::case_fields;
 use super::case_plan::{CasePlan, Placement, SuiteIndex, plan};
 use super::case_writes;
 use super::sections::SectionTree;
@@ -66,6 +67,9 @@ pub(crate) async fn create_missing(
             ..CaseCreation::default()
         });
         return Ok(());
+    }
+    for &i in &unmapped {
+        case_fields(tests[i]).map_err(Error::Input)?;
     }
     let client = client.ok_or_else(|| {
         Error::Usage(

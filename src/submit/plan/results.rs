@@ -16,6 +16,7 @@ use super::comment::{CommentOptions, comment};
 use super::elapsed::{Timespan, elapsed};
 use super::fields::{ResultField, defects, fields_for};
 use super::status::StatusPolicy;
+use super::steps::{self, step_results};
 
 /// One entry of an `add_results_for_cases` body, serialized exactly as TestRail expects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,7 +152,10 @@ fn plan_group(
         plan.left_untested.push(g.case_id);
         return Ok(());
     };
-    let fields = fields_for(g, &opts.fields).map_err(Error::Input)?;
+    let mut fields = fields_for(g, &opts.fields).map_err(Error::Input)?;
+    if let Some(steps) = step_results(g, &opts.status).map_err(Error::Input)? {
+        fields.insert(steps::FIELD.to_string(), steps);
+    }
     let files = attachments(g);
     plan.warnings.extend(files.warnings);
     plan.results.push(PlannedResult {
