@@ -16,6 +16,7 @@ pub mod panic;
 pub mod report;
 pub mod sandbox;
 pub mod secret;
+pub mod settings;
 pub mod submit;
 pub mod summary;
 pub mod testrail;

@@ -51,6 +51,17 @@ pub struct GlobalArgs {
     #[command(flatten)]
     pub transport: transport::TransportArgs,
 
+    /// YAML settings file: keys are our option names without `--` (run-name: Nightly) or
+    /// trcli's (title: Nightly). The command line and environment override it.
+    #[arg(
+        short = 'c',
+        long,
+        global = true,
+        env = "TESTRAIL_CONFIG",
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
+
     /// Output format: readable text, or one JSON document on stdout for scripts.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text, env = "TESTRAIL_OUTPUT")]
     pub output: OutputFormat,
