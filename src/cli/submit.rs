@@ -23,9 +23,18 @@ pub struct SubmitArgs {
     #[arg(long, env = "TESTRAIL_PROJECT_ID", value_name = "ID")]
     pub project_id: Option<u64>,
 
+    /// Project by exact name or ID (trcli's --project), looked up before anything is
+    /// written; with --project-id too, that ID picks among projects of the same name.
+    #[arg(long, env = "TESTRAIL_PROJECT", value_name = "NAME|ID")]
+    pub project: Option<String>,
+
     /// Suite of the run; required for projects with several suites.
     #[arg(long, env = "TESTRAIL_SUITE_ID", value_name = "ID")]
     pub suite_id: Option<u64>,
+
+    /// Suite by exact name or ID (trcli's --suite-name), looked up in the project.
+    #[arg(long, env = "TESTRAIL_SUITE", value_name = "NAME|ID")]
+    pub suite: Option<String>,
 
     /// Report into this existing open run; cases missing from it are added (never removed).
     #[arg(
@@ -70,6 +79,16 @@ pub struct SubmitArgs {
     /// References of the new run (comma-separated, e.g. JIRA-12,JIRA-14).
     #[arg(long, env = "TESTRAIL_REFS", value_name = "REFS")]
     pub refs: Option<String>,
+
+    /// With --run-id, what --refs does to the run's references: `add` the missing ones
+    /// [default], `update` (replace them all) or `delete` the given ones.
+    #[arg(long, env = "TESTRAIL_REFS_ACTION", value_enum, value_name = "ACTION")]
+    pub refs_action: Option<RefsAction>,
+
+    /// Assign failed results to this TestRail user (an e-mail address, looked up with
+    /// get_user_by_email before anything is written).
+    #[arg(long, env = "TESTRAIL_ASSIGN", value_name = "EMAIL")]
+    pub assign: Option<String>,
 
     /// Close the run once every result was accepted (never after a partial failure).
     #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_CLOSE_RUN", value_parser = BoolishValueParser::new())]
@@ -176,6 +195,17 @@ pub enum CaseMatcher {
     /// The suite's `custom_automation_id` against `classname.name` (or the test's own
     /// `custom_automation_id` property).
     AutomationId,
+}
+
+/// What `--refs` does to an existing run's references (`--refs-action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RefsAction {
+    /// Append the references the run lacks.
+    Add,
+    /// Replace the run's references.
+    Update,
+    /// Remove these references from the run.
+    Delete,
 }
 
 /// Where `--create-missing-cases` puts new cases (`--sections-from`).

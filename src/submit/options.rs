@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::cases::create_cases::CreateOptions;
 use super::deliver::post::PostOptions;
+use super::deliver::refs::RefsChange;
 use super::deliver::target::TargetSpec;
 use super::plan::comment::CommentOptions;
 use super::plan::fields::ResultField;
@@ -46,6 +47,10 @@ pub struct SubmitOptions {
     pub unsent_file: Option<PathBuf>,
     /// `--create-missing-cases` and where new cases go.
     pub create: CreateOptions,
+    /// `--refs` with `--refs-action` for an existing run.
+    pub refs: Option<RefsChange>,
+    /// `--assign`: the user failed results are assigned to.
+    pub assignee: Option<u64>,
 }
 
 impl SubmitOptions {
@@ -64,6 +69,8 @@ impl SubmitOptions {
             dry_run: false,
             unsent_file: None,
             create: CreateOptions::default(),
+            refs: None,
+            assignee: None,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! the pipeline never sees clap types, and every mistake is a usage error naming its option.
 
 use crate::ci::CiContext;
-use crate::cli::submit::{CaseMatcher, SectionsFrom, SubmitArgs};
+use crate::cli::submit::{CaseMatcher, RefsAction, SectionsFrom, SubmitArgs};
 use crate::error::usage;
 use crate::mapping::Rules;
 use crate::testrail::{NewPlanEntry, NewRun};
@@ -10,6 +10,7 @@ use crate::testrail::{NewPlanEntry, NewRun};
 use crate::submit::cases::case_plan::Placement;
 use crate::submit::cases::create_cases::CreateOptions;
 use crate::submit::deliver::post::PostOptions;
+use crate::submit::deliver::refs::{self, RefsChange};
 use crate::submit::deliver::target::TargetSpec;
 use crate::submit::options::{Matching, SubmitOptions};
 use crate::submit::plan::comment::CommentOptions;
@@ -44,7 +45,15 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
             "--comment-limit / TESTRAIL_COMMENT_LIMIT must be at least 100",
         ));
     }
+    if args.refs_action.is_some() && args.run_id.is_none() {
+        return Err(usage(
+            "--refs-action / TESTRAIL_REFS_ACTION changes an existing run's references: it \
+             needs --run-id (a new run simply gets --refs)",
+        ));
+    }
     Ok(SubmitOptions {
+        refs: refs_change(args),
+        assignee: None,
         target: target(args, ctx)?,
         matching: match args.case_matcher {
             CaseMatcher::AutomationId => Matching::AutomationId,
@@ -78,6 +87,19 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
     })
 }
 
+/// `--refs` for an existing run: appended by default, as trcli does.
+fn refs_change(args: &SubmitArgs) -> Option<RefsChange> {
+    args.run_id?;
+    Some(RefsChange {
+        refs: args.refs.clone()?,
+        action: match args.refs_action.unwrap_or(RefsAction::Add) {
+            RefsAction::Add => refs::RefsAction::Add,
+            RefsAction::Update => refs::RefsAction::Update,
+            RefsAction::Delete => refs::RefsAction::Delete,
+        },
+    })
+}
+
 fn target(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<TargetSpec> {
     if let Some(run_id) = args.run_id {
         return Ok(TargetSpec::Existing { run_id });
@@ -107,7 +129,8 @@ fn target(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<TargetSpec> {
     }
     let project_id = args.project_id.ok_or_else(|| {
         usage(
-            "no target run: set --project-id / TESTRAIL_PROJECT_ID to create a run, or \
+            "no target run: set --project / --project-id (TESTRAIL_PROJECT / TESTRAIL_PROJECT_ID) \
+             to create a run, or \
              --run-id / TESTRAIL_RUN_ID, or --plan-id / TESTRAIL_PLAN_ID",
         )
     })?;

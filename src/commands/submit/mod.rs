@@ -22,6 +22,7 @@ use crate::submit::deliver::post::{PostOptions, landed, post_all};
 use crate::submit::deliver::target::api;
 use crate::submit::deliver::unsent::UnsentFile;
 use crate::submit::execute::submit;
+use crate::submit::lookup::{Wanted, resolve};
 use crate::submit::options::Matching;
 use crate::submit::outcome::Submitted;
 use crate::submit::plan::results::ResultEntry;
@@ -34,7 +35,24 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
     if let Some(file) = &args.resume {
         return resume(global, args, file, &ctx);
     }
-    let opts = submit_options(args, &ctx)?;
+    let wanted = Wanted {
+        project: args.project.clone(),
+        project_id: args.project_id,
+        suite: args.suite.clone(),
+        suite_id: args.suite_id,
+        assign: args.assign.clone(),
+    };
+    // Names become IDs (read-only look-ups) before the options are checked.
+    let named = match wanted.needs_server() {
+        true => Some(client(global)?),
+        false => None,
+    };
+    let resolved = block_on(resolve(named.as_ref(), &wanted))??;
+    let mut args = args.clone();
+    args.project_id = resolved.project_id;
+    args.suite_id = resolved.suite_id;
+    let mut opts = submit_options(&args, &ctx)?;
+    opts.assignee = resolved.assignee;
     let mut loaded = load(&args.reports.selection())?;
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
@@ -49,16 +67,16 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
         ..args.mapping.options()
     })?;
     // A dry run touches no server unless mapping itself needs the suite's cases.
-    let client = if opts.dry_run && opts.matching == Matching::Ids && !opts.create.enabled {
-        None
-    } else {
-        Some(client(global)?)
+    let client = match named {
+        Some(c) => Some(c),
+        None if opts.dry_run && opts.matching == Matching::Ids && !opts.create.enabled => None,
+        None => Some(client(global)?),
     };
     let map = move |t: &TestCase| mapper.case_ids(t).ids;
     let submitted = block_on(submit(client.as_ref(), &mut loaded.reports, &map, &opts))??;
     print(global.output, &submitted)?;
     if !opts.dry_run {
-        publish(&submitted.summary, &ctx, args)?;
+        publish(&submitted.summary, &ctx, &args)?;
     }
     exit(&submitted, args.fail_on_test_failure)
 }

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod post;
+pub mod refs;
 pub mod target;
 pub mod unsent;
 pub mod write;

@@ -9,6 +9,7 @@ use crate::summary::{Summary, UnknownCase};
 use crate::testrail::Client;
 
 use super::post::{Posted, landed, post_all};
+use super::refs::update_refs;
 use super::target::{OpenedRun, TargetSpec, api, ids, open, recent};
 use super::unsent::{UnsentFile, default_path};
 use crate::report::TestCase;
@@ -29,6 +30,16 @@ pub(crate) async fn write(
     opts: &SubmitOptions,
 ) -> anyhow::Result<Submitted> {
     let opened = open(client, &opts.target, groups.case_ids()).await?;
+    if let Some(change) = &opts.refs {
+        // The results matter more than the references: a refused change is reported, and
+        // the results are still posted.
+        if let Err(e) = update_refs(client, &opened.run, change).await {
+            eprintln!(
+                "warning: run {}: references not changed: {e:#}",
+                opened.run.id
+            );
+        }
+    }
     record_unknown(&mut summary, tests, groups, &opened.unknown);
     plan.results
         .retain(|r| !opened.unknown.contains(&r.entry.case_id));

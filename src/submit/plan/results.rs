@@ -62,6 +62,8 @@ pub struct ResultOptions {
     pub elapsed_ms: bool,
     /// `--result-field` values for every result.
     pub fields: Vec<ResultField>,
+    /// `--assign`: the user failed results are assigned to.
+    pub assignee: Option<u64>,
 }
 
 /// The results to post, and what the user should hear about.
@@ -156,6 +158,12 @@ fn plan_group(
     if let Some(steps) = step_results(g, &opts.status).map_err(Error::Input)? {
         fields.insert(steps::FIELD.to_string(), steps);
     }
+    if let (Some(user), true) = (opts.assignee, outcome >= Outcome::Failed) {
+        // A `testrail_result_field` naming the assignee wins, as a test's own field does.
+        fields
+            .entry("assignedto_id".to_string())
+            .or_insert(Value::from(user));
+    }
     let files = attachments(g);
     plan.warnings.extend(files.warnings);
     plan.results.push(PlannedResult {
@@ -189,6 +197,7 @@ mod tests {
             comment: CommentOptions::default(),
             elapsed_ms: false,
             fields: vec!["version=1.4.2".parse().unwrap()],
+            assignee: None,
         }
     }
 
