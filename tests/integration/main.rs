@@ -12,4 +12,5 @@ mod runs;
 mod sandbox;
 mod submit;
 mod trcli_fixtures;
+mod trcli_migration;
 mod web_view;

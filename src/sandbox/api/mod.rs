@@ -11,6 +11,7 @@ mod projects;
 mod results;
 mod runs;
 mod selection;
+mod step_results;
 
 use super::route::ApiCall;
 use super::store::Store;

@@ -6,6 +6,7 @@
 
 use super::lookup::{check_user, open_run, run_for};
 use super::params::{arg_id, filter_ids, filter_ts, object, opt_id, opt_string, value_id};
+use super::step_results;
 use super::{ApiError, Body, Ctx, Outcome, Reply};
 use crate::sandbox::elapsed::{self, SpanError};
 use crate::sandbox::pagination::paginate;
@@ -107,6 +108,9 @@ fn parse_result(
         Some(Value::String(s)) => Some(s.clone()),
         Some(other) => Some(other.to_string()),
     };
+    if let Some(steps) = obj.get(step_results::FIELD) {
+        step_results::check(store, steps, &scope.field(step_results::FIELD))?;
+    }
     let extra = obj
         .iter()
         .filter(|(k, _)| k.starts_with("custom_"))
