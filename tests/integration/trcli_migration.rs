@@ -79,11 +79,43 @@ fn result_for(sb: &Sandbox, run_id: u64, case_id: u64) -> Value {
         .clone()
 }
 
-#[test]
-fn a_trcli_config_with_project_and_suite_names_runs_unchanged() {
-    let sb = shop();
+/// A sandbox with [`shop`], a directory and the [`report`] in it.
+struct Job {
+    sb: Sandbox,
+    dir: tempfile::TempDir,
+    report: PathBuf,
+}
+
+fn job() -> Job {
     let dir = tempfile::tempdir().unwrap();
     let report = report(dir.path());
+    Job {
+        sb: shop(),
+        dir,
+        report,
+    }
+}
+
+impl Job {
+    /// `submit`, connected to the sandbox, run in the job's directory.
+    fn submit(&self) -> assert_cmd::Command {
+        let mut c = cmd(&self.sb);
+        c.current_dir(self.dir.path()).arg("submit");
+        c
+    }
+}
+
+/// Run a command that must fail with `code`; its stderr.
+fn refused(cmd: &mut assert_cmd::Command, code: i32) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_trcli_config_with_project_and_suite_names_runs_unchanged() {
+    let Job { sb, dir, report } = job();
     let config = write(
         dir.path(),
         "config.yml",
@@ -124,33 +156,25 @@ fn a_trcli_config_with_project_and_suite_names_runs_unchanged() {
 
 #[test]
 fn the_command_line_and_environment_override_the_file() {
-    let sb = shop();
-    let dir = tempfile::tempdir().unwrap();
-    let report = report(dir.path());
+    let job = job();
     let config = write(
-        dir.path(),
+        job.dir.path(),
         "config.yml",
         "project: Billing\ntitle: From file\nsuite_name: Master\ncase_matcher: auto\nbogus: 1\n",
     );
-    let out = cmd(&sb)
-        .current_dir(dir.path())
+    let out = job
+        .submit()
         .env("TESTRAIL_CONFIG", &config)
         .env("TR_CLI_PROJECT", "Shop")
-        .args([
-            "submit",
-            "--output",
-            "json",
-            "--run-name",
-            "From the command line",
-        ])
-        .arg(&report)
+        .args(["--output", "json", "--run-name", "From the command line"])
+        .arg(&job.report)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("unknown key(s): bogus"), "{stderr}");
     let s: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let run = api(&sb, &format!("get_run/{}", s["run_id"]), None).json();
+    let run = api(&job.sb, &format!("get_run/{}", s["run_id"]), None).json();
     assert_eq!(run["name"], "From the command line");
     // TR_CLI_PROJECT (the environment) beat the file's `project: Billing`.
     assert_eq!(run["project_id"], 1);
@@ -158,80 +182,54 @@ fn the_command_line_and_environment_override_the_file() {
 
 #[test]
 fn unknown_or_ambiguous_names_fail_before_any_write_listing_close_matches() {
-    let sb = shop();
-    let dir = tempfile::tempdir().unwrap();
-    let report = report(dir.path());
-    let out = cmd(&sb)
-        .current_dir(dir.path())
-        .args(["submit", "--project", "shop", "--suite", "Master"])
-        .arg(&report)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let job = job();
+    let named = |project: &str, suite: &str| {
+        let mut c = job.submit();
+        c.args(["--project", project, "--suite", suite])
+            .arg(&job.report);
+        refused(&mut c, 2)
+    };
+    let stderr = named("shop", "Master");
     assert!(stderr.contains("\"Shop\" (ID 1)"), "{stderr}");
-    let out = cmd(&sb)
-        .current_dir(dir.path())
-        .args(["submit", "--project", "Shop", "--suite", "Mastr"])
-        .arg(&report)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = named("Shop", "Mastr");
     assert!(
         stderr.contains("Master") && stderr.contains("Legacy"),
         "{stderr}"
     );
-    let posts = sb.requests().iter().filter(|r| r.method == "POST").count();
+    let posts = job
+        .sb
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
     assert_eq!(posts, 0);
 }
 
 #[test]
 fn assign_gives_failed_results_an_assignee() {
-    let sb = shop();
-    let dir = tempfile::tempdir().unwrap();
-    let report = report(dir.path());
-    let s = json_of(
-        cmd(&sb)
-            .current_dir(dir.path())
-            .args(["submit", "--project", "Shop", "--suite", "1"])
-            .args([
-                "--case-matcher",
-                "automation-id",
-                "--assign",
-                "tess@example.com",
-            ])
-            .arg(&report),
-    );
+    let job = job();
+    let assign = |email: &str| {
+        let mut c = job.submit();
+        c.args(["--project", "Shop", "--suite", "1"])
+            .args(["--case-matcher", "automation-id", "--assign", email])
+            .arg(&job.report);
+        c
+    };
+    let s = json_of(&mut assign("tess@example.com"));
     let run_id = s["run_id"].as_u64().unwrap();
-    assert_eq!(result_for(&sb, run_id, 2)["assignedto_id"], 2);
-    assert_eq!(result_for(&sb, run_id, 1)["assignedto_id"], Value::Null);
-    assert_eq!(calls(&sb, "get_user_by_email"), 1);
-    let out = cmd(&sb)
-        .current_dir(dir.path())
-        .args(["submit", "--project-id", "1", "--suite-id", "1"])
-        .args([
-            "--case-matcher",
-            "automation-id",
-            "--assign",
-            "nobody@example.com",
-        ])
-        .arg(&report)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(result_for(&job.sb, run_id, 2)["assignedto_id"], 2);
+    assert_eq!(result_for(&job.sb, run_id, 1)["assignedto_id"], Value::Null);
+    assert_eq!(calls(&job.sb, "get_user_by_email"), 1);
+    let stderr = refused(&mut assign("nobody@example.com"), 2);
     assert!(stderr.contains("nobody@example.com"), "{stderr}");
-    assert_eq!(calls(&sb, "add_run"), 1);
+    assert_eq!(calls(&job.sb, "add_run"), 1);
 }
 
 #[test]
 fn refs_on_an_existing_run_are_added_by_default_and_can_be_deleted() {
-    let sb = shop();
-    let dir = tempfile::tempdir().unwrap();
-    let report = report(dir.path());
+    let job = job();
     let run = api(
-        &sb,
+        &job.sb,
         "add_run/1",
         Some(json!({"suite_id": 1, "name": "R", "refs": "JIRA-1", "include_all": true})),
     )
@@ -239,21 +237,13 @@ fn refs_on_an_existing_run_are_added_by_default_and_can_be_deleted() {
     let run_id = run["id"].to_string();
     let submit = |extra: &[&str]| {
         json_of(
-            cmd(&sb)
-                .current_dir(dir.path())
-                .args([
-                    "submit",
-                    "--run-id",
-                    &run_id,
-                    "--case-matcher",
-                    "automation-id",
-                ])
-                .args(["--project-id", "1", "--suite-id", "1"])
+            job.submit()
+                .args(["--run-id", &run_id, "--case-matcher", "automation-id"])
                 .args(extra)
-                .arg(&report),
+                .arg(&job.report),
         )
     };
-    let refs = || api(&sb, &format!("get_run/{run_id}"), None).json()["refs"].clone();
+    let refs = || api(&job.sb, &format!("get_run/{run_id}"), None).json()["refs"].clone();
     submit(&["--refs", "JIRA-2,JIRA-1"]);
     assert_eq!(refs(), "JIRA-1,JIRA-2");
     submit(&["--refs", "JIRA-1", "--refs-action", "delete"]);
@@ -264,10 +254,9 @@ fn refs_on_an_existing_run_are_added_by_default_and_can_be_deleted() {
 
 #[test]
 fn created_cases_take_the_reports_case_fields() {
-    let sb = shop();
-    let dir = tempfile::tempdir().unwrap();
+    let job = job();
     let report = write(
-        dir.path(),
+        job.dir.path(),
         "new.xml",
         r#"<testsuite name="New"><testcase classname="shop.New" name="test_new">
 <properties>
@@ -277,13 +266,12 @@ fn created_cases_take_the_reports_case_fields() {
 </properties></testcase></testsuite>"#,
     );
     json_of(
-        cmd(&sb)
-            .current_dir(dir.path())
-            .args(["submit", "--project", "Shop", "--suite", "Master"])
+        job.submit()
+            .args(["--project", "Shop", "--suite", "Master"])
             .args(["--create-missing-cases", "--section-id", "1"])
             .arg(&report),
     );
-    let cases = api(&sb, "get_cases/1&suite_id=1", None).json();
+    let cases = api(&job.sb, "get_cases/1&suite_id=1", None).json();
     let new = cases["cases"]
         .as_array()
         .unwrap()
