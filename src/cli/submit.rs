@@ -85,9 +85,9 @@ pub struct SubmitArgs {
     #[arg(long, env = "TESTRAIL_REFS_ACTION", value_enum, value_name = "ACTION")]
     pub refs_action: Option<RefsAction>,
 
-    /// Assign failed results to this TestRail user (an e-mail address, looked up with
-    /// get_user_by_email before anything is written).
-    #[arg(long, env = "TESTRAIL_ASSIGN", value_name = "EMAIL")]
+    /// Assign failed results to these TestRail users in turn (e-mail addresses, comma-separated,
+    /// looked up with get_user_by_email before anything is written).
+    #[arg(long, env = "TESTRAIL_ASSIGN", value_name = "EMAILS")]
     pub assign: Option<String>,
 
     /// Close the run once every result was accepted (never after a partial failure).

@@ -28,8 +28,8 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("insecure", "insecure"),
     ("verbose", "verbose"),
     ("file", "reports"),
-    ("assign", "assign"),
-    ("run_refs", "refs"),
+    ("assign_failed_to", "assign"),
+    ("test_run_ref", "refs"),
 ];
 
 /// Our option for a trcli key.

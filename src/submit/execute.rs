@@ -100,7 +100,7 @@ fn result_options(policy: &StatusPolicy, opts: &SubmitOptions) -> ResultOptions 
         comment: opts.comment.clone(),
         elapsed_ms: opts.elapsed_ms,
         fields: opts.fields.clone(),
-        assignee: opts.assignee,
+        assignees: opts.assignees.clone(),
     }
 }
 

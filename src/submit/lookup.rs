@@ -18,7 +18,7 @@ pub struct Wanted {
     pub suite: Option<String>,
     /// `--suite-id`.
     pub suite_id: Option<u64>,
-    /// `--assign EMAIL`.
+    /// `--assign EMAIL[,EMAIL…]`.
     pub assign: Option<String>,
 }
 
@@ -29,8 +29,8 @@ pub struct Resolved {
     pub project_id: Option<u64>,
     /// The suite.
     pub suite_id: Option<u64>,
-    /// The user failed results are assigned to.
-    pub assignee: Option<u64>,
+    /// The users failed results are assigned to, in turn.
+    pub assignees: Vec<u64>,
 }
 
 impl Wanted {
@@ -78,19 +78,21 @@ pub async fn resolve(client: Option<&Client>, w: &Wanted) -> anyhow::Result<Reso
             }
         }),
     };
-    let assignee = match &w.assign {
-        None => None,
-        Some(email) => Some(assignee(server()?, email).await?),
-    };
+    let mut assignees = Vec::new();
+    for email in w.assign.iter().flat_map(|a| a.split(',')).map(str::trim) {
+        if !email.is_empty() {
+            assignees.push(assignee(server()?, email).await?);
+        }
+    }
     Ok(Resolved {
         project_id,
         suite_id,
-        assignee,
+        assignees,
     })
 }
 
 async fn assignee(client: &Client, email: &str) -> anyhow::Result<u64> {
-    match client.get_user_by_email(email.trim()).await {
+    match client.get_user_by_email(email).await {
         Ok(user) => Ok(user.id),
         Err(e) if e.status() == Some(400) => Err(usage(format!(
             "--assign {email}: TestRail has no user with this e-mail address ({e})"

@@ -49,8 +49,8 @@ pub struct SubmitOptions {
     pub create: CreateOptions,
     /// `--refs` with `--refs-action` for an existing run.
     pub refs: Option<RefsChange>,
-    /// `--assign`: the user failed results are assigned to.
-    pub assignee: Option<u64>,
+    /// `--assign`: the users failed results are assigned to, in turn.
+    pub assignees: Vec<u64>,
 }
 
 impl SubmitOptions {
@@ -70,7 +70,7 @@ impl SubmitOptions {
             unsent_file: None,
             create: CreateOptions::default(),
             refs: None,
-            assignee: None,
+            assignees: Vec::new(),
         }
     }
 }

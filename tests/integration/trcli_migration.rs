@@ -122,7 +122,8 @@ fn a_trcli_config_with_project_and_suite_names_runs_unchanged() {
         &format!(
             "host: {}\nproject: Shop\nusername: {DEFAULT_USER}\nkey: {DEFAULT_API_KEY}\n\
              title: Nightly from trcli\nsuite_name: Master\nclose_run: true\ncase_matcher: auto\n\
-             batch_size: 50\nresult_fields:\n  - version:1.4.2\nfile: {}\n",
+             batch_size: 50\nresult_fields:\n  - version:1.4.2\nfile: {}\n\
+             assign_failed_to: tess@example.com\n",
             sb.base_url(),
             report.display()
         ),
@@ -144,6 +145,7 @@ fn a_trcli_config_with_project_and_suite_names_runs_unchanged() {
     let failed = result_for(&sb, run_id, 2);
     assert_eq!(failed["status_id"], 5);
     assert_eq!(failed["version"], "1.4.2");
+    assert_eq!(failed["assignedto_id"], 2);
     assert_eq!(
         failed["custom_step_results"],
         json!([{"content": "Open the cart", "status_id": 1},

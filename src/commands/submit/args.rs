@@ -53,7 +53,7 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
     }
     Ok(SubmitOptions {
         refs: refs_change(args),
-        assignee: None,
+        assignees: Vec::new(),
         target: target(args, ctx)?,
         matching: match args.case_matcher {
             CaseMatcher::AutomationId => Matching::AutomationId,

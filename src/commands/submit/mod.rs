@@ -52,7 +52,7 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
     args.project_id = resolved.project_id;
     args.suite_id = resolved.suite_id;
     let mut opts = submit_options(&args, &ctx)?;
-    opts.assignee = resolved.assignee;
+    opts.assignees = resolved.assignees;
     let mut loaded = load(&args.reports.selection())?;
     for w in &loaded.warnings {
         eprintln!("warning: {w}");

@@ -62,8 +62,8 @@ pub struct ResultOptions {
     pub elapsed_ms: bool,
     /// `--result-field` values for every result.
     pub fields: Vec<ResultField>,
-    /// `--assign`: the user failed results are assigned to.
-    pub assignee: Option<u64>,
+    /// `--assign`: the users failed results are assigned to, in turn (as trcli's list).
+    pub assignees: Vec<u64>,
 }
 
 /// The results to post, and what the user should hear about.
@@ -75,6 +75,8 @@ pub struct ResultPlan {
     pub left_untested: Vec<u64>,
     /// Missing attachments and the like.
     pub warnings: Vec<String>,
+    /// Failed results given an assignee so far (whose turn is next).
+    assigned: usize,
 }
 
 /// Build the result of every case group (`members`: each case ID with the positions of its
@@ -158,11 +160,12 @@ fn plan_group(
     if let Some(steps) = step_results(g, &opts.status).map_err(Error::Input)? {
         fields.insert(steps::FIELD.to_string(), steps);
     }
-    if let (Some(user), true) = (opts.assignee, outcome >= Outcome::Failed) {
+    let unassigned = !fields.contains_key("assignedto_id");
+    if outcome >= Outcome::Failed && unassigned && !opts.assignees.is_empty() {
         // A `testrail_result_field` naming the assignee wins, as a test's own field does.
-        fields
-            .entry("assignedto_id".to_string())
-            .or_insert(Value::from(user));
+        let user = opts.assignees[plan.assigned % opts.assignees.len()];
+        fields.insert("assignedto_id".to_string(), Value::from(user));
+        plan.assigned += 1;
     }
     let files = attachments(g);
     plan.warnings.extend(files.warnings);
@@ -197,7 +200,7 @@ mod tests {
             comment: CommentOptions::default(),
             elapsed_ms: false,
             fields: vec!["version=1.4.2".parse().unwrap()],
-            assignee: None,
+            assignees: Vec::new(),
         }
     }
 
@@ -224,6 +227,37 @@ mod tests {
                 json!({"case_id": 11, "status_id": 1, "elapsed": "1s", "version": "1.4.2"}),
             ]
         );
+    }
+
+    #[test]
+    fn failed_results_are_assigned_in_turn_unless_a_test_names_its_assignee() {
+        let (a, b, c) = (
+            failing("a", "E", "x", ""),
+            failing("b", "E", "x", ""),
+            failing("c", "E", "x", ""),
+        );
+        let mut own = failing("own", "E", "x", "");
+        own.details_mut().properties.push(Property {
+            name: "testrail_result_field".into(),
+            value: "assignedto_id:9".into(),
+        });
+        let p = test("p", Outcome::Passed);
+        let g = group([(&a, [1]), (&p, [2]), (&own, [3]), (&b, [4]), (&c, [5])]);
+        let mut o = opts("");
+        o.assignees = vec![7, 8];
+        let plan = plan_results(&g, &o).unwrap();
+        let who: Vec<Value> = plan
+            .results
+            .iter()
+            .map(|r| {
+                r.entry
+                    .fields
+                    .get("assignedto_id")
+                    .cloned()
+                    .unwrap_or(Value::Null)
+            })
+            .collect();
+        assert_eq!(who, [json!(7), Value::Null, json!(9), json!(8), json!(7)]);
     }
 
     #[test]
