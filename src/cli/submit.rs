@@ -130,6 +130,12 @@ pub struct SubmitArgs {
     #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_CREATE_MISSING_CASES", value_parser = BoolishValueParser::new())]
     pub create_missing_cases: bool,
 
+    /// A field for every case --create-missing-cases creates, NAME=VALUE, e.g. type_id=3 or
+    /// custom_preconds=Logged in (repeatable; the variable takes one per line). A test's
+    /// testrail_case_field properties win.
+    #[arg(long = "case-field", env = "TESTRAIL_CASE_FIELDS", value_name = "NAME=VALUE", action = ArgAction::Append, value_delimiter = '\n')]
+    pub case_fields: Vec<String>,
+
     /// Section for created cases (with --sections-from suites: the parent of the new sections).
     #[arg(long, env = "TESTRAIL_SECTION_ID", value_name = "ID")]
     pub section_id: Option<u64>,

@@ -24,6 +24,7 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("batch_size", "batch-size"),
     ("timeout", "timeout"),
     ("result_fields", "result-field"),
+    ("case_fields", "case-field"),
     ("allow_ms", "elapsed-ms"),
     ("insecure", "insecure"),
     ("verbose", "verbose"),
@@ -55,7 +56,7 @@ pub fn value(trcli_key: &str, value: &str) -> String {
     match trcli_key {
         "case_matcher" if value.trim().eq_ignore_ascii_case("auto") => "automation-id".into(),
         "case_matcher" => value.trim().to_ascii_lowercase(),
-        "result_fields" => value
+        "result_fields" | "case_fields" => value
             .lines()
             .map(|f| match f.split_once(['=', ':']) {
                 Some((name, v)) => format!("{}={}", name.trim(), v.trim()),

@@ -47,6 +47,8 @@ pub struct SubmitOptions {
     pub unsent_file: Option<PathBuf>,
     /// `--create-missing-cases` and where new cases go.
     pub create: CreateOptions,
+    /// `--case-field` values for every case `--create-missing-cases` creates.
+    pub case_fields: Vec<(String, serde_json::Value)>,
     /// `--refs` with `--refs-action` for an existing run.
     pub refs: Option<RefsChange>,
     /// `--assign`: the users failed results are assigned to, in turn.
@@ -69,6 +71,7 @@ impl SubmitOptions {
             dry_run: false,
             unsent_file: None,
             create: CreateOptions::default(),
+            case_fields: Vec::new(),
             refs: None,
             assignees: Vec::new(),
         }

@@ -271,6 +271,7 @@ fn created_cases_take_the_reports_case_fields() {
         job.submit()
             .args(["--project", "Shop", "--suite", "Master"])
             .args(["--create-missing-cases", "--section-id", "1"])
+            .args(["--case-field", "type_id=3", "--case-field", "priority_id=1"])
             .arg(&report),
     );
     let cases = api(&job.sb, "get_cases/1&suite_id=1", None).json();
@@ -281,7 +282,9 @@ fn created_cases_take_the_reports_case_fields() {
         .find(|c| c["title"] == "test_new")
         .expect("created")
         .clone();
+    // The test's own testrail_case_field beats --case-field.
     assert_eq!(new["priority_id"], 4);
+    assert_eq!(new["type_id"], 3);
     assert_eq!(new["refs"], "JIRA-7");
     assert_eq!(new["custom_automation_id"], "shop.custom.key");
 }

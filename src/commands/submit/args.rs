@@ -7,6 +7,7 @@ use crate::error::usage;
 use crate::mapping::Rules;
 use crate::testrail::{NewPlanEntry, NewRun};
 
+use crate::submit::cases::case_fields::parse_option;
 use crate::submit::cases::case_plan::Placement;
 use crate::submit::cases::create_cases::CreateOptions;
 use crate::submit::deliver::post::PostOptions;
@@ -51,7 +52,16 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
              needs --run-id (a new run simply gets --refs)",
         ));
     }
+    let case_fields = args
+        .case_fields
+        .iter()
+        .filter(|f| !f.trim().is_empty())
+        .map(|f| {
+            parse_option(f).map_err(|e| usage(format!("--case-field / TESTRAIL_CASE_FIELDS: {e}")))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(SubmitOptions {
+        case_fields,
         refs: refs_change(args),
         assignees: Vec::new(),
         target: target(args, ctx)?,

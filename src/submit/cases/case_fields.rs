@@ -36,6 +36,22 @@ pub fn case_fields(test: &TestCase) -> Result<Map<String, Value>, String> {
     Ok(out)
 }
 
+/// A `--case-field NAME=VALUE` for every new case (trcli's `--case-fields name:value`; either
+/// separator is accepted).
+pub fn parse_option(raw: &str) -> Result<(String, Value), String> {
+    let (name, value) = raw
+        .split_once(['=', ':'])
+        .map(|(n, v)| (n.trim(), v.trim()))
+        .filter(|(n, _)| !n.is_empty())
+        .ok_or_else(|| format!("`{raw}` is not NAME=VALUE (e.g. type_id=3)"))?;
+    if RESERVED.contains(&name) {
+        return Err(format!(
+            "`{name}` is set from the report and --section-id / --sections-from"
+        ));
+    }
+    Ok((name.to_string(), json_value(value)))
+}
+
 /// One case field's value, as the last property naming it gives it.
 pub fn case_field<'a>(test: &'a TestCase, name: &str) -> Option<&'a str> {
     test.property_values(PROPERTY)
@@ -85,6 +101,17 @@ mod tests {
         assert_eq!(f["custom_steps"], json!("1. Open\n2. Check"));
         assert_eq!(case_field(&t, "custom_automation_id"), Some("a.b:c"));
         assert_eq!(case_field(&t, "template_id"), None);
+    }
+
+    #[test]
+    fn options_take_either_separator() {
+        assert_eq!(parse_option("type_id=3"), Ok(("type_id".into(), json!(3))));
+        assert_eq!(
+            parse_option("custom_preconds: a=b"),
+            Ok(("custom_preconds".into(), json!("a=b")))
+        );
+        assert!(parse_option("novalue").is_err());
+        assert!(parse_option("title=x").unwrap_err().contains("title"));
     }
 
     #[test]

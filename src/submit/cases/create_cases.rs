@@ -83,7 +83,15 @@ pub(crate) async fn create_missing(
     if opts.strict {
         strict_ids(mapped, &suite)?;
     }
-    let plan = plan(tests, &unmapped, &suite, opts.create.placement);
+    let mut plan = plan(tests, &unmapped, &suite, opts.create.placement);
+    // `--case-field` for every new case; a test's own testrail_case_field wins.
+    for case in &mut plan.cases {
+        for (name, value) in &opts.case_fields {
+            case.fields
+                .entry(name.clone())
+                .or_insert_with(|| value.clone());
+        }
+    }
     for &(i, case_id) in &plan.found {
         mapped[i] = vec![case_id];
     }
