@@ -128,12 +128,20 @@ fn a_trcli_config_with_project_and_suite_names_runs_unchanged() {
             report.display()
         ),
     );
-    let s = json_of(
-        bare_cmd()
-            .current_dir(dir.path())
-            .args(["submit", "--config"])
-            .arg(&config),
+    let out = bare_cmd()
+        .current_dir(dir.path())
+        .args(["submit", "--verbose", "--output", "json", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
     );
+    assert!(out.status.success(), "{stderr}");
+    // The key read from the file is a secret like any other, even with --verbose.
+    assert!(!stdout.contains(DEFAULT_API_KEY) && !stderr.contains(DEFAULT_API_KEY));
+    let s: Value = serde_json::from_str(&stdout).unwrap();
     let run_id = s["run_id"].as_u64().unwrap();
     let run = api(&sb, &format!("get_run/{run_id}"), None).json();
     assert_eq!(run["name"], "Nightly from trcli");
