@@ -254,3 +254,67 @@ fn every_junit_fixture_of_trcli_gives_what_trcli_gives() {
     assert!(compared >= 6, "only {compared} fixture pairs compared");
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
 }
+
+/// Our own fixture with every property trcli reads (`fixtures/trcli/conventions.xml`), in a dry
+/// run with the name matcher: what trcli would post for it.
+#[test]
+fn trcli_conventions_give_what_trcli_gives_in_a_dry_run() {
+    let report = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trcli/conventions.xml");
+    let out = crate::common::bare_cmd()
+        .args([
+            "submit",
+            "--dry-run",
+            "--output",
+            "json",
+            "--project-id",
+            "1",
+        ])
+        .args(["--case-matcher", "name", "--status", "skipped=4"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results: BTreeMap<u64, Value> = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["case_id"].as_u64().unwrap(), our_result(r)))
+        .collect();
+    let want = |status: u64, elapsed: Value, steps: Value, fields: Value| {
+        compared(&json!(status), &elapsed, &steps, fields)
+    };
+    let expected: BTreeMap<u64, Value> = [
+        (
+            11,
+            want(
+                5,
+                json!("2s"),
+                json!([{"content": "Open the cart", "status_id": 1},
+                       {"content": "Check the total", "status_id": 5}]),
+                json!({"version": "1.4.2"}),
+            ),
+        ),
+        (
+            13,
+            want(
+                1,
+                Value::Null,
+                json!([{"content": "Apply the voucher", "status_id": 4},
+                       {"content": "Print the receipt", "status_id": 3}]),
+                json!({}),
+            ),
+        ),
+        (14, want(1, json!("1s"), json!([]), json!({}))),
+        (15, want(1, json!("1s"), json!([]), json!({}))),
+    ]
+    .into();
+    assert_eq!(results, expected);
+    assert_eq!(doc["unmapped"][0]["name"], "shop.Checkout.refunds");
+    let comment = doc["results"][0]["comment"].as_str().unwrap();
+    assert!(comment.contains("Seen on staging"), "{comment}");
+}
