@@ -146,13 +146,10 @@ fn our_result(r: &Value) -> Value {
     )
 }
 
-/// The differences between trcli's parse of `xml` and our dry run, one line each.
-fn differences(name: &str, xml: &Path, cases: &[Expected]) -> Vec<String> {
-    let opts = options(name);
-    let by_automation = opts.contains(&"automation-id");
-    let sb = seeded(cases, by_automation);
-    let ids = automation_ids(&sb);
-    let out = cmd(&sb)
+/// `submit --dry-run --output json --project-id 1` with `args`: its JSON document, or why
+/// there is none.
+fn dry_run(mut cmd: assert_cmd::Command, args: &[&str], report: &Path) -> Result<Value, String> {
+    let out = cmd
         .current_dir(std::env::temp_dir())
         .args([
             "submit",
@@ -162,20 +159,39 @@ fn differences(name: &str, xml: &Path, cases: &[Expected]) -> Vec<String> {
             "--project-id",
             "1",
         ])
-        .args(opts)
-        .arg(xml)
+        .args(args)
+        .arg(report)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let Ok(doc) = serde_json::from_slice::<Value>(&out.stdout) else {
-        return vec![format!("{name}: no JSON document; stderr: {stderr}")];
-    };
-    let ours: BTreeMap<u64, Value> = doc["results"]
+    serde_json::from_slice::<Value>(&out.stdout).map_err(|_| {
+        format!(
+            "no JSON document; stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// Our dry run's results by case, in the compared form.
+fn our_results(doc: &Value) -> BTreeMap<u64, Value> {
+    doc["results"]
         .as_array()
         .into_iter()
         .flatten()
         .map(|r| (r["case_id"].as_u64().unwrap(), our_result(r)))
-        .collect();
+        .collect()
+}
+
+/// The differences between trcli's parse of `xml` and our dry run, one line each.
+fn differences(name: &str, xml: &Path, cases: &[Expected]) -> Vec<String> {
+    let opts = options(name);
+    let by_automation = opts.contains(&"automation-id");
+    let sb = seeded(cases, by_automation);
+    let ids = automation_ids(&sb);
+    let doc = match dry_run(cmd(&sb), opts, xml) {
+        Ok(doc) => doc,
+        Err(why) => return vec![format!("{name}: {why}")],
+    };
+    let ours = our_results(&doc);
     let mut diffs = Vec::new();
     let mut wanted = BTreeMap::new();
     let mut unmapped = 0;
@@ -260,31 +276,13 @@ fn every_junit_fixture_of_trcli_gives_what_trcli_gives() {
 #[test]
 fn trcli_conventions_give_what_trcli_gives_in_a_dry_run() {
     let report = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trcli/conventions.xml");
-    let out = crate::common::bare_cmd()
-        .args([
-            "submit",
-            "--dry-run",
-            "--output",
-            "json",
-            "--project-id",
-            "1",
-        ])
-        .args(["--case-matcher", "name", "--status", "skipped=4"])
-        .arg(&report)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let results: BTreeMap<u64, Value> = doc["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["case_id"].as_u64().unwrap(), our_result(r)))
-        .collect();
+    let doc = dry_run(
+        crate::common::bare_cmd(),
+        &["--case-matcher", "name", "--status", "skipped=4"],
+        &report,
+    )
+    .unwrap();
+    let results = our_results(&doc);
     let want = |status: u64, elapsed: Value, steps: Value, fields: Value| {
         compared(&json!(status), &elapsed, &steps, fields)
     };
