@@ -96,10 +96,9 @@ pub fn gather(
     index: &OptionIndex,
 ) -> anyhow::Result<Gathered> {
     let mut out = Gathered::default();
-    for (key, _) in trcli::ALIASES {
+    for (key, ours) in trcli::ALIASES {
         for var in trcli::variables(key) {
             if let Some(value) = env(&var) {
-                let ours = trcli::ours(key).unwrap_or_default();
                 out.offer(index, env, ours, &trcli::value(key, &value));
             }
         }
