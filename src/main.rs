@@ -3,6 +3,7 @@
 use clap::{CommandFactory, Parser};
 
 fn main() {
+    testrail_report::env::started();
     testrail_report::env::drop_empty_vars();
     // The config file and trcli's variables become environment defaults before parsing.
     if let Err(err) = testrail_report::settings::apply(&testrail_report::cli::Cli::command()) {
@@ -16,7 +17,11 @@ fn main() {
         Ok(code) => code,
         Err(err) if testrail_report::exit::is_broken_pipe(&err) => testrail_report::exit::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors quote servers' answers, which may echo our credentials.
+            eprintln!(
+                "error: {}",
+                testrail_report::redact::text(&format!("{err:#}"))
+            );
             testrail_report::error::code_for(&err)
         }
     };

@@ -36,7 +36,7 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
                 .map_err(|e| usage(format!("--result-field / TESTRAIL_RESULT_FIELDS: {e}")))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    if args.batch_size == 0 || args.parallel_batches == 0 {
+    if args.batch_size == 0 || args.parallel_batches == Some(0) {
         return Err(usage(
             "--batch-size and --parallel-batches must be at least 1",
         ));

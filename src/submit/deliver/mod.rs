@@ -1,7 +1,9 @@
-//! Delivery: the run results go to, the batches and their posting, the resume file for what
+//! Delivery: the run results go to, the batches, their pace and their posting, the resume file for what
 //! could not be posted, and the writing half of a submit that ties them together.
 
 pub mod batch;
+pub mod check;
+pub mod pace;
 pub mod post;
 pub mod refs;
 pub mod target;
