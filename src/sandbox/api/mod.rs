@@ -155,6 +155,7 @@ fn route(method: &str) -> Option<Handler> {
         "add_plan_entry" => plans::add_plan_entry,
         "update_plan_entry" => plan_entries::update_plan_entry,
         "close_plan" => plans::close_plan,
+        "delete_plan" => deletes::delete_plan,
         _ => return None,
     };
     Some(handler)
