@@ -27,6 +27,6 @@ pub use client::Client;
 pub use error::ApiError;
 pub use models::*;
 pub use options::ClientOptions;
-pub use plans::NewPlanEntry;
+pub use plans::{EntryRun, NewPlan, NewPlanEntry, PlanFilters};
 pub use runs::{NewRun, RunFilters, RunUpdate};
 pub use transport::Stats;
