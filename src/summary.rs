@@ -28,6 +28,12 @@ pub struct Summary {
     pub failed_tests: Vec<FailedTest>,
     /// Whether the run was closed after posting.
     pub closed: bool,
+    /// The test plan the run belongs to, when it is a plan run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<u64>,
+    /// Whether the plan (with every run in it) was closed after posting (`--close-plan`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub plan_closed: bool,
     /// HTTP requests made to TestRail, retries included.
     pub api_calls: u64,
     /// Requests that were retried (429, 409, 5xx, timeouts).

@@ -71,9 +71,15 @@ pub struct SubmitArgs {
     #[arg(long, env = "TESTRAIL_REFS", value_name = "REFS")]
     pub refs: Option<String>,
 
-    /// Close the run once every result was accepted (never after a partial failure).
+    /// Close the run once every result was accepted (never after a partial failure). Not for
+    /// plan runs: TestRail closes those only with their plan (see --close-plan).
     #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_CLOSE_RUN", value_parser = BoolishValueParser::new())]
     pub close_run: bool,
+
+    /// Close the plan of --plan-id once every result was accepted. This closes every run in
+    /// the plan, including entries other jobs have not reported yet; the submit names them.
+    #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_CLOSE_PLAN", value_parser = BoolishValueParser::new(), requires = "plan_id")]
+    pub close_plan: bool,
 
     /// How tests find their case: `auto` (case-ID property, --case-map, then C<digits> in the
     /// name), `property`, `name`, or `automation-id` (the suite's custom_automation_id field).

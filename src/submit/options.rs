@@ -38,6 +38,8 @@ pub struct SubmitOptions {
     pub post: PostOptions,
     /// `--close-run`.
     pub close_run: bool,
+    /// `--close-plan`: close the plan (with all its runs) once every result was accepted.
+    pub close_plan: bool,
     /// `--strict`: unmapped tests and unknown case IDs fail before anything is created.
     pub strict: bool,
     /// `--dry-run`.
@@ -60,6 +62,7 @@ impl SubmitOptions {
             fields: Vec::new(),
             post: PostOptions::default(),
             close_run: false,
+            close_plan: false,
             strict: false,
             dry_run: false,
             unsent_file: None,

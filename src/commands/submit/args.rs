@@ -39,6 +39,16 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
             "--batch-size and --parallel-batches must be at least 1",
         ));
     }
+    if let (true, Some(plan_id)) = (args.close_run, args.plan_id) {
+        // TestRail refuses close_run on plan runs; finding out after posting would fail a
+        // submit whose results all landed.
+        return Err(usage(format!(
+            "--close-run / TESTRAIL_CLOSE_RUN cannot be used with --plan-id: TestRail closes a \
+             plan's runs only together with the plan. Use --close-plan to close plan {plan_id} \
+             (and every run in it) once every result is accepted, or close it later with \
+             `testrail-report plan close {plan_id}`"
+        )));
+    }
     if args.comment_limit < 100 {
         return Err(usage(
             "--comment-limit / TESTRAIL_COMMENT_LIMIT must be at least 100",
@@ -64,6 +74,7 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
             ..PostOptions::default()
         },
         close_run: args.close_run,
+        close_plan: args.close_plan,
         strict: args.strict,
         dry_run: args.dry_run,
         unsent_file: args.unsent_file.clone(),

@@ -47,6 +47,9 @@ pub fn text(s: &Summary) -> String {
     if s.closed {
         writeln!(out, "Run closed").ok();
     }
+    if let (true, Some(plan_id)) = (s.plan_closed, s.plan_id) {
+        writeln!(out, "Plan {plan_id} closed, with every run in it").ok();
+    }
     if let Some(file) = &s.resume_file {
         writeln!(out, "Unsent results saved to {file}").ok();
     }

@@ -1,7 +1,9 @@
 //! Delivery: the run results go to, the batches and their posting, the resume file for what
-//! could not be posted, and the writing half of a submit that ties them together.
+//! could not be posted, closing a plan, and the writing half of a submit that ties them
+//! together.
 
 pub mod batch;
+pub mod close;
 pub mod post;
 pub mod target;
 pub mod unsent;

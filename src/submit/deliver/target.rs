@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 
 use crate::error::Error;
-use crate::testrail::{ApiError, Client, NewPlanEntry, NewRun, Run, RunUpdate};
+use crate::testrail::{ApiError, Client, NewPlanEntry, NewRun, Plan, PlanEntry, Run, RunUpdate};
 
 /// TestRail's answer when `case_ids` holds IDs it does not know (or from another suite).
 const UNRECOGNIZED: &str = "contains unrecognized case IDs";
@@ -363,7 +363,7 @@ async fn plan_entry(
     body.include_all = false;
     body.case_ids = Some(case_ids.to_vec());
     let mut unknown = Vec::new();
-    let entry = match client.add_plan_entry(plan_id, &body).await {
+    let entry = match add_plan_entry_once(client, &plan, &body).await {
         Err(e) if is_unrecognized(&e) => {
             let (known, dropped) =
                 drop_unknown(client, project_id, Some(suite_id), case_ids).await?;
@@ -372,9 +372,11 @@ async fn plan_entry(
             }
             unknown = dropped;
             body.case_ids = Some(known);
-            client.add_plan_entry(plan_id, &body).await.map_err(api)?
+            add_plan_entry_once(client, &plan, &body)
+                .await
+                .map_err(api)?
         }
-        other => other.map_err(api)?,
+        other => other.map_err(suite_hint)?,
     };
     let run = entry.runs.into_iter().next().ok_or_else(|| {
         Error::Rejected(format!(
@@ -388,6 +390,35 @@ async fn plan_entry(
         extended: false,
         read_latency: std::time::Duration::ZERO,
     })
+}
+
+/// `add_plan_entry`, checking before re-sending when the first attempt's outcome is unknown:
+/// an entry of this suite (and name) that the plan did not have `before` is ours.
+pub async fn add_plan_entry_once(
+    client: &Client,
+    before: &Plan,
+    body: &NewPlanEntry,
+) -> Result<PlanEntry, ApiError> {
+    let plan_id = before.id;
+    let reason = match client.add_plan_entry(plan_id, body).await {
+        Err(ApiError::OutcomeUnknown { reason, .. }) => reason,
+        other => return other,
+    };
+    eprintln!("add_plan_entry: outcome unknown ({reason}); checking whether the entry was added");
+    let known: BTreeSet<&str> = before.entries.iter().map(|e| e.id.as_str()).collect();
+    let now = client.get_plan(plan_id).await?;
+    let ours = now.entries.into_iter().find(|e| {
+        !known.contains(e.id.as_str())
+            && e.suite_id == Some(body.suite_id)
+            && body.name.as_ref().is_none_or(|n| *n == e.name)
+    });
+    match ours {
+        Some(entry) => {
+            eprintln!("add_plan_entry: the entry was added; using it");
+            Ok(entry)
+        }
+        None => client.add_plan_entry(plan_id, body).await,
+    }
 }
 
 /// The suite of a single-suite project (a plan entry always needs one).

@@ -49,6 +49,9 @@ pub struct UnsentFile {
     pub since: i64,
     /// Close the run once everything is posted (`--close-run` was given).
     pub close_run: bool,
+    /// Close this plan once everything is posted (`--close-plan` was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close_plan: Option<u64>,
     /// The results to post.
     pub results: Vec<UnsentResult>,
 }
@@ -68,6 +71,7 @@ impl UnsentFile {
             run_url,
             since,
             close_run,
+            close_plan: None,
             results: results
                 .iter()
                 .map(|r| UnsentResult {

@@ -5,9 +5,11 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::error::Error;
 use crate::summary::{Summary, UnknownCase};
 use crate::testrail::Client;
 
+use super::close::close_plan;
 use super::post::{Posted, landed, post_all};
 use super::target::{OpenedRun, TargetSpec, api, ids, open, recent};
 use super::unsent::{UnsentFile, default_path};
@@ -33,7 +35,20 @@ pub(crate) async fn write(
     plan.results
         .retain(|r| !opened.unknown.contains(&r.entry.case_id));
     let run_id = opened.run.id;
+    if opts.close_run
+        && let Some(plan_id) = opened.run.plan_id
+    {
+        // Known before the first result is posted: TestRail would refuse the close_run.
+        return Err(Error::Usage(format!(
+            "run R{run_id} belongs to test plan {plan_id}, and TestRail closes plan runs only \
+             together with their plan: drop --close-run, and close the plan with \
+             `testrail-report plan close {plan_id}` (or submit with --plan-id {plan_id} \
+             --close-plan) once every entry is reported; nothing was posted"
+        ))
+        .into());
+    }
     summary.run_id = Some(run_id);
+    summary.plan_id = opened.run.plan_id;
     summary.run_url = Some(
         opened
             .run
@@ -209,19 +224,25 @@ pub(crate) async fn finish(
             summary.closed = true;
             eprintln!("Closed run R{run_id}");
         }
+        if let (true, true, Some(plan_id)) = (opts.close_plan, errors.is_empty(), summary.plan_id) {
+            close_plan(client, plan_id, &[run_id]).await?;
+            summary.plan_closed = true;
+            eprintln!("Closed plan {plan_id}");
+        }
     } else {
         let unsent: Vec<&PlannedResult> = posted.unsent.iter().map(|&i| &results[i]).collect();
         let path = opts
             .unsent_file
             .clone()
             .unwrap_or_else(|| default_path(run_id));
-        let file = UnsentFile::new(
+        let mut file = UnsentFile::new(
             run_id,
             summary.run_url.clone(),
             since,
             opts.close_run,
             &unsent,
         );
+        file.close_plan = summary.plan_id.filter(|_| opts.close_plan);
         match file.write(&path) {
             Ok(()) => summary.resume_file = Some(path.display().to_string()),
             Err(e) => errors.push(format!("could not save the unsent results: {e:#}")),
