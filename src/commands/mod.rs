@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod inspect;
+pub mod plan;
 pub mod run;
 pub mod submit;
 

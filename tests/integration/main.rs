@@ -8,6 +8,7 @@ mod corpus;
 mod create_cases;
 mod inspect;
 mod panic;
+mod plans;
 mod runs;
 mod sandbox;
 mod submit;

@@ -35,7 +35,7 @@ pub(super) async fn execute(
     if let Some(path) = &a.dotenv {
         append(path, &format!("TESTRAIL_RUN_ID={}\n", run.id), "--dotenv")?;
     }
-    write_github_outputs(run.id, &url)?;
+    write_github_outputs(&[("run-id", &run.id.to_string()), ("run-url", &url)])?;
     match out {
         OutputFormat::Json => show::json(&run),
         OutputFormat::Text => show::write_out(&format!(
@@ -48,7 +48,7 @@ pub(super) async fn execute(
 }
 
 /// Read case IDs separated by commas, spaces or new lines; `#` starts a comment.
-fn read_case_ids(path: &Path) -> anyhow::Result<Vec<u64>> {
+pub(crate) fn read_case_ids(path: &Path) -> anyhow::Result<Vec<u64>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         usage(format!(
             "cannot read --case-ids-file {}: {e}",
@@ -71,29 +71,28 @@ fn read_case_ids(path: &Path) -> anyhow::Result<Vec<u64>> {
     Ok(sorted_unique(ids))
 }
 
-fn sorted_unique(mut ids: Vec<u64>) -> Vec<u64> {
+pub(crate) fn sorted_unique(mut ids: Vec<u64>) -> Vec<u64> {
     ids.sort_unstable();
     ids.dedup();
     ids
 }
 
-/// Under GitHub Actions, expose `run-id` and `run-url` as step outputs.
-fn write_github_outputs(run_id: u64, url: &str) -> anyhow::Result<()> {
+/// Under GitHub Actions, expose these step outputs (e.g. `run-id`, `run-url`).
+pub(crate) fn write_github_outputs(outputs: &[(&str, &str)]) -> anyhow::Result<()> {
     if crate::env::non_empty("GITHUB_ACTIONS").is_none() {
         return Ok(());
     }
     let Some(file) = crate::env::non_empty("GITHUB_OUTPUT") else {
         return Ok(());
     };
-    append(
-        Path::new(&file),
-        &(crate::ci::github::format_output("run-id", &run_id.to_string())
-            + &crate::ci::github::format_output("run-url", url)),
-        "$GITHUB_OUTPUT",
-    )
+    let text: String = outputs
+        .iter()
+        .map(|(name, value)| crate::ci::github::format_output(name, value))
+        .collect();
+    append(Path::new(&file), &text, "$GITHUB_OUTPUT")
 }
 
-fn append(path: &Path, text: &str, what: &str) -> anyhow::Result<()> {
+pub(crate) fn append(path: &Path, text: &str, what: &str) -> anyhow::Result<()> {
     std::fs::OpenOptions::new()
         .create(true)
         .append(true)

@@ -5,9 +5,9 @@
 //! (see `testrail::error`) and map to exit codes through `ApiError::class`.
 
 mod close;
-mod create;
-mod delete;
-mod show;
+pub(crate) mod create;
+pub(crate) mod delete;
+pub(crate) mod show;
 mod update;
 mod verify;
 
@@ -35,7 +35,7 @@ pub fn execute(global: &GlobalArgs, cmd: &RunCommand) -> anyhow::Result<i32> {
 }
 
 /// Build the client from the global flags.
-fn connect(global: &GlobalArgs) -> anyhow::Result<Client> {
+pub(crate) fn connect(global: &GlobalArgs) -> anyhow::Result<Client> {
     let cfg = ConnectionConfig::from_args(&global.connection)?;
     let opts = ClientOptions::from_global(global)?;
     Client::new(&cfg, &opts)
@@ -62,6 +62,8 @@ fn flag_for_field(message: &str) -> Option<&'static str> {
         .collect();
     Some(match field.as_str() {
         "run" | "run_id" => "RUN_ID (or TESTRAIL_RUN_ID)",
+        "plan_id" => "PLAN_ID (or TESTRAIL_PLAN_ID)",
+        "config_ids" => "--config-ids",
         "project_id" => "--project-id / TESTRAIL_PROJECT_ID",
         "suite_id" => "--suite-id / TESTRAIL_SUITE_ID",
         "case_ids" | "case_id" => "--case-ids, --case-ids-file or --add-case-ids",

@@ -1,0 +1,73 @@
+//! `testrail-report plan ...`: TestRail's test plans from the command line.
+//!
+//! Mirrors `run ...`: each subcommand is a few API calls and a printout, text for people and
+//! the API objects as one JSON document with `--output json`. Writes whose outcome is unknown
+//! (a timeout after sending) are checked before they are sent again.
+
+mod add_entry;
+mod close;
+mod create;
+mod delete;
+mod show;
+
+use crate::cli::plan::{PlanAction, PlanCommand, PlanListArgs};
+use crate::cli::{GlobalArgs, OutputFormat};
+use crate::error::usage;
+use crate::testrail::{Client, PlanFilters};
+
+use super::run::{api, connect, show::json};
+
+/// Execute a `plan` subcommand; returns the exit code.
+pub fn execute(global: &GlobalArgs, cmd: &PlanCommand) -> anyhow::Result<i32> {
+    let client = connect(global)?;
+    let out = global.output;
+    super::block_on(async move {
+        match &cmd.action {
+            PlanAction::Get(a) => get(&client, out, a.plan_id).await,
+            PlanAction::List(a) => list(&client, out, a).await,
+            PlanAction::Create(a) => create::execute(&client, out, a).await,
+            PlanAction::AddEntry(a) => add_entry::execute(&client, out, a).await,
+            PlanAction::Close(a) => close::execute(&client, out, a.plan_id).await,
+            PlanAction::Delete(a) => delete::execute(&client, out, a).await,
+        }
+    })??;
+    Ok(crate::exit::SUCCESS)
+}
+
+async fn get(client: &Client, out: OutputFormat, plan_id: u64) -> anyhow::Result<()> {
+    let plan = client.get_plan(plan_id).await.map_err(api)?;
+    match out {
+        OutputFormat::Json => json(&plan),
+        OutputFormat::Text => show::write_plan(&plan),
+    }
+}
+
+async fn list(client: &Client, out: OutputFormat, a: &PlanListArgs) -> anyhow::Result<()> {
+    let time = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<i64>> {
+        v.as_deref()
+            .map(|t| crate::timestamp::parse(t).map_err(|e| usage(format!("--{flag}: {e}"))))
+            .transpose()
+    };
+    if a.limit == Some(0) {
+        return Err(usage(
+            "--limit must be at least 1 (leave it out to list every plan)",
+        ));
+    }
+    let filters = PlanFilters {
+        created_after: time("created-after", &a.created_after)?,
+        created_before: time("created-before", &a.created_before)?,
+        created_by: a.created_by.clone(),
+        is_completed: a.is_completed,
+        milestone_id: a.milestone_id.clone(),
+        offset: a.offset,
+        limit: a.limit,
+    };
+    let plans = client
+        .get_plans(a.project_id, &filters)
+        .await
+        .map_err(api)?;
+    match out {
+        OutputFormat::Json => json(&plans),
+        OutputFormat::Text => show::table(&plans),
+    }
+}
