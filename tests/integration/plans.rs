@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use testrail_report::exit;
-use testrail_report::sandbox::{Sandbox, SandboxOptions, Seed};
+use testrail_report::sandbox::{ErrorFault, Faults, Sandbox, SandboxOptions, Seed};
 
 use crate::common::{calls, cmd, json_of, sandbox_with};
 
@@ -347,4 +347,56 @@ fn list_filters_and_pages_like_run_list() {
         "2999-01-01T00:00:00Z",
     ]));
     assert_eq!(none, json!([]));
+}
+
+#[test]
+fn a_partial_failure_leaves_the_plan_open_and_resume_closes_it() {
+    let sb = fixture();
+    sb.set_faults(Faults {
+        errors: vec![ErrorFault {
+            status: 400,
+            method: Some("add_results_for_cases".into()),
+            next: Some(1),
+            ..ErrorFault::default()
+        }],
+        ..Faults::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let unsent = dir.path().join("unsent.json");
+    fails(
+        submit(&sb, dir.path())
+            .args(["--plan-id", "1", "--suite-id", "1", "--close-plan"])
+            .args([
+                "--batch-size",
+                "1",
+                "--parallel-batches",
+                "1",
+                "--unsent-file",
+            ])
+            .arg(&unsent),
+        exit::PARTIAL,
+    );
+    assert_eq!(plan(&sb, 1).unwrap()["is_completed"], false);
+    assert_eq!(calls(&sb, "close_plan"), 0);
+
+    let resumed = json_of(cmd(&sb).arg("submit").arg("--resume").arg(&unsent));
+    assert_eq!(resumed["results_posted"], 1);
+    assert_eq!(
+        (
+            resumed["plan_id"].as_u64(),
+            resumed["plan_closed"].as_bool()
+        ),
+        (Some(1), Some(true))
+    );
+    assert_eq!(plan(&sb, 1).unwrap()["is_completed"], true);
+    // Resumed twice: nothing to post, and the closed plan counts as closed.
+    let again = json_of(cmd(&sb).arg("submit").arg("--resume").arg(&unsent));
+    assert_eq!(
+        (
+            again["results_posted"].as_u64(),
+            again["plan_closed"].as_bool()
+        ),
+        (Some(0), Some(true))
+    );
+    assert_eq!(calls(&sb, "close_plan"), 1);
 }
