@@ -113,5 +113,10 @@ pub fn delete_plan(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         .collect();
     ctx.store.remove_tests(&tests);
     ctx.store.runs.retain(|id, _| !runs.contains(id));
+    let entries: HashSet<String> = plan.entries.into_iter().map(|e| e.id).collect();
+    ctx.store.attachments.retain(|_, a| {
+        !a.run_id.is_some_and(|r| runs.contains(&r))
+            && !a.entry_id.as_ref().is_some_and(|e| entries.contains(e))
+    });
     Ok(Reply::Empty)
 }
