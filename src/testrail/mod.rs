@@ -7,6 +7,7 @@
 //! `limiter` and `transport`, and nowhere else.
 
 mod answer;
+pub mod attachments;
 mod cases;
 mod client;
 pub mod error;
