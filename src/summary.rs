@@ -34,6 +34,9 @@ pub struct Summary {
     /// Whether the plan (with every run in it) was closed after posting (`--close-plan`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub plan_closed: bool,
+    /// Files attached to the run (`--attach-to-run`), uploaded or not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub run_attachments: Vec<RunAttachment>,
     /// HTTP requests made to TestRail, retries included.
     pub api_calls: u64,
     /// Requests that were retried (429, 409, 5xx, timeouts).
@@ -73,6 +76,20 @@ pub struct NewCase {
     pub automation_id: Option<String>,
     /// How many tests map to it.
     pub tests: u64,
+}
+
+/// A file attached to the run with `--attach-to-run`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RunAttachment {
+    /// The file, as found.
+    pub file: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// TestRail's attachment ID, once uploaded.
+    pub attachment_id: Option<String>,
+    /// Why the upload failed (the results were posted either way).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// A test, as named in messages and annotations.

@@ -76,6 +76,11 @@ pub struct SubmitArgs {
     #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_CLOSE_RUN", value_parser = BoolishValueParser::new())]
     pub close_run: bool,
 
+    /// Attach a file to the run (an HTML report, logs, a coverage summary); globs allowed,
+    /// repeatable, the variable takes one per line. Each file may be at most 256 MB.
+    #[arg(long = "attach-to-run", env = "TESTRAIL_ATTACH_TO_RUN", value_name = "FILE", action = ArgAction::Append, value_delimiter = '\n')]
+    pub attach_to_run: Vec<String>,
+
     /// Close the plan of --plan-id once every result was accepted. This closes every run in
     /// the plan, including entries other jobs have not reported yet; the submit names them.
     #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_CLOSE_PLAN", value_parser = BoolishValueParser::new(), requires = "plan_id")]

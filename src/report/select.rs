@@ -77,19 +77,29 @@ fn expand(pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
             "{}/**/*.xml",
             glob::Pattern::escape(pattern.trim_end_matches('/'))
         );
-        return glob_files(&below, pattern);
+        return glob_files(&below, pattern, "report");
     }
-    glob_files(pattern, pattern)
+    glob_files(pattern, pattern, "report")
 }
 
-fn glob_files(pattern: &str, shown: &str) -> anyhow::Result<Vec<PathBuf>> {
+/// The files a glob pattern (or literal path) names, sorted as the file system lists them;
+/// `what` names the option in the error for a bad pattern.
+pub fn files_matching(pattern: &str, what: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let literal = Path::new(pattern);
+    if literal.is_file() {
+        return Ok(vec![normalize(literal)]);
+    }
+    glob_files(pattern, pattern, what)
+}
+
+fn glob_files(pattern: &str, shown: &str, what: &str) -> anyhow::Result<Vec<PathBuf>> {
     let options = glob::MatchOptions {
         case_sensitive: true,
         require_literal_separator: true,
         require_literal_leading_dot: false,
     };
     let paths = glob::glob_with(pattern, options)
-        .map_err(|e| crate::error::usage(format!("invalid report pattern \"{shown}\": {e}")))?;
+        .map_err(|e| crate::error::usage(format!("invalid {what} pattern \"{shown}\": {e}")))?;
     let mut files = Vec::new();
     for entry in paths {
         match entry {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::cases::create_cases::CreateOptions;
 use super::deliver::post::PostOptions;
+use super::deliver::run_files::RunFile;
 use super::deliver::target::TargetSpec;
 use super::plan::comment::CommentOptions;
 use super::plan::fields::ResultField;
@@ -40,6 +41,8 @@ pub struct SubmitOptions {
     pub close_run: bool,
     /// `--close-plan`: close the plan (with all its runs) once every result was accepted.
     pub close_plan: bool,
+    /// `--attach-to-run`: files for the run, found and size-checked.
+    pub run_files: Vec<RunFile>,
     /// `--strict`: unmapped tests and unknown case IDs fail before anything is created.
     pub strict: bool,
     /// `--dry-run`.
@@ -63,6 +66,7 @@ impl SubmitOptions {
             post: PostOptions::default(),
             close_run: false,
             close_plan: false,
+            run_files: Vec::new(),
             strict: false,
             dry_run: false,
             unsent_file: None,

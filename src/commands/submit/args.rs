@@ -75,6 +75,7 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
         },
         close_run: args.close_run,
         close_plan: args.close_plan,
+        run_files: crate::submit::deliver::run_files::resolve(&args.attach_to_run)?,
         strict: args.strict,
         dry_run: args.dry_run,
         unsent_file: args.unsent_file.clone(),

@@ -11,6 +11,7 @@ use crate::testrail::Client;
 
 use super::close::close_plan;
 use super::post::{Posted, landed, post_all};
+use super::run_files::upload_all;
 use super::target::{OpenedRun, TargetSpec, api, ids, open, recent};
 use super::unsent::{UnsentFile, default_path};
 use crate::report::TestCase;
@@ -90,6 +91,7 @@ pub(crate) async fn write(
     for w in &posted.warnings {
         eprintln!("warning: {w}");
     }
+    summary.run_attachments = upload_all(client, &opened.run, &opts.run_files).await;
     finish(client, summary, &results, posted, since, opts).await
 }
 
