@@ -101,6 +101,11 @@ pub struct SubmitArgs {
     #[arg(long = "result-field", env = "TESTRAIL_RESULT_FIELDS", value_name = "NAME=VALUE", action = ArgAction::Append, value_delimiter = '\n')]
     pub result_fields: Vec<String>,
 
+    /// TestRail's `version` field on every result; `auto` takes the build's tag, else its short
+    /// commit, from GitHub Actions, GitLab CI or Jenkins.
+    #[arg(long, env = "TESTRAIL_RESULT_VERSION", value_name = "VERSION|auto")]
+    pub result_version: Option<String>,
+
     /// Longest result comment in characters; longer stack traces and output are cut.
     #[arg(long, env = "TESTRAIL_COMMENT_LIMIT", value_name = "CHARS", default_value_t = crate::submit::plan::comment::DEFAULT_COMMENT_LIMIT)]
     pub comment_limit: usize,

@@ -9,6 +9,7 @@ mod create_cases;
 mod inspect;
 mod panic;
 mod plans;
+mod result_version;
 mod run_attachments;
 mod runs;
 mod sandbox;

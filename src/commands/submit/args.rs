@@ -34,6 +34,7 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
                 .map_err(|e| usage(format!("--result-field / TESTRAIL_RESULT_FIELDS: {e}")))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let fields = with_version(fields, args.result_version.as_deref(), ctx)?;
     if args.batch_size == 0 || args.parallel_batches == 0 {
         return Err(usage(
             "--batch-size and --parallel-batches must be at least 1",
@@ -135,6 +136,38 @@ fn target(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<TargetSpec> {
             ..NewRun::default()
         },
     })
+}
+
+/// Add `--result-version` to the result fields; `auto` asks the CI for the build's version.
+fn with_version(
+    mut fields: Vec<ResultField>,
+    version: Option<&str>,
+    ctx: &CiContext,
+) -> anyhow::Result<Vec<ResultField>> {
+    let Some(version) = version.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(fields);
+    };
+    if fields.iter().any(|f| f.name == "version") {
+        return Err(usage(
+            "--result-version and --result-field version=… both set the version; keep one",
+        ));
+    }
+    let value = if version == "auto" {
+        ctx.build_version.clone().ok_or_else(|| {
+            usage(
+                "--result-version auto: this CI does not say which tag or commit it builds \
+                 (GitHub Actions, GitLab CI and Jenkins with the Git plugin do); pass the \
+                 version itself, e.g. --result-version 1.4.2",
+            )
+        })?
+    } else {
+        version.to_string()
+    };
+    fields.push(ResultField {
+        name: "version".into(),
+        value: serde_json::Value::String(value),
+    });
+    Ok(fields)
 }
 
 /// Whether a mapping rule counts under `--case-matcher`.
