@@ -60,7 +60,10 @@ impl SubmitOptions {
             target,
             matching: Matching::Ids,
             status: StatusOverrides::default(),
-            comment: CommentOptions::default(),
+            comment: CommentOptions {
+                test_names: true,
+                ..CommentOptions::default()
+            },
             elapsed_ms: false,
             fields: Vec::new(),
             post: PostOptions::default(),

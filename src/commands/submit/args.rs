@@ -66,6 +66,7 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
             limit: args.comment_limit,
             include_output: args.comment_output,
             job_url: ctx.job_url.clone(),
+            test_names: true,
         },
         elapsed_ms: args.elapsed_ms,
         fields,

@@ -8,3 +8,4 @@ pub mod elapsed;
 pub mod fields;
 pub mod results;
 pub mod status;
+pub mod test_names;
