@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::BoolishValueParser};
 
 pub mod plan;
+pub mod rerun;
 pub mod run;
 pub mod submit;
 pub mod transport;
@@ -39,6 +40,9 @@ pub enum Command {
     Run(run::RunCommand),
     /// Manage TestRail test plans: get, list, create, add-entry, close, delete.
     Plan(plan::PlanCommand),
+    /// Print the selector that re-runs only a run's failed tests (pytest, Maven, Gradle, Jest,
+    /// go, dotnet).
+    Rerun(rerun::RerunArgs),
     /// Report JUnit XML results to TestRail: a run with exactly the executed cases, every result.
     Submit(Box<submit::SubmitArgs>),
     /// See it work: submit the demo reports to an in-process sandbox and read the run back.

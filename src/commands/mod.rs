@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod inspect;
 pub mod plan;
+pub mod rerun;
 pub mod run;
 pub mod submit;
 

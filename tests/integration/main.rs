@@ -9,6 +9,7 @@ mod create_cases;
 mod inspect;
 mod panic;
 mod plans;
+mod rerun;
 mod result_version;
 mod run_attachments;
 mod runs;
