@@ -38,7 +38,7 @@ def run(argv):
 
 
 def known_options():
-    commands = [[], ["submit"], ["inspect"], ["demo"], ["run"]] + [
+    commands = [[], ["submit"], ["inspect"], ["demo"], ["run"], ["rerun"]] + [
         ["run", c] for c in ("get", "list", "create", "update", "close", "delete")] + [
         ["plan", c] for c in ("get", "list", "create", "add-entry", "close", "delete")]
     text = "".join(run([BIN, *c, "--help"]).stdout for c in commands)
