@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use testrail_report::exit;
-use testrail_report::sandbox::{ErrorFault, Faults, Sandbox, SandboxOptions, Seed};
+use testrail_report::sandbox::{DropFault, ErrorFault, Faults, Sandbox, SandboxOptions, Seed};
 
 use crate::common::{calls, cmd, json_of, sandbox_with};
 
@@ -399,4 +399,56 @@ fn a_partial_failure_leaves_the_plan_open_and_resume_closes_it() {
         (Some(0), Some(true))
     );
     assert_eq!(calls(&sb, "close_plan"), 1);
+}
+
+#[test]
+fn lost_answers_to_plan_writes_are_checked_never_sent_twice() {
+    let sb = fixture();
+    let drop = |method: &str| Faults {
+        drops: vec![DropFault {
+            method: Some(method.into()),
+            next: 1,
+        }],
+        ..Faults::default()
+    };
+    sb.set_faults(drop("add_plan"));
+    let created = json_of(cmd(&sb).args(["plan", "create", "--project-id", "1", "--name", "N"]));
+    assert_eq!(calls(&sb, "add_plan"), 1);
+    let id = created["id"].as_u64().unwrap();
+
+    sb.set_faults(drop("add_plan_entry"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = submit(&sb, dir.path())
+        .args([
+            "--plan-id",
+            &id.to_string(),
+            "--suite-id",
+            "1",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stderr.contains("the entry was added; using it"),
+        "{stderr}"
+    );
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(calls(&sb, "add_plan_entry"), 1);
+    assert_eq!(
+        plan(&sb, id).unwrap()["entries"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(s["results_posted"], 2);
+
+    sb.set_faults(drop("close_plan"));
+    json_of(cmd(&sb).args(["plan", "close", &id.to_string()]));
+    assert_eq!(calls(&sb, "close_plan"), 1);
+    assert_eq!(plan(&sb, id).unwrap()["is_completed"], true);
+
+    sb.set_faults(drop("delete_plan"));
+    json_of(cmd(&sb).args(["plan", "delete", &id.to_string(), "--yes"]));
+    assert_eq!(calls(&sb, "delete_plan"), 1);
+    assert!(plan(&sb, id).is_none());
 }
