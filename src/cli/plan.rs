@@ -2,10 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::builder::BoolishValueParser;
 use clap::{ArgAction, ArgGroup, Args, Subcommand};
 
-use super::run::parse_case_id;
+use super::run::{ListFilterArgs, parse_case_id};
 
 /// Manage TestRail test plans.
 #[derive(Debug, Args)]
@@ -45,27 +44,8 @@ pub struct PlanListArgs {
     /// The project whose plans to list.
     #[arg(long, env = "TESTRAIL_PROJECT_ID", value_name = "ID")]
     pub project_id: u64,
-    /// Only plans created at or after this time (UNIX seconds or RFC 3339).
-    #[arg(long, value_name = "TIME")]
-    pub created_after: Option<String>,
-    /// Only plans created at or before this time (UNIX seconds or RFC 3339).
-    #[arg(long, value_name = "TIME")]
-    pub created_before: Option<String>,
-    /// Only plans created by these user IDs (comma-separated).
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    pub created_by: Vec<u64>,
-    /// Only completed (true, 1) or active (false, 0) plans.
-    #[arg(long, value_name = "BOOL", value_parser = BoolishValueParser::new())]
-    pub is_completed: Option<bool>,
-    /// Only plans in these milestones (comma-separated IDs).
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    pub milestone_id: Vec<u64>,
-    /// At most this many plans (without it, every page is read).
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
-    /// Skip this many plans first.
-    #[arg(long, value_name = "N")]
-    pub offset: Option<usize>,
+    #[command(flatten)]
+    pub filters: ListFilterArgs,
 }
 
 /// `plan create`.

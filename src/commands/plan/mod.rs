@@ -12,10 +12,9 @@ mod show;
 
 use crate::cli::plan::{PlanAction, PlanCommand, PlanListArgs};
 use crate::cli::{GlobalArgs, OutputFormat};
-use crate::error::usage;
 use crate::testrail::{Client, PlanFilters};
 
-use super::run::{api, connect, show::json};
+use super::run::{api, connect, list_times, show::json};
 
 /// Execute a `plan` subcommand; returns the exit code.
 pub fn execute(global: &GlobalArgs, cmd: &PlanCommand) -> anyhow::Result<i32> {
@@ -43,24 +42,16 @@ async fn get(client: &Client, out: OutputFormat, plan_id: u64) -> anyhow::Result
 }
 
 async fn list(client: &Client, out: OutputFormat, a: &PlanListArgs) -> anyhow::Result<()> {
-    let time = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<i64>> {
-        v.as_deref()
-            .map(|t| crate::timestamp::parse(t).map_err(|e| usage(format!("--{flag}: {e}"))))
-            .transpose()
-    };
-    if a.limit == Some(0) {
-        return Err(usage(
-            "--limit must be at least 1 (leave it out to list every plan)",
-        ));
-    }
+    let f = &a.filters;
+    let (created_after, created_before) = list_times(f, "plan")?;
     let filters = PlanFilters {
-        created_after: time("created-after", &a.created_after)?,
-        created_before: time("created-before", &a.created_before)?,
-        created_by: a.created_by.clone(),
-        is_completed: a.is_completed,
-        milestone_id: a.milestone_id.clone(),
-        offset: a.offset,
-        limit: a.limit,
+        created_after,
+        created_before,
+        created_by: f.created_by.clone(),
+        is_completed: f.is_completed,
+        milestone_id: f.milestone_id.clone(),
+        offset: f.offset,
+        limit: f.limit,
     };
     let plans = client
         .get_plans(a.project_id, &filters)
