@@ -34,6 +34,9 @@ pub struct Summary {
     /// Whether the plan (with every run in it) was closed after posting (`--close-plan`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub plan_closed: bool,
+    /// With cases from several suites: one run per suite, entries of the plan `plan_id`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<SuiteRun>,
     /// Files attached to the run (`--attach-to-run`), uploaded or not.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub run_attachments: Vec<RunAttachment>,
@@ -76,6 +79,19 @@ pub struct NewCase {
     pub automation_id: Option<String>,
     /// How many tests map to it.
     pub tests: u64,
+}
+
+/// One suite's run, when a report's cases span suites.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SuiteRun {
+    /// The suite.
+    pub suite_id: u64,
+    /// Its run (an entry of the plan).
+    pub run_id: u64,
+    /// The run's page.
+    pub run_url: Option<String>,
+    /// Results TestRail accepted into it.
+    pub results_posted: u64,
 }
 
 /// A file attached to the run with `--attach-to-run`.

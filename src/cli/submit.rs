@@ -23,7 +23,8 @@ pub struct SubmitArgs {
     #[arg(long, env = "TESTRAIL_PROJECT_ID", value_name = "ID")]
     pub project_id: Option<u64>,
 
-    /// Suite of the run; required for projects with several suites.
+    /// Suite of the run. Without it, a multi-suite project's cases are sorted by suite: one
+    /// run in their suite, or one plan with an entry per suite.
     #[arg(long, env = "TESTRAIL_SUITE_ID", value_name = "ID")]
     pub suite_id: Option<u64>,
 

@@ -15,4 +15,5 @@ mod run_attachments;
 mod runs;
 mod sandbox;
 mod submit;
+mod suites;
 mod web_view;

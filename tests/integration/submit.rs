@@ -1261,30 +1261,6 @@ fn the_api_key_never_shows_through_faults_retries_verbose_output_or_the_resume_f
 }
 
 #[test]
-fn a_multi_suite_project_without_suite_id_names_the_option_and_creates_nothing() {
-    let mut seed = Seed::demo();
-    let project = seed.project("Multi", 3);
-    project.suite("A").section("S").cases(2, "a");
-    project.suite("B").section("S").cases(2, "b");
-    let sb = sandbox_with(SandboxOptions {
-        seed,
-        ..SandboxOptions::default()
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let r = report(dir.path(), "r.xml", &tc("a_C13", "pass", None));
-    let stderr = refused(submit(&sb).args(["--project-id", "2"]).arg(&r), 2);
-    assert!(
-        stderr.contains("--suite-id") && stderr.contains("TESTRAIL_SUITE_ID"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("Field :suite_id is a required field."),
-        "{stderr}"
-    );
-    assert_eq!(entities(&sb.state(), "runs").count(), 0);
-}
-
-#[test]
 fn automation_ids_work_with_run_id_and_strict_without_a_project_option() {
     let sb = sandbox();
     let dir = tempfile::tempdir().unwrap();

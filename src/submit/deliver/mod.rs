@@ -6,6 +6,7 @@ pub mod batch;
 pub mod close;
 pub mod post;
 pub mod run_files;
+pub mod suites;
 pub mod target;
 pub mod unsent;
 pub mod write;

@@ -166,13 +166,22 @@ async fn new_run(
     })
 }
 
+/// What an error says when the project has several suites and the options name none; the
+/// submit then sorts the cases by suite (`suites.rs`) instead of failing.
+pub const SEVERAL_SUITES: &str = "this project has several suites";
+
+/// Whether opening the target failed only because the project has several suites.
+pub fn is_several_suites(e: &anyhow::Error) -> bool {
+    e.to_string().contains(SEVERAL_SUITES)
+}
+
 /// A missing suite is TestRail's most common first-run error; name the option that fixes it.
 fn suite_hint(e: ApiError) -> anyhow::Error {
     if e.message()
         .is_some_and(|m| m.contains(":suite_id is a required field"))
     {
         return Error::Usage(format!(
-            "{e}\nthis project has several suites: set --suite-id / TESTRAIL_SUITE_ID"
+            "{e}\n{SEVERAL_SUITES}: set --suite-id / TESTRAIL_SUITE_ID"
         ))
         .into();
     }
@@ -427,7 +436,8 @@ async fn only_suite(client: &Client, project_id: u64) -> anyhow::Result<u64> {
     match suites.as_slice() {
         [one] => Ok(one.id),
         _ => Err(Error::Usage(format!(
-            "project {project_id} has {} suites: set --suite-id / TESTRAIL_SUITE_ID for the plan entry",
+            "project {project_id} has {} suites ({SEVERAL_SUITES}): set --suite-id / \
+             TESTRAIL_SUITE_ID for the plan entry",
             suites.len()
         ))
         .into()),

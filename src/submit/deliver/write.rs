@@ -12,7 +12,8 @@ use crate::testrail::Client;
 use super::close::close_plan;
 use super::post::{Posted, landed, post_all};
 use super::run_files::upload_all;
-use super::target::{OpenedRun, TargetSpec, api, ids, open, recent};
+use super::suites::write_by_suite;
+use super::target::{OpenedRun, TargetSpec, api, ids, is_several_suites, open, recent};
 use super::unsent::{UnsentFile, default_path};
 use crate::report::TestCase;
 use crate::submit::options::SubmitOptions;
@@ -31,7 +32,13 @@ pub(crate) async fn write(
     policy: &StatusPolicy,
     opts: &SubmitOptions,
 ) -> anyhow::Result<Submitted> {
-    let opened = open(client, &opts.target, groups.case_ids()).await?;
+    let opened = match open(client, &opts.target, groups.case_ids()).await {
+        // Nothing was written: find each case's suite and report suite by suite.
+        Err(e) if is_several_suites(&e) => {
+            return write_by_suite(client, summary, tests, groups, plan, policy, opts).await;
+        }
+        other => other?,
+    };
     record_unknown(&mut summary, tests, groups, &opened.unknown);
     plan.results
         .retain(|r| !opened.unknown.contains(&r.entry.case_id));
