@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use serde_json::{Value, json};
-use testrail_report::sandbox::{Sandbox, SandboxOptions, Seed};
+use testrail_report::sandbox::{ErrorFault, Faults, Sandbox, SandboxOptions, Seed};
 
 use crate::common::{calls, cmd, json_of, sandbox_with};
 
@@ -159,4 +159,46 @@ fn single_suite_projects_are_untouched() {
     );
     assert!(s.get("runs").is_none(), "{s}");
     assert_eq!(calls(&sb, "get_suites") + calls(&sb, "get_cases"), 0);
+}
+
+#[test]
+fn a_suite_whose_results_fail_keeps_the_new_plan_open_and_names_its_resume_file() {
+    let sb = multi();
+    sb.set_faults(Faults {
+        errors: vec![ErrorFault {
+            status: 400,
+            method: Some("add_results_for_cases".into()),
+            next: Some(1),
+            ..ErrorFault::default()
+        }],
+        ..Faults::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = submit(&sb, dir.path(), BOTH)
+        .args(["--project-id", "2", "--close-run", "--output", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(testrail_report::exit::PARTIAL),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("suite S2") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["results_posted"], 1, "suite B's result landed");
+    assert_eq!(
+        state_of(&sb, "plans", s["plan_id"].as_u64().unwrap())["is_completed"],
+        false
+    );
+    let file = s["resume_file"].as_str().unwrap();
+    let resumed = json_of(
+        cmd(&sb)
+            .current_dir(dir.path())
+            .args(["submit", "--resume", file]),
+    );
+    assert_eq!(resumed["results_posted"], 2);
 }
