@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, ArgGroup, Args, Subcommand};
 
-use super::run::{ListFilterArgs, parse_case_id};
+use super::run::{ListFilterArgs, SelectionArgs};
 
 /// Manage TestRail test plans.
 #[derive(Debug, Args)]
@@ -89,15 +89,8 @@ pub struct AddEntryArgs {
     /// References (comma-separated, e.g. Jira keys).
     #[arg(long, value_name = "REFS")]
     pub refs: Option<String>,
-    /// Include every case of the suite.
-    #[arg(long, action = ArgAction::SetTrue)]
-    pub include_all: bool,
-    /// Include exactly these cases (comma-separated IDs; a C prefix is allowed).
-    #[arg(long, value_name = "IDS", value_delimiter = ',', value_parser = parse_case_id)]
-    pub case_ids: Vec<u64>,
-    /// Include the cases listed in FILE (IDs separated by commas, spaces or new lines).
-    #[arg(long, value_name = "FILE")]
-    pub case_ids_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
     /// Configurations, e.g. 1,2,5: one run per combination of one configuration from each
     /// configuration group (Chrome and Firefox × Linux gives two runs).
     #[arg(

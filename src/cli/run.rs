@@ -105,6 +105,16 @@ pub struct CreateArgs {
     /// References (comma-separated, e.g. Jira keys).
     #[arg(long, env = "TESTRAIL_REFS", value_name = "REFS")]
     pub refs: Option<String>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Also append a `TESTRAIL_RUN_ID=<id>` line to FILE (a GitLab dotenv artifact).
+    #[arg(long, value_name = "FILE")]
+    pub dotenv: Option<PathBuf>,
+}
+
+/// Which cases a new run or plan entry holds (`run create`, `plan add-entry`); one is required.
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
     /// Include every case of the suite (and cases added to it later).
     #[arg(long, action = ArgAction::SetTrue)]
     pub include_all: bool,
@@ -114,9 +124,6 @@ pub struct CreateArgs {
     /// Include the cases listed in FILE (IDs separated by commas, spaces or new lines).
     #[arg(long, value_name = "FILE")]
     pub case_ids_file: Option<PathBuf>,
-    /// Also append a `TESTRAIL_RUN_ID=<id>` line to FILE (a GitLab dotenv artifact).
-    #[arg(long, value_name = "FILE")]
-    pub dotenv: Option<PathBuf>,
 }
 
 /// `run update`.

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use testrail_report::exit;
-use testrail_report::sandbox::{DropFault, ErrorFault, Faults, Sandbox, SandboxOptions, Seed};
+use testrail_report::sandbox::{DropFault, Faults, Sandbox, SandboxOptions, Seed};
 
-use crate::common::{calls, cmd, json_of, sandbox_with};
+use crate::common::{calls, cmd, json_of, posts, refuse_next, sandbox_with};
 
 /// The demo project with configuration groups Browsers (1 Chrome, 2 Firefox) and OS (3 Linux),
 /// and plan 1 whose entry (run 1, Chrome) another job reports into.
@@ -49,14 +49,6 @@ fn run(sb: &Sandbox, id: u64) -> Option<Value> {
     sb.state()["runs"][id.to_string()]
         .as_object()
         .map(|o| Value::Object(o.clone()))
-}
-
-fn posts(sb: &Sandbox) -> Vec<String> {
-    sb.requests()
-        .iter()
-        .filter(|r| r.method == "POST")
-        .filter_map(|r| r.api_method.clone())
-        .collect()
 }
 
 /// Run expecting exit `code`; its stderr.
@@ -352,15 +344,7 @@ fn list_filters_and_pages_like_run_list() {
 #[test]
 fn a_partial_failure_leaves_the_plan_open_and_resume_closes_it() {
     let sb = fixture();
-    sb.set_faults(Faults {
-        errors: vec![ErrorFault {
-            status: 400,
-            method: Some("add_results_for_cases".into()),
-            next: Some(1),
-            ..ErrorFault::default()
-        }],
-        ..Faults::default()
-    });
+    sb.set_faults(refuse_next("add_results_for_cases"));
     let dir = tempfile::tempdir().unwrap();
     let unsent = dir.path().join("unsent.json");
     fails(

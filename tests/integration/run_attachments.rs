@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use testrail_report::exit;
 use testrail_report::sandbox::{Sandbox, SandboxOptions, Seed};
 
-use crate::common::{api, cmd, json_of, sandbox, sandbox_with};
+use crate::common::{api, cmd, json_of, posts, sandbox, sandbox_with};
 
 fn workdir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -26,14 +26,6 @@ fn submit(sb: &Sandbox, dir: &Path) -> assert_cmd::Command {
     let mut c = cmd(sb);
     c.current_dir(dir).args(["submit", "r.xml"]);
     c
-}
-
-fn posts(sb: &Sandbox) -> Vec<String> {
-    sb.requests()
-        .iter()
-        .filter(|r| r.method == "POST")
-        .filter_map(|r| r.api_method.clone())
-        .collect()
 }
 
 fn names(list: &Value) -> Vec<String> {

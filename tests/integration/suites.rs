@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use serde_json::{Value, json};
-use testrail_report::sandbox::{ErrorFault, Faults, Sandbox, SandboxOptions, Seed};
+use testrail_report::sandbox::{Sandbox, SandboxOptions, Seed};
 
-use crate::common::{calls, cmd, json_of, sandbox_with};
+use crate::common::{calls, cmd, json_of, refuse_next, sandbox_with};
 
 /// Demo project 1 (cases 1-12), and project 2 "Multi" with suites A (cases 13, 14) and
 /// B (cases 15, 16).
@@ -164,15 +164,7 @@ fn single_suite_projects_are_untouched() {
 #[test]
 fn a_suite_whose_results_fail_keeps_the_new_plan_open_and_names_its_resume_file() {
     let sb = multi();
-    sb.set_faults(Faults {
-        errors: vec![ErrorFault {
-            status: 400,
-            method: Some("add_results_for_cases".into()),
-            next: Some(1),
-            ..ErrorFault::default()
-        }],
-        ..Faults::default()
-    });
+    sb.set_faults(refuse_next("add_results_for_cases"));
     let dir = tempfile::tempdir().unwrap();
     let out = submit(&sb, dir.path(), BOTH)
         .args(["--project-id", "2", "--close-run", "--output", "json"])

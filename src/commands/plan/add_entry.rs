@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::cli::OutputFormat;
 use crate::cli::plan::AddEntryArgs;
-use crate::commands::run::create::{read_case_ids, sorted_unique};
+use crate::commands::run::create::selected_cases;
 use crate::commands::run::show::{json, write_out};
 use crate::error::usage;
 use crate::submit::deliver::target::add_plan_entry_once;
@@ -24,11 +24,7 @@ pub(super) async fn execute(
     a: &AddEntryArgs,
 ) -> anyhow::Result<()> {
     let plan_id = a.plan.plan_id;
-    let case_ids = match &a.case_ids_file {
-        Some(path) => Some(read_case_ids(path)?),
-        None if a.include_all => None,
-        None => Some(sorted_unique(a.case_ids.clone())),
-    };
+    let case_ids = selected_cases(&a.selection)?;
     let plan = client.get_plan(plan_id).await.map_err(api)?;
     let runs = if a.config_ids.is_empty() {
         Vec::new()
@@ -44,7 +40,7 @@ pub(super) async fn execute(
         name: a.name.clone(),
         description: a.description.clone(),
         assignedto_id: a.assignedto_id,
-        include_all: a.include_all,
+        include_all: a.selection.include_all,
         case_ids,
         config_ids: a.config_ids.clone(),
         runs,

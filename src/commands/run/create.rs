@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use crate::cli::OutputFormat;
-use crate::cli::run::{CreateArgs, parse_case_id};
+use crate::cli::run::{CreateArgs, SelectionArgs, parse_case_id};
 use crate::error::{Error, usage};
 use crate::testrail::{Client, NewRun};
 
@@ -15,18 +15,14 @@ pub(super) async fn execute(
     out: OutputFormat,
     a: &CreateArgs,
 ) -> anyhow::Result<()> {
-    let case_ids = match &a.case_ids_file {
-        Some(path) => Some(read_case_ids(path)?),
-        None if a.include_all => None,
-        None => Some(sorted_unique(a.case_ids.clone())),
-    };
+    let case_ids = selected_cases(&a.selection)?;
     let new = NewRun {
         suite_id: a.suite_id,
         name: a.name.clone(),
         description: a.description.clone(),
         milestone_id: a.milestone_id,
         assignedto_id: a.assignedto_id,
-        include_all: a.include_all,
+        include_all: a.selection.include_all,
         case_ids,
         refs: a.refs.clone(),
     };
@@ -47,8 +43,17 @@ pub(super) async fn execute(
     }
 }
 
+/// The case IDs a selection names (`None`: every case, `--include-all`).
+pub(crate) fn selected_cases(s: &SelectionArgs) -> anyhow::Result<Option<Vec<u64>>> {
+    Ok(match &s.case_ids_file {
+        Some(path) => Some(read_case_ids(path)?),
+        None if s.include_all => None,
+        None => Some(sorted_unique(s.case_ids.clone())),
+    })
+}
+
 /// Read case IDs separated by commas, spaces or new lines; `#` starts a comment.
-pub(crate) fn read_case_ids(path: &Path) -> anyhow::Result<Vec<u64>> {
+fn read_case_ids(path: &Path) -> anyhow::Result<Vec<u64>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         usage(format!(
             "cannot read --case-ids-file {}: {e}",
@@ -71,7 +76,7 @@ pub(crate) fn read_case_ids(path: &Path) -> anyhow::Result<Vec<u64>> {
     Ok(sorted_unique(ids))
 }
 
-pub(crate) fn sorted_unique(mut ids: Vec<u64>) -> Vec<u64> {
+fn sorted_unique(mut ids: Vec<u64>) -> Vec<u64> {
     ids.sort_unstable();
     ids.dedup();
     ids
