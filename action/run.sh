@@ -40,10 +40,16 @@ for input_var in $(compgen -e ACTION_INPUT_); do
     unset "$input_var"
 done
 
-# Mask the API key before anything could print it, in case it did not come from a secret.
+# Mask the API key before anything could print it, in case it did not come from a secret; and
+# its other forms, which a server's error page may echo: `user:key` and the Basic token.
 for secret_var in TESTRAIL_API_KEY TESTRAIL_PASSWORD; do
     if [[ -n "${!secret_var:-}" ]]; then
         printf '::add-mask::%s\n' "$(escape_data "${!secret_var}")" >&2
+        pair="${TESTRAIL_USER:-}:${!secret_var}"
+        printf '::add-mask::%s\n' "$(escape_data "$pair")" >&2
+        if token=$(printf '%s' "$pair" | base64 | tr -d '\r\n') && [[ -n "$token" ]]; then
+            printf '::add-mask::%s\n' "$token" "${token%%=*}" >&2
+        fi
     fi
 done
 

@@ -35,13 +35,47 @@ USER = "demo@example.com"
 API_KEY = "sandbox-api-key"
 
 
+# Server models: how a real TestRail spends its time. `delay` is per request, `cost` per posted
+# result (it writes each result, its test's status and the run's counters), `workers` how many
+# requests it works on at once, `rpm` TestRail Cloud's per-minute budget.
+MODELS = {
+    "plain": {"label": "local sandbox", "args": [], "delay": 0.0, "cost": 0.0,
+              "workers": None, "rpm": None},
+    "latency": {"label": "300 ms per request", "args": ["--delay", "300"],
+                "delay": 0.3, "cost": 0.0, "workers": None, "rpm": None},
+    "workers": {"label": "100 ms + 2 ms per result, 8 workers",
+                "args": ["--delay", "100", "--result-cost", "2", "--workers", "8"],
+                "delay": 0.1, "cost": 0.002, "workers": 8, "rpm": None},
+    "budget": {"label": "250 ms + 1 ms per result, 8 workers, 180/min",
+               "args": ["--delay", "250", "--result-cost", "1", "--workers", "8", "--rate-limit", "180"],
+               "delay": 0.25, "cost": 0.001, "workers": 8, "rpm": 180},
+}
+
+
+def floor_seconds(model, results, batch=250, other_calls=3):
+    """The least time any client needs: the server's work spread over its workers (or one
+    request's time when workers are unlimited), bounded below by the per-minute budget, plus
+    one round trip for opening the run and one for closing it."""
+    requests = -(-results // batch)
+    delay, cost = model["delay"], model["cost"]
+    if model["workers"]:
+        work = (requests * delay + results * cost) / model["workers"]
+    else:
+        work = delay + min(results, batch) * cost
+    if model["rpm"]:
+        # A window's worth goes at once; each further window's worth waits a minute.
+        windows = -(-(requests + other_calls) // model["rpm"]) - 1
+        work = max(work, windows * 60.0)
+    return work + 2 * delay
+
+
 class Sandbox:
     """A `testrail-sandbox` process on a free port, seeded from a file."""
 
-    def __init__(self, binary, seed_file, log_path):
+    def __init__(self, binary, seed_file, log_path, extra=()):
         self.log = open(log_path, "w")
         self.proc = subprocess.Popen(
-            [binary, "--port", "0", "--seed", seed_file, "--user", USER, "--api-key", API_KEY],
+            [binary, "--port", "0", "--seed", seed_file, "--user", USER, "--api-key", API_KEY, *extra],
             stdout=subprocess.PIPE,
             stderr=self.log,
             text=True,
@@ -184,7 +218,7 @@ def prepare_trcli_home(trcli_binary):
     return home, version
 
 
-def make_scenario(data_dir, mode, size):
+def make_scenario(data_dir, mode, size, model="plain"):
     """Generate (once) the report and seed of a scenario."""
     tag = f"{mode}-{size}"
     report = os.path.join(data_dir, f"report-{tag}.xml")
@@ -198,13 +232,17 @@ def make_scenario(data_dir, mode, size):
             json.dump(counts, out)
     with open(counts_file) as f:
         counts = json.load(f)
+    label = ("case ID in name" if mode == "ids" else "automation ID") + f", {size:,} tests"
+    if model != "plain":
+        label = f"{MODELS[model]['label']}, {size:,} tests"
     return {"mode": mode, "size": size, "report": report, "seed": seed, "counts": counts,
-            "label": ("case ID in name" if mode == "ids" else "automation ID") + f", {size:,} tests"}
+            "model": model, "label": label}
 
 
 def measure_once(tool, scenario, sandbox_bin, work, tag):
     logs = os.path.join(work, "logs")
-    sandbox = Sandbox(sandbox_bin, scenario["seed"], os.path.join(logs, f"{tag}.sandbox.log"))
+    sandbox = Sandbox(sandbox_bin, scenario["seed"], os.path.join(logs, f"{tag}.sandbox.log"),
+                      MODELS[scenario["model"]]["args"])
     try:
         log_path = os.path.join(logs, f"{tag}.log")
         argv = tool.argv_for(scenario, sandbox.url)
@@ -216,6 +254,8 @@ def measure_once(tool, scenario, sandbox_bin, work, tag):
         with open(os.path.join(logs, f"{tag}.calls.json"), "w") as out:
             json.dump(calls, out, indent=0)
         largest_body = max((c.get("body_size", 0) for c in calls), default=0)
+        refused = sum(1 for c in calls if c.get("status") == 429)
+        in_flight = max((c.get("in_flight", 0) for c in calls), default=0)
         calls = len(calls)
         total, tested = run_counts(sandbox)
     finally:
@@ -232,7 +272,7 @@ def measure_once(tool, scenario, sandbox_bin, work, tag):
             f"command: {' '.join(argv)}\nlast output:\n{tail}"
         )
     return {"seconds": seconds, "cpu": cpu, "server_cpu": server_cpu, "rss_mb": rss, "calls": calls, "tests": total, "results": tested,
-            "largest_body_kb": largest_body / 1024.0}
+            "largest_body_kb": largest_body / 1024.0, "refused": refused, "in_flight": in_flight}
 
 
 def startup(argv, env, runs):
@@ -304,6 +344,21 @@ def render(meta, rows, start_rows):
                 a, b = t["testrail-report"], t["trcli"]
                 out.append(f"| {row['label']} | {fmt_ratio(b['seconds'], a['seconds'])} | {fmt_ratio(b['cpu'], a['cpu'])} | "
                            f"{fmt_ratio(b['rss_mb'], a['rss_mb'])} | {fmt_ratio(b['calls'], a['calls'])} |")
+    modelled = [row for row in rows if row.get("model", "plain") != "plain"]
+    if modelled:
+        out += ["", "Against server models (the sandbox's `--delay`, `--result-cost`, `--workers`, `--rate-limit`). "
+                "The floor is the server's work spread over its workers (at 250 results a request), bounded below "
+                "by the per-minute budget, plus one round trip to open the run and one to close it.", "",
+                "| server model, results | floor | testrail-report | ÷ floor | 429s | most in flight | trcli | ÷ floor | 429s | trcli ÷ ours |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for row in modelled:
+            floor = row["floor"]
+            a = row["tools"]["testrail-report"]
+            b = row["tools"].get("trcli")
+            theirs = (f"{b['seconds']:.2f} s | {b['seconds'] / floor:.2f}× | {b['refused']:.0f} | {fmt_ratio(b['seconds'], a['seconds'])}"
+                      if b else "not run | | |")
+            out.append(f"| {row['label']} | {floor:.2f} s | {a['seconds']:.2f} s | {a['seconds'] / floor:.2f}× | "
+                       f"{a['refused']:.0f} | {a['in_flight']:.0f} | {theirs} |")
     if start_rows:
         out += ["", "| start-up | median of runs |", "|---|---:|"]
         for name, argv, seconds in start_rows:
@@ -326,6 +381,9 @@ def main():
     ap.add_argument("--trcli", help="path to the trcli executable (omit to skip trcli)")
     ap.add_argument("--sizes", default="1000,10000,100000", help="sizes for the case-ID scenario")
     ap.add_argument("--auto-sizes", default="10000,20000", help="sizes for the automation-ID scenario")
+    ap.add_argument("--models", default="",
+                    help="server models to run (comma-separated: " + ", ".join(m for m in MODELS if m != "plain") + ")")
+    ap.add_argument("--model-sizes", default="10000", help="sizes for the server-model scenarios")
     ap.add_argument("--trcli-max", type=int, default=None,
                     help="skip trcli on scenarios larger than this (it needs minutes there)")
     ap.add_argument("--build", default="release", help="which build of ours is measured (stamped on the table)")
@@ -353,6 +411,10 @@ def main():
     auto_sizes = [int(s) for s in args.auto_sizes.split(",") if s]
     scenarios = [make_scenario(data_dir, "ids", n) for n in sizes]
     scenarios += [make_scenario(data_dir, "automation", n) for n in auto_sizes]
+    for model in [m for m in args.models.split(",") if m]:
+        if model not in MODELS:
+            raise SystemExit(f"unknown --models entry {model!r}; known: {', '.join(MODELS)}")
+        scenarios += [make_scenario(data_dir, "ids", int(n), model) for n in args.model_sizes.split(",") if n]
 
     meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
             "commit": commit(), "trcli": trcli_version, "build": args.build,
@@ -371,12 +433,13 @@ def main():
         for r in range(rounds):
             order = active if r % 2 == 0 else list(reversed(active))
             for tool in order:
-                tag = f"{scenario['mode']}-{scenario['size']}-r{r}-{tool.name}"
+                tag = f"{scenario['model']}-{scenario['mode']}-{scenario['size']}-r{r}-{tool.name}"
                 sample = measure_once(tool, scenario, os.path.abspath(args.sandbox), work, tag)
                 samples[tool.name].append(sample)
                 print(f"  {scenario['label']:<32} round {r + 1} {tool.name:<16} {sample['seconds']:8.3f} s {sample['cpu']:7.3f} s CPU "
-                      f"{sample['rss_mb']:7.1f} MB {sample['calls']:6d} calls", file=sys.stderr, flush=True)
+                      f"{sample['rss_mb']:7.1f} MB {sample['calls']:6d} calls {sample['refused']:4d} 429s", file=sys.stderr, flush=True)
         rows.append({"label": scenario["label"], "mode": scenario["mode"], "size": scenario["size"],
+                     "model": scenario["model"], "floor": floor_seconds(MODELS[scenario["model"]], scenario["size"]),
                      "tools": {name: median_of(s) for name, s in samples.items() if s},
                      "samples": samples})
 

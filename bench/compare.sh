@@ -6,6 +6,8 @@
 #   bash bench/compare.sh --skip-trcli --sizes 100000 --auto-sizes ''
 #   bash bench/compare.sh --with-parser   # also the reader benchmark (cargo bench --bench parser)
 #   bash bench/compare.sh --rounds 7 --rounds-large 3 --startup-runs 15 --update-docs   # how docs/BENCHMARKS.md's table is made
+#   bash bench/compare.sh --sizes '' --auto-sizes '' --models latency,workers,budget --model-sizes 10000 --rounds 3
+#                                      # against server models: latency, per-result cost and workers, a 180/min budget
 #
 # Builds the release binaries, installs trcli from PyPI into a throwaway virtualenv under
 # bench/out/ (pinned, so figures stay comparable), then hands over to bench/compare.py, which
@@ -29,9 +31,9 @@ while [ $# -gt 0 ]; do
         --skip-trcli) skip_trcli=1 ;;
         --with-parser) with_parser=1 ;;
         --out) args+=("$1" "$2"); results_dir=$2; shift ;;
-        --sizes|--auto-sizes|--rounds|--rounds-large|--startup-runs|--trcli-max) args+=("$1" "$2"); shift ;;
+        --sizes|--auto-sizes|--rounds|--rounds-large|--startup-runs|--trcli-max|--models|--model-sizes) args+=("$1" "$2"); shift ;;
         --update-docs) args+=(--doc docs/BENCHMARKS.md) ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift

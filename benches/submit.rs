@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use testrail_report::config::ConnectionConfig;
-use testrail_report::report::{Outcome, Record, RecordKind, Report, TestCase, Text};
+use testrail_report::report::{Format, Outcome, Record, RecordKind, Report, TestCase, Text};
 use testrail_report::sandbox::{DEFAULT_API_KEY, DEFAULT_USER, Sandbox, SandboxOptions, Seed};
 use testrail_report::secret::Secret;
 use testrail_report::submit::deliver::batch::{DEFAULT_BATCH_SIZE, MAX_BATCH_BYTES, batches};
@@ -94,6 +94,7 @@ fn planning(n: usize) {
         // The pipeline's own path: planning releases texts, so each round gets fresh reports.
         let mut reports = [Report {
             path: Arc::from(Path::new("bench.xml")),
+            format: Format::Junit,
             tests: data.iter().map(|(t, _)| t.clone()).collect(),
             warnings: Vec::new(),
         }];
@@ -130,6 +131,7 @@ fn end_to_end(n: usize) {
     let data: Vec<TestCase> = tests(n).into_iter().map(|(t, _)| t).collect();
     let mut report = Report {
         path: Arc::from(Path::new("bench.xml")),
+        format: Format::Junit,
         tests: data,
         warnings: Vec::new(),
     };

@@ -24,6 +24,7 @@ SANDBOX = os.path.join(TARGET, "debug", "testrail-sandbox")
 FOREIGN = {"--all-targets", "--check", "--git", "--path", "--locked", "--release", "--rm",
            "--junitxml", "--bin", "--bench", "--tiny", "--skip-trcli", "--sizes", "--auto-sizes",
            "--rounds", "--rounds-large", "--startup-runs", "--update-docs", "--with-parser",
+           "--models", "--model-sizes",
            "--shard-id", "--num-shards"}
 problems = []
 

@@ -24,6 +24,13 @@ pub fn drop_empty_vars() {
     }
 }
 
+/// When the command started (the first call, made first thing in `main`): `--deadline`
+/// counts from here.
+pub fn started() -> std::time::Instant {
+    static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *STARTED.get_or_init(std::time::Instant::now)
+}
+
 /// A variable's value, treating empty as unset (for fallbacks clap cannot express).
 pub fn non_empty(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())

@@ -13,6 +13,7 @@ pub mod error;
 pub mod exit;
 pub mod mapping;
 pub mod panic;
+pub mod redact;
 pub mod report;
 pub mod sandbox;
 pub mod secret;

@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() {
+    testrail_report::env::started();
     testrail_report::env::drop_empty_vars();
     testrail_report::panic::install_hook();
     testrail_report::panic::force_for_tests();
@@ -11,7 +12,11 @@ fn main() {
         Ok(code) => code,
         Err(err) if testrail_report::exit::is_broken_pipe(&err) => testrail_report::exit::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors quote servers' answers, which may echo our credentials.
+            eprintln!(
+                "error: {}",
+                testrail_report::redact::text(&format!("{err:#}"))
+            );
             testrail_report::error::code_for(&err)
         }
     };

@@ -61,7 +61,8 @@ fn report(info: &PanicHookInfo<'_>, secrets: &[String]) -> String {
          Please report it with the command you ran (leave out your API key).",
         env!("CARGO_PKG_VERSION")
     );
-    redact(text, secrets)
+    // The Basic token and `user:key` too, once the transport has registered them.
+    crate::redact::text(&redact(text, secrets))
 }
 
 /// Blank out every secret value that occurs in `text`.

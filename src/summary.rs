@@ -18,6 +18,8 @@ pub struct Summary {
     pub results_posted: u64,
     /// Results posted per TestRail status name, e.g. `{"passed": 10, "failed": 2}`.
     pub statuses: BTreeMap<String, u64>,
+    /// Each report read, with the format it was read as.
+    pub reports: Vec<ReportRead>,
     /// Testcases read, by outcome in the report (`passed|failed|error|skipped`).
     pub outcomes: BTreeMap<String, u64>,
     /// Tests that mapped to no case ID.
@@ -49,6 +51,36 @@ pub struct Summary {
     /// Cases created for unmapped tests (`--create-missing-cases`), or that could be.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case_creation: Option<CaseCreation>,
+}
+
+impl Summary {
+    /// Which format the reports were read as: `junit (2 files), trx (a.trx)`, the file
+    /// itself when a format has one, so a user sees what was read as what in one line.
+    pub fn formats_read(&self) -> String {
+        let mut by_format: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for r in &self.reports {
+            by_format.entry(&r.format).or_default().push(&r.path);
+        }
+        let parts: Vec<String> = by_format
+            .into_iter()
+            .map(|(format, paths)| match paths.as_slice() {
+                [one] => format!("{format} ({one})"),
+                many => format!("{format} ({} files)", many.len()),
+            })
+            .collect();
+        parts.join(", ")
+    }
+}
+
+/// One report file a submit read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReportRead {
+    /// The file.
+    pub path: String,
+    /// The format it was read as (`junit`, `trx`, `nunit`, `xunit`, …).
+    pub format: String,
+    /// Testcases in it.
+    pub tests: u64,
 }
 
 /// What `--create-missing-cases` did (or would do, or could do when not asked).

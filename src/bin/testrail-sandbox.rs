@@ -41,20 +41,35 @@ struct Args {
     /// Prefix API answers with `USER AUTHENTICATION SUCCESSFUL!`, like some old servers.
     #[arg(long)]
     auth_banner: bool,
-    /// Inject errors: STATUS[:every=N][:next=K][:method=M][:retry-after=S|date:S|none]
-    /// (e.g. `429:every=3:retry-after=2`, `503:next=2:method=add_run`). Repeatable.
+    /// Inject errors: STATUS[:every=N][:next=K][:method=M][:retry-after=S|date:S|none][:echo]
+    /// (e.g. `429:every=3:retry-after=2`, `503:next=2:method=add_run`; `echo` puts the
+    /// request's headers in the error body). Repeatable.
     #[arg(long, value_name = "SPEC")]
     fail: Vec<ErrorFault>,
-    /// Delay answers: MS[:method=M]. Repeatable.
+    /// Delay answers: MS[:method=M] (a huge MS is a server that never answers). Repeatable.
     #[arg(long, value_name = "SPEC")]
     delay: Vec<DelayFault>,
     /// Apply the next K successful writes of METHOD, then drop the connection:
     /// METHOD[:next=K] (METHOD `*` = any write). Repeatable.
     #[arg(long, value_name = "SPEC")]
     drop_after_write: Vec<DropFault>,
+    /// Apply the next K successful writes of METHOD, then answer 200 with a body that is not
+    /// JSON: METHOD[:next=K]. Repeatable.
+    #[arg(long, value_name = "SPEC")]
+    garble_after_write: Vec<DropFault>,
     /// Rate limit like TestRail Cloud: N requests per minute, or N/SECONDS.
     #[arg(long, value_name = "N[/SECS]")]
     rate_limit: Option<RateLimit>,
+    /// Server time per posted result in a results request, in milliseconds (a real
+    /// TestRail writes each result, its test's status and the run's counters).
+    #[arg(long, value_name = "MS")]
+    result_cost: Option<u64>,
+    /// Requests worked on at once; the others wait for a free worker [default: no limit].
+    #[arg(long, value_name = "N")]
+    workers: Option<usize>,
+    /// Write `_links.next` as an absolute link on this origin (e.g. `http://elsewhere:9`).
+    #[arg(long, value_name = "ORIGIN")]
+    next_origin: Option<String>,
     /// Faults as JSON (the format `POST /__sandbox/faults` takes); flags add to it.
     #[arg(long, value_name = "FILE")]
     faults: Option<PathBuf>,
@@ -89,8 +104,20 @@ fn faults(args: &Args) -> anyhow::Result<Faults> {
     faults.errors.extend(args.fail.iter().cloned());
     faults.delays.extend(args.delay.iter().cloned());
     faults.drops.extend(args.drop_after_write.iter().cloned());
+    faults
+        .garbles
+        .extend(args.garble_after_write.iter().cloned());
     if args.rate_limit.is_some() {
         faults.rate_limit = args.rate_limit.clone();
+    }
+    if args.result_cost.is_some() {
+        faults.result_cost_ms = args.result_cost;
+    }
+    if args.workers.is_some() {
+        faults.workers = args.workers;
+    }
+    if args.next_origin.is_some() {
+        faults.next_origin = args.next_origin.clone();
     }
     Ok(faults)
 }

@@ -28,7 +28,7 @@ pub fn dotenv_text(summary: &Summary) -> anyhow::Result<String> {
 
 /// Write the dotenv file (`--dotenv FILE`), replacing any previous content.
 pub fn write_dotenv(path: &Path, summary: &Summary) -> anyhow::Result<()> {
-    std::fs::write(path, dotenv_text(summary)?)
+    std::fs::write(path, crate::redact::text(&dotenv_text(summary)?))
         .with_context(|| format!("writing the --dotenv file {}", path.display()))
 }
 
@@ -37,7 +37,7 @@ pub fn write_dotenv(path: &Path, summary: &Summary) -> anyhow::Result<()> {
 pub fn write_summary_json(path: &Path, summary: &Summary) -> anyhow::Result<()> {
     let mut json = serde_json::to_string_pretty(summary).context("serialising the summary")?;
     json.push('\n');
-    std::fs::write(path, json)
+    std::fs::write(path, crate::redact::text(&json))
         .with_context(|| format!("writing the --summary-json file {}", path.display()))
 }
 

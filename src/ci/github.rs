@@ -133,7 +133,7 @@ fn append(path: &Path, text: &str, var: &str) -> anyhow::Result<()> {
         .append(true)
         .open(path)
         .with_context(|| format!("opening {var} file {}", path.display()))?;
-    file.write_all(text.as_bytes())
+    file.write_all(crate::redact::text(text).as_bytes())
         .with_context(|| format!("writing {var} file {}", path.display()))
 }
 

@@ -49,6 +49,9 @@ fn heading(md: &mut String, s: &Summary) {
         _ => "",
     };
     let _ = writeln!(md, "{} results posted.{closed}\n", s.results_posted);
+    if !s.reports.is_empty() {
+        let _ = writeln!(md, "Reports read as: {}\n", escape(&s.formats_read()));
+    }
     if let Some(file) = &s.resume_file {
         let _ = writeln!(
             md,
@@ -246,6 +249,23 @@ TestRail has no such case in this suite; results for them were not posted.
 
 ";
         assert_eq!(md, expected);
+    }
+
+    #[test]
+    fn the_formats_reports_were_read_as_are_named() {
+        let read = |path: &str, format: &str| crate::summary::ReportRead {
+            path: path.into(),
+            format: format.into(),
+            tests: 3,
+        };
+        let s = Summary {
+            run_id: Some(3),
+            reports: vec![read("out/cart_tests.trx", "trx"), read("a.xml", "junit")],
+            ..Summary::default()
+        };
+        let md = render(&s);
+        let line = "Reports read as: junit (a.xml), trx (out/cart\\_tests.trx)\n";
+        assert!(md.contains(line), "{md}");
     }
 
     #[test]

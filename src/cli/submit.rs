@@ -158,20 +158,20 @@ pub struct SubmitArgs {
     #[arg(long, env = "TESTRAIL_SUMMARY_JSON", value_name = "FILE")]
     pub summary_json: Option<PathBuf>,
 
-    /// Results per add_results_for_cases request (requests also stay under 2 MiB).
+    /// Most results per add_results_for_cases request (requests also stay under 2 MiB; a
+    /// small submit is cut into a few smaller batches to spread over the server's workers).
     #[arg(long, env = "TESTRAIL_BATCH_SIZE", value_name = "N", default_value_t = crate::submit::deliver::batch::DEFAULT_BATCH_SIZE)]
     pub batch_size: usize,
 
-    /// Result batches in flight at once (they share one rate limiter).
-    #[arg(
-        long,
-        env = "TESTRAIL_PARALLEL_BATCHES",
-        value_name = "N",
-        default_value_t = 3
-    )]
-    pub parallel_batches: usize,
+    /// Result batches in flight at once, fixed (they share one rate limiter) [default: found
+    /// as it goes: starts at 8, more while the server keeps up, fewer when it slows or
+    /// refuses, at most 32].
+    #[arg(long, env = "TESTRAIL_PARALLEL_BATCHES", value_name = "N")]
+    pub parallel_batches: Option<usize>,
 
-    /// Where to save results that could not be posted [default: testrail-unsent-<run>.json].
+    /// Where to save results that could not be posted, and the journal of every result until
+    /// it is accepted [default: testrail-unsent-<run>.json; testrail-unsent-<run>-<pid>.json
+    /// with --run-id].
     #[arg(long, env = "TESTRAIL_UNSENT_FILE", value_name = "FILE")]
     pub unsent_file: Option<PathBuf>,
 

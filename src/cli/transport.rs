@@ -11,7 +11,9 @@ pub struct TransportArgs {
     #[arg(long, global = true, env = "TESTRAIL_RETRIES", value_name = "N")]
     pub retries: Option<u32>,
 
-    /// Give up on one API call after this many seconds, retries and waits included [default: 300].
+    /// Stop the whole command after this many seconds: every API call, retry, wait and request
+    /// in flight is cut at this point (unsent results go to the resume file). Unset, each API
+    /// call may take 300 s, retries and waits included.
     #[arg(long, global = true, env = "TESTRAIL_DEADLINE", value_name = "SECONDS")]
     pub deadline: Option<u64>,
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::cli::OutputFormat;
 use crate::cli::inspect::InspectArgs;
 use crate::mapping::Mapper;
-use crate::report::{self, Loaded, Outcome, TestCase};
+use crate::report::{self, Format, Loaded, Outcome, TestCase};
 
 /// Longest list shown in text output; JSON always has everything.
 const TEXT_LIST_LIMIT: usize = 20;
@@ -44,6 +44,8 @@ impl Counts {
 #[derive(Debug, Serialize)]
 pub struct FileCounts {
     pub path: String,
+    /// The format the file was read as.
+    pub format: Format,
     #[serde(flatten)]
     pub counts: Counts,
 }
@@ -115,7 +117,12 @@ impl<'a> Inventory<'a> {
                     }
                 };
                 counts.add(test);
-                let ids = mapper.case_ids(test).ids;
+                let mapped = mapper.case_ids(test);
+                if !mapped.rejected.is_empty() {
+                    let warning = crate::mapping::out_of_range(&test.name, &mapped.rejected);
+                    inv.warnings.push(warning);
+                }
+                let ids = mapped.ids;
                 for &id in &ids {
                     by_case.entry(id).or_default().push(inv.tests.len());
                 }
@@ -130,7 +137,7 @@ impl<'a> Inventory<'a> {
                     retries: test.retries,
                 });
             }
-            inv.add_file(path.to_string(), counts);
+            inv.add_file(path.to_string(), report.format, counts);
         }
         inv.duplicate_case_ids = by_case
             .into_iter()
@@ -142,7 +149,7 @@ impl<'a> Inventory<'a> {
         inv
     }
 
-    fn add_file(&mut self, path: String, counts: Counts) {
+    fn add_file(&mut self, path: String, format: Format, counts: Counts) {
         let t = &mut self.totals.counts;
         t.tests += counts.tests;
         t.passed += counts.passed;
@@ -150,7 +157,11 @@ impl<'a> Inventory<'a> {
         t.error += counts.error;
         t.skipped += counts.skipped;
         t.flaky += counts.flaky;
-        self.files.push(FileCounts { path, counts });
+        self.files.push(FileCounts {
+            path,
+            format,
+            counts,
+        });
     }
 }
 
@@ -198,7 +209,8 @@ fn label(t: &TestRow) -> String {
 /// The human-readable form.
 pub fn write_text(out: &mut impl Write, inv: &Inventory) -> io::Result<()> {
     for file in &inv.files {
-        writeln!(out, "{}: {}", file.path, summary(&file.counts))?;
+        let (path, format) = (&file.path, file.format);
+        writeln!(out, "{path} ({format}): {}", summary(&file.counts))?;
     }
     let t = &inv.totals;
     writeln!(

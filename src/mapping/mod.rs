@@ -53,6 +53,9 @@ pub struct Mapped {
     pub ids: Vec<u64>,
     /// The rule that produced them.
     pub source: Source,
+    /// `C…` tokens in the name that are no TestRail case ID (`C0`, `C-5`, too large): never
+    /// sent, named in a warning.
+    pub rejected: Vec<String>,
 }
 
 /// Maps testcases to case IDs; build once, use for every test.
@@ -95,19 +98,35 @@ impl Mapper {
 
     /// The case IDs of one test.
     pub fn case_ids(&self, test: &TestCase) -> Mapped {
-        let found = |ids: Vec<u64>, source| (!ids.is_empty()).then_some(Mapped { ids, source });
-        self.by_property(test)
+        let mut rejected = Vec::new();
+        let found = |ids: Vec<u64>, source| {
+            (!ids.is_empty()).then_some(Mapped {
+                ids,
+                source,
+                rejected: Vec::new(),
+            })
+        };
+        let mut mapped = self
+            .by_property(test)
             .and_then(|ids| found(ids, Source::Property))
             .or_else(|| {
                 self.by_case_map(test)
                     .and_then(|ids| found(ids, Source::CaseMap))
             })
-            .or_else(|| found(self.by_text(&test.name), Source::Name))
-            .or_else(|| found(self.by_text(&test.classname), Source::Classname))
+            .or_else(|| found(self.by_text(&test.name, &mut rejected), Source::Name))
+            .or_else(|| {
+                found(
+                    self.by_text(&test.classname, &mut rejected),
+                    Source::Classname,
+                )
+            })
             .unwrap_or(Mapped {
                 ids: Vec::new(),
                 source: Source::None,
-            })
+                rejected: Vec::new(),
+            });
+        mapped.rejected = rejected;
+        mapped
     }
 
     fn by_property(&self, test: &TestCase) -> Option<Vec<u64>> {
@@ -137,22 +156,37 @@ impl Mapper {
             .cloned()
     }
 
-    fn by_text(&self, text: &str) -> Vec<u64> {
+    fn by_text(&self, text: &str, rejected: &mut Vec<String>) -> Vec<u64> {
         let mut ids = Vec::new();
         match &self.pattern {
-            None => scan_tokens(text, &mut ids),
+            None => scan_tokens(text, &mut ids, rejected),
             Some(re) => {
                 for caps in re.captures_iter(text) {
                     if let Some(m) = caps.get(1) {
                         let digits = m.as_str();
                         let digits = digits.strip_prefix(['C', 'c']).unwrap_or(digits);
-                        ids::push_id(digits, &mut ids);
+                        if !ids::push_id(digits, &mut ids) {
+                            rejected.push(m.as_str().to_string());
+                        }
                     }
                 }
             }
         }
         ids
     }
+}
+
+/// The warning for `C…` tokens that cannot be TestRail case IDs.
+pub fn out_of_range(test: &str, tokens: &[String]) -> String {
+    let (verb, what) = match tokens.len() {
+        1 => ("is", "a TestRail case ID"),
+        _ => ("are", "TestRail case IDs"),
+    };
+    format!(
+        "test \"{test}\": {} {verb} not {what} (IDs run from C1 to C{}); not sent",
+        tokens.join(", "),
+        ids::MAX_CASE_ID
+    )
 }
 
 fn compile(pattern: &str) -> anyhow::Result<Regex> {

@@ -37,7 +37,8 @@ fn property_in_every_spelling() {
         defaults(&one(xml)),
         Mapped {
             ids: vec![1, 2],
-            source: Source::Property
+            source: Source::Property,
+            rejected: Vec::new(),
         }
     );
 }
@@ -79,7 +80,8 @@ fn case_map_by_full_name_then_name() {
         got[0],
         Mapped {
             ids: vec![1, 2],
-            source: Source::CaseMap
+            source: Source::CaseMap,
+            rejected: Vec::new(),
         }
     );
     assert_eq!(got[1].ids, [3]);
@@ -87,7 +89,8 @@ fn case_map_by_full_name_then_name() {
         got[2],
         Mapped {
             ids: vec![4],
-            source: Source::Name
+            source: Source::Name,
+            rejected: Vec::new(),
         }
     );
 }
@@ -100,21 +103,24 @@ fn name_then_classname_tokens() {
         got[0],
         Mapped {
             ids: vec![123],
-            source: Source::Name
+            source: Source::Name,
+            rejected: Vec::new(),
         }
     );
     assert_eq!(
         got[1],
         Mapped {
             ids: vec![8],
-            source: Source::Classname
+            source: Source::Classname,
+            rejected: Vec::new(),
         }
     );
     assert_eq!(
         got[2],
         Mapped {
             ids: vec![],
-            source: Source::None
+            source: Source::None,
+            rejected: Vec::new(),
         }
     );
 }

@@ -10,7 +10,8 @@ pub enum ReadErrorKind {
     Io,
     /// The XML is broken (truncated, unclosed CDATA, mismatched tags, `<` in an attribute).
     Malformed,
-    /// Well-formed XML, or no XML at all, that is not a JUnit report.
+    /// Well-formed XML, or no XML at all, that is not a report in the format read (JUnit
+    /// when sniffed; the forced one with `--format`).
     NotJunit,
     /// Declared in an encoding we do not decode.
     Encoding,

@@ -7,8 +7,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::error::ReadError;
+use super::format::Format;
 use super::model::Report;
-use super::read::{available_cores, read_report, read_report_with};
+use super::read::{available_cores, read_report_with};
 use super::select::{ReportSelection, select};
 use crate::error::Error;
 
@@ -37,7 +38,7 @@ pub fn load(selection: &ReportSelection) -> anyhow::Result<Loaded> {
         warnings: selected.warnings,
     };
     let mut failures = Vec::new();
-    for result in read_all(&selected.files) {
+    for result in read_all(&selected.files, selection.format) {
         match result {
             Ok(report) => loaded.reports.push(report),
             Err(err) if selection.skip_invalid => {
@@ -75,11 +76,14 @@ pub fn load(selection: &ReportSelection) -> anyhow::Result<Loaded> {
 }
 
 /// Read files on all cores (sharded CI jobs often leave dozens of reports), keeping order.
-fn read_all(files: &[PathBuf]) -> Vec<Result<Report, ReadError>> {
+fn read_all(files: &[PathBuf], format: Option<Format>) -> Vec<Result<Report, ReadError>> {
     let cores = available_cores();
     let workers = cores.min(files.len());
     if workers <= 1 {
-        return files.iter().map(|f| read_report(f)).collect();
+        return files
+            .iter()
+            .map(|f| read_report_with(f, cores, format))
+            .collect();
     }
     // Reading several files at once already uses the cores: a big file is cut only into as
     // many parts as there are cores per reader.
@@ -93,7 +97,7 @@ fn read_all(files: &[PathBuf]) -> Vec<Result<Report, ReadError>> {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(file) = files.get(i) else { break };
-                    let result = read_report_with(file, cores_each);
+                    let result = read_report_with(file, cores_each, format);
                     *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
                 }
             });

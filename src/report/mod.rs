@@ -6,7 +6,9 @@
 //! the model; `read` picks the reader for a file.
 
 mod classnames;
+mod dotnet;
 mod error;
+mod format;
 pub mod junit;
 mod load;
 pub mod model;
@@ -15,9 +17,11 @@ mod read;
 mod select;
 mod sniff;
 pub mod text;
+mod xml;
 
 pub use error::{ReadError, ReadErrorKind};
+pub use format::Format;
 pub use load::{Loaded, load};
 pub use model::{Details, Outcome, Property, Record, RecordKind, Report, TestCase, Text};
-pub use read::{read_bytes, read_report};
+pub use read::{read_bytes, read_bytes_as, read_report};
 pub use select::{ReportSelection, Selected, files_matching, select};

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::format::Format;
+
 /// The outcome of one testcase, by the rules in the README ("Outcome rules").
 ///
 /// Declared from best to worst, so `max()` over several testcases gives the aggregate
@@ -219,6 +221,8 @@ impl TestCase {
 pub struct Report {
     /// The file it was read from.
     pub path: Arc<Path>,
+    /// The format it was read as.
+    pub format: Format,
     /// Every testcase in document order.
     pub tests: Vec<TestCase>,
     /// Things a user should know that did not stop the read (a bad time value, a

@@ -1,29 +1,133 @@
 //! The format-neutral entry points: read one file or one buffer with the reader its format
-//! needs. JUnit XML is the one format read today; other formats are recognised by `sniff`
-//! and refused with a message naming what the file looks like.
+//! needs. The format is forced (`--format`) or sniffed from the first bytes; a format no
+//! reader takes yet is refused with a message naming what the file looks like.
 
+use std::io::Read;
 use std::path::Path;
 
-use super::error::ReadError;
-use super::junit;
+use super::error::{ReadError, ReadErrorKind};
+use super::format::Format;
 use super::model::Report;
+use super::{dotnet, junit, sniff};
 
-/// Read one report file, using every core for a large one.
+/// Read one report file in the format its first bytes show, using every core for a large
+/// one.
 pub fn read_report(path: &Path) -> Result<Report, ReadError> {
-    read_report_with(path, available_cores())
+    read_report_with(path, available_cores(), None)
 }
 
-/// Read one report file, using up to `cores` cores for a large one.
-pub(super) fn read_report_with(path: &Path, cores: usize) -> Result<Report, ReadError> {
-    junit::read_report(path, cores)
+/// Read one report file in `format` (`None`: sniffed), using up to `cores` cores.
+pub(super) fn read_report_with(
+    path: &Path,
+    cores: usize,
+    format: Option<Format>,
+) -> Result<Report, ReadError> {
+    let format = match format {
+        Some(format) => format,
+        None => sniff_file(path)?,
+    };
+    match format {
+        Format::Junit => junit::read_report(path, cores),
+        Format::Trx | Format::Nunit | Format::Xunit => {
+            let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+            read_bytes_as(path, &bytes, Some(format))
+        }
+        Format::Robot | Format::Cucumber => Err(not_read_yet(path, format)),
+    }
 }
 
 /// Read a report held in memory; `path` is used for messages and `Report::path`.
 pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
-    junit::read_bytes(path, bytes)
+    read_bytes_as(path, bytes, None)
+}
+
+/// Read a report held in memory in `format` (`None`: sniffed from the bytes).
+pub fn read_bytes_as(
+    path: &Path,
+    bytes: &[u8],
+    format: Option<Format>,
+) -> Result<Report, ReadError> {
+    let format = format.unwrap_or_else(|| {
+        sniff::format(&bytes[..bytes.len().min(sniff::HEAD)]).unwrap_or(Format::Junit)
+    });
+    match format {
+        Format::Junit => junit::read_bytes(path, bytes),
+        Format::Trx => dotnet::trx::read_bytes(path, bytes),
+        Format::Nunit => dotnet::nunit::read_bytes(path, bytes),
+        Format::Xunit => dotnet::xunit::read_bytes(path, bytes),
+        Format::Robot | Format::Cucumber => Err(not_read_yet(path, format)),
+    }
+}
+
+/// The format a file's first bytes show; JUnit when they show none, so its reader explains.
+fn sniff_file(path: &Path) -> Result<Format, ReadError> {
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
+    let mut head = Vec::with_capacity(sniff::HEAD);
+    file.take(sniff::HEAD as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| io_error(path, &e))?;
+    Ok(sniff::format(&head).unwrap_or(Format::Junit))
+}
+
+fn io_error(path: &Path, err: &std::io::Error) -> ReadError {
+    ReadError::new(path, ReadErrorKind::Io, format!("cannot read: {err}"))
+}
+
+/// Today's refusal for the formats that are recognised but not read.
+fn not_read_yet(path: &Path, format: Format) -> ReadError {
+    let hint = match format {
+        Format::Robot => " (use `robot --xunit` for JUnit XML)",
+        _ => "",
+    };
+    ReadError::new(
+        path,
+        ReadErrorKind::NotJunit,
+        format!(
+            "not a JUnit report: this looks like {}, which this version does not read{hint}",
+            format.description()
+        ),
+    )
 }
 
 /// The cores this process may use.
 pub(super) fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROBOT: &[u8] = b"<?xml version='1.0'?>\n<robot generator='Robot 7.0'><suite/></robot>";
+
+    #[test]
+    fn a_sniffed_format_no_reader_takes_is_refused_by_name() {
+        let err = read_bytes(Path::new("output.xml"), ROBOT).unwrap_err();
+        assert_eq!(err.kind, ReadErrorKind::NotJunit);
+        assert!(err.to_string().contains("Robot Framework"), "{err}");
+        assert!(err.to_string().contains("robot --xunit"), "{err}");
+    }
+
+    #[test]
+    fn a_forced_format_overrides_the_sniffed_one() {
+        let junit = b"<testsuite><testcase name='a'/></testsuite>";
+        let report = read_bytes_as(Path::new("r.xml"), junit, Some(Format::Junit)).unwrap();
+        assert_eq!((report.format, report.tests.len()), (Format::Junit, 1));
+        let err = read_bytes_as(Path::new("r.xml"), junit, Some(Format::Cucumber)).unwrap_err();
+        assert!(err.to_string().contains("Cucumber"), "{err}");
+        // Forced JUnit on a Robot file: the JUnit reader's own refusal, naming the root.
+        let err = read_bytes_as(Path::new("o.xml"), ROBOT, Some(Format::Junit)).unwrap_err();
+        assert!(err.to_string().contains("root element is <robot>"), "{err}");
+    }
+
+    #[test]
+    fn files_are_sniffed_like_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("output.xml");
+        std::fs::write(&path, ROBOT).unwrap();
+        let err = read_report(&path).unwrap_err();
+        assert!(err.to_string().contains("Robot Framework"), "{err}");
+        let missing = read_report(&dir.path().join("nope.xml")).unwrap_err();
+        assert_eq!(missing.kind, ReadErrorKind::Io);
+    }
 }

@@ -113,6 +113,27 @@ pub fn normalize_attr(s: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
+/// How many bytes of `raw` to decode when at most about `room` can be kept: never cutting
+/// a UTF-8 sequence or an entity reference in two (either would look like bad input).
+pub fn keepable_prefix(raw: &[u8], room: usize, escaped: bool) -> usize {
+    if raw.len() <= room {
+        return raw.len();
+    }
+    let mut take = room;
+    while take > 0 && (raw[take] & 0xC0) == 0x80 {
+        take -= 1;
+    }
+    if escaped {
+        let tail = &raw[take.saturating_sub(12)..take];
+        if let Some(amp) = tail.iter().rposition(|&b| b == b'&') {
+            if !tail[amp..].contains(&b';') {
+                take = take.saturating_sub(12) + amp;
+            }
+        }
+    }
+    take
+}
+
 /// Text being collected for one field, never longer than [`TEXT_CAP`] bytes.
 #[derive(Debug, Default)]
 pub struct TextBuf {

@@ -1,7 +1,12 @@
 //! Fault injection for reliability tests, off by default: scripted error answers (429 with
 //! `Retry-After` as seconds, an HTTP-date or missing; 500/502/503/504; 409 maintenance),
-//! response delays, "apply the write, then drop the connection", and a per-window rate limit
-//! like TestRail Cloud's (180 or 300 requests a minute).
+//! response delays (a delay of hours is the never-answering server), "apply the write, then
+//! drop the connection", a per-window rate limit like TestRail Cloud's (180 or 300 requests a
+//! minute), and two hostile servers' habits: an error body that echoes the request's headers
+//! (`echo`), and `_links.next` pointing at another origin (`next_origin`). Beside the faults,
+//! the server model of a real instance: time per posted result (`result_cost_ms`) and a
+//! bounded number of requests worked on at once (`workers`), so delivery can be measured
+//! against a server whose time grows with the work it is given.
 //!
 //! The same `Faults` value is set by command-line specs (`--fail 429:every=3:retry-after=2`)
 //! or as JSON through `POST /__sandbox/faults`. Counters live in the rules themselves, so
@@ -10,7 +15,9 @@
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::Semaphore;
 
 /// Every fault the sandbox should inject.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -22,8 +29,19 @@ pub struct Faults {
     pub delays: Vec<DelayFault>,
     /// Writes that are applied and then answered by a dropped connection.
     pub drops: Vec<DropFault>,
+    /// Writes that are applied and then answered 200 with a body that is not JSON (a proxy's
+    /// page in place of the answer): the client cannot tell what it created.
+    pub garbles: Vec<DropFault>,
     /// A TestRail Cloud style rate limit.
     pub rate_limit: Option<RateLimit>,
+    /// Server time per result in a results request (`add_results_for_cases` and kin), in
+    /// milliseconds, spent after the write while the request holds its worker.
+    pub result_cost_ms: Option<u64>,
+    /// API requests worked on at once; the others wait for a free worker (no limit if absent).
+    pub workers: Option<usize>,
+    /// Write `_links.next` as an absolute link on this origin (e.g. `http://elsewhere:9`),
+    /// as a compromised or misconfigured server might, to see whether a client follows it.
+    pub next_origin: Option<String>,
 }
 
 /// How a 429 tells the client when to come back.
@@ -51,6 +69,9 @@ pub struct ErrorFault {
     /// Seconds for `Retry-After` on 429 (default 1).
     pub retry_after: Option<u64>,
     pub retry_format: RetryFormat,
+    /// Echo the request's headers (credentials included) in the error body, as some
+    /// proxies and debug pages do.
+    pub echo: bool,
     /// Matching calls seen so far (for `every`).
     pub seen: u64,
 }
@@ -84,13 +105,16 @@ pub struct RateLimit {
 pub struct Injected {
     pub status: u16,
     pub retry_after: Option<String>,
+    /// Whether the body echoes the request's headers.
+    pub echo: bool,
 }
 
-/// Faults plus the rate limiter's memory of recent calls.
+/// Faults plus the rate limiter's memory of recent calls and the workers' gate.
 #[derive(Debug, Default)]
 pub struct FaultState {
     pub faults: Faults,
     recent: VecDeque<Instant>,
+    workers: Option<Arc<Semaphore>>,
 }
 
 fn matches(rule: &Option<String>, method: &str) -> bool {
@@ -110,8 +134,24 @@ fn retry_after(seconds: u64, format: RetryFormat) -> Option<String> {
 impl FaultState {
     /// Replace the faults (and forget the rate limiter's history).
     pub fn set(&mut self, faults: Faults) {
+        // Requests already waiting keep the old gate; new ones queue at the new size.
+        self.workers = faults
+            .workers
+            .filter(|n| *n > 0)
+            .map(|n| Arc::new(Semaphore::new(n)));
         self.faults = faults;
         self.recent.clear();
+    }
+
+    /// The gate a request passes to get a worker (`None`: unlimited workers).
+    pub fn workers(&self) -> Option<Arc<Semaphore>> {
+        self.workers.clone()
+    }
+
+    /// Server time for writing `results` results.
+    pub fn result_cost(&self, results: usize) -> Duration {
+        let ms = self.faults.result_cost_ms.unwrap_or(0);
+        Duration::from_millis(ms.saturating_mul(results as u64))
     }
 
     /// Decide whether an API call is answered with an injected error.
@@ -136,6 +176,7 @@ impl FaultState {
                 return Some(Injected {
                     status: rule.status,
                     retry_after: retry,
+                    echo: rule.echo,
                 });
             }
         }
@@ -163,6 +204,7 @@ impl FaultState {
         Some(Injected {
             status: 429,
             retry_after: Some(seconds.max(1).to_string()),
+            echo: false,
         })
     }
 
@@ -181,18 +223,26 @@ impl FaultState {
 
     /// Whether this successful write should be answered by dropping the connection.
     pub fn take_drop(&mut self, method: &str) -> bool {
-        let rule = self
-            .faults
-            .drops
-            .iter_mut()
-            .find(|d| d.next > 0 && matches(&d.method, method));
-        match rule {
-            Some(rule) => {
-                rule.next -= 1;
-                true
-            }
-            None => false,
+        take(&mut self.faults.drops, method)
+    }
+
+    /// Whether this successful write should be answered by an unreadable body.
+    pub fn take_garble(&mut self, method: &str) -> bool {
+        take(&mut self.faults.garbles, method)
+    }
+}
+
+/// Count down the first rule for `method` that has calls left; whether one did.
+fn take(rules: &mut [DropFault], method: &str) -> bool {
+    let rule = rules
+        .iter_mut()
+        .find(|d| d.next > 0 && matches(&d.method, method));
+    match rule {
+        Some(rule) => {
+            rule.next -= 1;
+            true
         }
+        None => false,
     }
 }
 
@@ -227,7 +277,7 @@ fn number(key: &str, value: &str) -> Result<u64, String> {
 impl FromStr for ErrorFault {
     type Err = String;
 
-    /// `STATUS[:every=N][:next=K][:method=M][:retry-after=S|date:S|none]`
+    /// `STATUS[:every=N][:next=K][:method=M][:retry-after=S|date:S|none][:echo]`
     fn from_str(spec: &str) -> Result<Self, String> {
         let (head, opts) = options(spec);
         let status = number("status", head)? as u16;
@@ -246,6 +296,7 @@ impl FromStr for ErrorFault {
                 "retry-after" if value == "none" => rule.retry_format = RetryFormat::Missing,
                 "retry-after" => rule.retry_after = Some(number(key, value)?),
                 "retry-format" => rule.retry_format = RetryFormat::HttpDate,
+                "echo" => rule.echo = true,
                 _ => return Err(format!("unknown option `{key}` in `{spec}`")),
             }
         }
@@ -343,7 +394,7 @@ mod tests {
         let now = Instant::now();
         assert_eq!(s.error_for("get_run", now), None);
         let hit = s.error_for("add_run", now).unwrap();
-        assert_eq!((hit.status, hit.retry_after), (503, None));
+        assert_eq!((hit.status, hit.retry_after, hit.echo), (503, None, false));
         assert!(s.error_for("add_run", now).is_some());
         assert_eq!(s.error_for("add_run", now), None);
     }
@@ -359,6 +410,7 @@ mod tests {
             ..Faults::default()
         });
         assert_eq!(s.error_for("x", Instant::now()).unwrap().retry_after, None);
+        assert!("400:next=1:echo".parse::<ErrorFault>().unwrap().echo);
         assert!("200:next=1".parse::<ErrorFault>().is_err());
         assert!("500".parse::<ErrorFault>().is_err());
     }
@@ -384,11 +436,15 @@ mod tests {
             r#"{"errors": [{"status": 429, "every": 2, "retry_after": 1, "retry_format": "http-date"}],
                 "delays": [{"ms": 200, "method": "get_run"}],
                 "drops": [{"method": "add_run", "next": 1}],
-                "rate_limit": {"requests": 180, "window_secs": 60}}"#,
+                "rate_limit": {"requests": 180, "window_secs": 60},
+                "result_cost_ms": 2, "workers": 8}"#,
         )
         .unwrap();
         assert_eq!(faults.errors[0].retry_format, RetryFormat::HttpDate);
         assert_eq!(faults.drops[0].next, 1);
+        let state = state(faults);
+        assert_eq!(state.result_cost(250), Duration::from_millis(500));
+        assert_eq!(state.workers().unwrap().available_permits(), 8);
         assert!(serde_json::from_str::<Faults>(r#"{"error": []}"#).is_err());
     }
 

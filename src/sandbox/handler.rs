@@ -57,20 +57,40 @@ pub async fn handle(
         body_size: bytes.len(),
         injected: false,
         dropped: false,
+        in_flight: 0,
     };
+    let (_inside, in_flight) = shared.arrive();
+    entry.in_flight = in_flight;
     let injected = shared.faults().error_for(&call.method, Instant::now());
     if let Some(injected) = injected {
         entry.injected = true;
-        let response = injected_response(&injected);
+        let response = injected_response(&injected, &parts.headers);
         entry.status = response.status().as_u16();
         shared.log(entry);
         return Ok(response);
     }
+    // A real server has a few workers; a request waits for one, then holds it for its delay
+    // and for the time its results take to write.
+    let workers = shared.faults().workers();
+    let _worker = match workers {
+        Some(gate) => gate.acquire_owned().await.ok(),
+        None => None,
+    };
     let delay = shared.faults().delay_for(&call.method);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let outcome = answer(&shared, &parts, &call, bytes).await;
+    let mut outcome = answer(&shared, &parts, &call, bytes).await;
+    let cost = shared
+        .faults()
+        .result_cost(results_written(&call.method, &outcome));
+    if !cost.is_zero() {
+        tokio::time::sleep(cost).await;
+    }
+    let next_origin = shared.faults().faults.next_origin.clone();
+    if let (Some(origin), Ok(Reply::Json(value))) = (next_origin, &mut outcome) {
+        move_next_link(value, &origin);
+    }
     let banner = shared.auth_banner && outcome.is_ok();
     let response = respond(outcome, banner);
     entry.status = response.status().as_u16();
@@ -83,6 +103,11 @@ pub async fn handle(
         kill.notify_one();
         let never: Infallible = std::future::pending().await;
         match never {}
+    }
+    if write_ok && shared.faults().take_garble(&call.method) {
+        // Applied, but what comes back is a proxy's page, not TestRail's answer.
+        shared.log(entry);
+        return Ok(html(StatusCode::OK, "<html><body>Gateway</body></html>"));
     }
     shared.log(entry);
     Ok(response)
@@ -127,6 +152,18 @@ async fn answer(
         legacy_arrays: shared.legacy_arrays,
     };
     api::dispatch(&mut ctx, call, &body)
+}
+
+/// How many results a successful answer wrote (the server's work grows with them).
+fn results_written(method: &str, outcome: &Result<Reply, ApiError>) -> usize {
+    if !method.starts_with("add_result") {
+        return 0;
+    }
+    match outcome {
+        Ok(Reply::Json(serde_json::Value::Array(results))) => results.len(),
+        Ok(Reply::Json(_)) => 1,
+        _ => 0,
+    }
 }
 
 /// `get_*` methods are GET, everything else POST (TestRail has no PUT/DELETE).
@@ -219,10 +256,32 @@ fn respond(outcome: Result<Reply, ApiError>, banner: bool) -> Response<HttpBody>
     json_bytes(status, body)
 }
 
+/// Make a page's relative `_links.next` absolute on another origin (the `next_origin` fault).
+fn move_next_link(value: &mut serde_json::Value, origin: &str) {
+    if let Some(next) = value.pointer_mut("/_links/next") {
+        if let Some(link) = next.as_str() {
+            *next = json!(format!("{}/index.php?{link}", origin.trim_end_matches('/')));
+        }
+    }
+}
+
+/// Every request header on its own line, as a debug page would show them.
+fn dump_headers(headers: &HeaderMap) -> String {
+    headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {}", String::from_utf8_lossy(value.as_bytes())))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The answer for an injected fault. 502/503/504 come from proxies in real life, so their
 /// body is HTML; TestRail's own 409/429/500 answers are JSON.
-fn injected_response(injected: &Injected) -> Response<HttpBody> {
+fn injected_response(injected: &Injected, headers: &HeaderMap) -> Response<HttpBody> {
     let status = StatusCode::from_u16(injected.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if injected.echo {
+        let message = format!("Bad request. Request headers:\n{}", dump_headers(headers));
+        return json_error(status, &message);
+    }
     let mut response = match injected.status {
         429 => json_error(status, "API rate limit reached"),
         409 => json_error(status, "Account is undergoing daily maintenance."),

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::io;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -30,6 +31,9 @@ pub struct LoggedRequest {
     pub injected: bool,
     /// The write was applied and the connection dropped instead of answering.
     pub dropped: bool,
+    /// API requests in the server when this one arrived (itself included, waiting ones too).
+    #[serde(default)]
+    pub in_flight: usize,
 }
 
 /// State shared by all connections; each lock is held only inside one synchronous step.
@@ -37,6 +41,7 @@ pub struct Shared {
     store: Mutex<Store>,
     faults: Mutex<FaultState>,
     log: Mutex<Vec<LoggedRequest>>,
+    in_flight: AtomicUsize,
     seed: Seed,
     state_file: Option<PathBuf>,
     pub user: String,
@@ -76,6 +81,7 @@ impl Shared {
             store: Mutex::new(store),
             faults: Mutex::new(faults),
             log: Mutex::new(Vec::new()),
+            in_flight: AtomicUsize::new(0),
             seed: opts.seed.clone(),
             state_file: opts.state_file.clone(),
             user: opts.user.clone(),
@@ -104,6 +110,12 @@ impl Shared {
             log.drain(..MAX_LOG / 10);
         }
         log.push(entry);
+    }
+
+    /// Count an API request in until the returned guard is dropped; answers how many are in.
+    pub fn arrive(&self) -> (InFlight<'_>, usize) {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        (InFlight(&self.in_flight), now)
     }
 
     /// A copy of the request log.
@@ -138,6 +150,16 @@ impl Shared {
         };
         let json = serde_json::to_vec_pretty(&*self.store()).map_err(io::Error::other)?;
         std::fs::write(path, json)
+    }
+}
+
+/// One API request inside the server; leaves the count when dropped (also when the
+/// connection is dropped mid-answer).
+pub struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

@@ -100,18 +100,7 @@ pub(crate) async fn resolve_statuses(
         return opts.status.resolve(None);
     }
     let statuses = match client {
-        Some(c) => c
-            .get_statuses()
-            .await
-            .map_err(api)?
-            .into_iter()
-            .map(|s| StatusInfo {
-                id: s.id,
-                name: s.name,
-                label: s.label,
-                is_untested: s.is_untested,
-            })
-            .collect(),
+        Some(c) => fetch_statuses(c).await?,
         // A dry run without a server knows the system statuses only.
         None => {
             eprintln!(
@@ -122,6 +111,36 @@ pub(crate) async fn resolve_statuses(
         }
     };
     opts.status.resolve(Some(&statuses))
+}
+
+/// The instance's statuses, as status resolution reads them.
+pub(crate) async fn fetch_statuses(client: &Client) -> anyhow::Result<Vec<StatusInfo>> {
+    Ok(client
+        .get_statuses()
+        .await
+        .map_err(api)?
+        .into_iter()
+        .map(|s| StatusInfo {
+            id: s.id,
+            name: s.name,
+            label: s.label,
+            is_untested: s.is_untested,
+        })
+        .collect())
+}
+
+/// Whether the status look-up can wait until the run is being opened: it is needed only for
+/// the default status of skipped tests, which it cannot reject (without a custom "skipped"
+/// status, Retest is used), so nothing it answers could fail the submit's validation.
+pub(crate) fn lookup_can_overlap(
+    client: Option<&Client>,
+    has_skipped: bool,
+    opts: &SubmitOptions,
+) -> bool {
+    client.is_some()
+        && !opts.dry_run
+        && opts.status.needs_lookup(has_skipped)
+        && !opts.status.needs_lookup(false)
 }
 
 /// `--strict`: every case ID must exist before anything is created (one `get_cases`).

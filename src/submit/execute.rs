@@ -12,11 +12,13 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::report::{Outcome, Report, TestCase};
-use crate::summary::{FailedTest, Summary};
+use crate::summary::{FailedTest, ReportRead, Summary};
 use crate::testrail::Client;
 
 use crate::submit::cases::create_cases::create_missing;
-use crate::submit::checks::{check_unmapped, map_tests, resolve_statuses, strict_check};
+use crate::submit::checks::{
+    check_unmapped, lookup_can_overlap, map_tests, resolve_statuses, strict_check,
+};
 use crate::submit::deliver::target::TargetSpec;
 use crate::submit::deliver::write::write;
 use crate::submit::options::SubmitOptions;
@@ -40,6 +42,7 @@ pub async fn submit(
         let mut summary = Summary {
             dry_run: opts.dry_run,
             outcomes: count_outcomes(&tests),
+            reports: reports.iter().map(report_read).collect(),
             ..Summary::default()
         };
         let mut mapped = map_tests(client, &tests, map_ids, opts).await?;
@@ -53,9 +56,17 @@ pub async fn submit(
         check_unmapped(&summary, tests.len(), opts)?;
         summary.failed_tests = failed_tests(&tests, &mapped);
         let members = group_indices(&mapped);
-        let policy = resolve_statuses(client, any_skipped(&tests, &members), opts).await?;
-        (summary, members, policy)
+        let skipped = any_skipped(&tests, &members);
+        // When the look-up is only for skipped tests' status, it goes out beside `add_run`
+        // (one round trip less); skipped results are planned with the fallback and fixed then.
+        let overlap = lookup_can_overlap(client, skipped, opts);
+        let policy = match overlap {
+            true => opts.status.resolve(None)?,
+            false => resolve_statuses(client, skipped, opts).await?,
+        };
+        (summary, members, (policy, overlap))
     };
+    let (policy, overlap) = policy;
     let plan = plan_and_release(reports, &members, &result_options(&policy, opts))?;
     for w in &plan.warnings {
         eprintln!("warning: {w}");
@@ -75,7 +86,16 @@ pub async fn submit(
         return Ok(dry_run(summary, &plan, &policy, case_ids, opts));
     }
     let client = client.ok_or_else(|| Error::Usage("no TestRail connection".into()))?;
-    write(client, summary, &tests, &members, plan, &policy, opts).await
+    write(
+        client,
+        summary,
+        &tests,
+        &members,
+        plan,
+        (&policy, overlap),
+        opts,
+    )
+    .await
 }
 
 /// Whether some case's result would be "skipped" (its worst test was skipped), which decides
@@ -84,6 +104,14 @@ fn any_skipped(tests: &[&TestCase], members: &Groups) -> bool {
     members.iter().any(|(_, positions)| {
         worst_outcome(positions.iter().map(|&i| tests[i])) == Outcome::Skipped
     })
+}
+
+fn report_read(report: &Report) -> ReportRead {
+    ReportRead {
+        path: report.path.display().to_string(),
+        format: report.format.name().to_owned(),
+        tests: report.tests.len() as u64,
+    }
 }
 
 fn count_outcomes(tests: &[&TestCase]) -> BTreeMap<String, u64> {
@@ -136,6 +164,7 @@ fn dry_run(
         summary,
         dry_run: Some((run, plan.results.clone())),
         errors: Vec::new(),
+        close_failed: None,
     }
 }
 

@@ -17,6 +17,9 @@ pub struct Submitted {
     pub dry_run: Option<(serde_json::Value, Vec<PlannedResult>)>,
     /// Why some results were not posted (empty when all were).
     pub errors: Vec<String>,
+    /// Every result is in, but closing the run failed: the error and the command that
+    /// finishes the job. Reported after every summary and output is written.
+    pub close_failed: Option<crate::error::Error>,
 }
 
 impl Submitted {

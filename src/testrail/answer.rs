@@ -64,7 +64,7 @@ pub fn shape_error(verb: Verb, endpoint: &str, detail: String) -> ApiError {
     ApiError::Shape {
         verb: verb.as_str(),
         endpoint: endpoint.into(),
-        detail,
+        detail: super::error::clean(&detail, super::error::MAX_ERROR_TEXT),
     }
 }
 

@@ -38,6 +38,11 @@ impl Client {
         self.transport.stats()
     }
 
+    /// The per-minute request budget, when one is known (given, or learned from a 429).
+    pub fn budget(&self) -> Option<u32> {
+        self.transport.budget()
+    }
+
     /// The normalised address.
     pub fn base_url(&self) -> &BaseUrl {
         self.transport.base()
@@ -98,7 +103,9 @@ impl Client {
             match page.next {
                 // An empty page or a link seen before would loop forever on a misbehaving server.
                 Some(next) if on_page > 0 && collector.should_follow(&next) => {
-                    url = base.link(&next)
+                    url = base
+                        .link(&next)
+                        .map_err(|detail| shape_error(Verb::Get, endpoint, detail))?;
                 }
                 _ => break,
             }
@@ -122,6 +129,22 @@ impl Client {
         let url = self.transport.base().api(endpoint, filters);
         self.transport
             .send(Verb::Post, endpoint, &url, &Body::Json(bytes))
+            .await?
+            .decode(Verb::Post, endpoint)
+    }
+
+    /// POST a JSON body once; a refusal worth retrying is waited out and returned as
+    /// [`ApiError::Deferred`], for the caller to rebuild the body from fresh reads.
+    pub(crate) async fn post_once<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| shape_error(Verb::Post, endpoint, e.to_string()))?;
+        let url = self.transport.base().api(endpoint, &Filters::new());
+        self.transport
+            .send_once(endpoint, &url, &Body::Json(bytes))
             .await?
             .decode(Verb::Post, endpoint)
     }

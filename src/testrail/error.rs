@@ -76,6 +76,31 @@ pub enum ApiError {
         /// The `Location` header.
         location: String,
     },
+    /// A write TestRail refused for now (429, 409, 503) or that never left; sent once on
+    /// purpose, because its body must be rebuilt from a fresh read before it is sent again.
+    #[error(
+        "TestRail did not apply {verb} {endpoint} ({reason}); it is rebuilt before it is sent again"
+    )]
+    Deferred {
+        /// Always `POST`.
+        verb: &'static str,
+        /// The API endpoint.
+        endpoint: String,
+        /// What refused it.
+        reason: String,
+    },
+    /// A 2xx answer larger than we read whole.
+    #[error(
+        "TestRail's answer to {verb} {endpoint} is larger than {limit} bytes, the most one answer may hold; it was not read (a page of TestRail's API is far smaller: check --url and any proxy in between)"
+    )]
+    TooLarge {
+        /// `GET` or `POST`.
+        verb: &'static str,
+        /// The API endpoint.
+        endpoint: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// JSON that does not have the shape the API documents.
     #[error("unexpected answer to {verb} {endpoint}: {detail}")]
     Shape {
@@ -132,13 +157,14 @@ impl ApiError {
         let msg = self.to_string();
         match self {
             ApiError::Status { status, .. } if is_transient(*status) => Error::Unreachable(msg),
-            ApiError::Status { .. } | ApiError::NotJson { .. } | ApiError::Shape { .. } => {
-                Error::Rejected(msg)
-            }
+            ApiError::Status { .. }
+            | ApiError::NotJson { .. }
+            | ApiError::Shape { .. }
+            | ApiError::TooLarge { .. } => Error::Rejected(msg),
             ApiError::Redirect { .. } => Error::Usage(msg),
-            ApiError::Unreachable { .. } | ApiError::OutcomeUnknown { .. } => {
-                Error::Unreachable(msg)
-            }
+            ApiError::Unreachable { .. }
+            | ApiError::OutcomeUnknown { .. }
+            | ApiError::Deferred { .. } => Error::Unreachable(msg),
         }
     }
 
@@ -153,27 +179,41 @@ pub fn is_transient(status: u16) -> bool {
     matches!(status, 409 | 429 | 500 | 502 | 503 | 504)
 }
 
-/// TestRail's `error` text from a body, or a short printable excerpt of whatever came back.
+/// Most of an error body a message quotes (TestRail's own texts are a line or two).
+pub const MAX_ERROR_TEXT: usize = 4096;
+
+/// TestRail's `error` text from a body, or a short printable excerpt of whatever came back;
+/// at most [`MAX_ERROR_TEXT`] bytes, with every credential blanked out (a body may echo the
+/// request's `Authorization` header).
 pub fn error_text(body: &[u8]) -> String {
     #[derive(serde::Deserialize)]
     struct Body {
         error: String,
     }
     match serde_json::from_slice::<Body>(body) {
-        Ok(b) => b.error,
+        Ok(b) => clean(&b.error, MAX_ERROR_TEXT),
         Err(_) => excerpt(body),
     }
 }
 
-/// The first 120 characters of a body, on one line.
+/// The first 120 characters of a body, on one line, credentials blanked out.
 pub fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+    let head = &body[..body.len().min(64 * 1024)];
+    let text = String::from_utf8_lossy(head);
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = crate::redact::text(&one_line);
     let mut cut: String = one_line.chars().take(120).collect();
-    if one_line.chars().count() > 120 {
+    if one_line.chars().count() > 120 || head.len() < body.len() {
         cut.push('…');
     }
     cut
+}
+
+/// Redact, then cap. The text is cut a little long first so the redaction never works on
+/// megabytes, and never sees a credential split by the cut.
+pub fn clean(text: &str, max: usize) -> String {
+    let rough = crate::redact::cap(text, max + 512);
+    crate::redact::cap(&crate::redact::text(&rough), max)
 }
 
 #[cfg(test)]
@@ -239,5 +279,7 @@ mod tests {
             "<html> <b>Login</b> </html>"
         );
         assert_eq!(excerpt("a".repeat(200).as_bytes()).chars().count(), 121);
+        let huge = format!(r#"{{"error": "{}"}}"#, "x".repeat(1 << 20));
+        assert!(error_text(huge.as_bytes()).len() < MAX_ERROR_TEXT + 100);
     }
 }

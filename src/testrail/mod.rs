@@ -24,7 +24,7 @@ mod runs;
 pub mod transport;
 pub mod url;
 
-pub use client::Client;
+pub use client::{Client, PAGE_SIZE};
 pub use error::ApiError;
 pub use models::*;
 pub use options::ClientOptions;

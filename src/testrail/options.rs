@@ -1,7 +1,7 @@
 //! How persistent the client is: retries, deadline, request rate, trace. Resolved once from
 //! the command line, so the client never sees clap types.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::retry::RetryPolicy;
 use crate::cli::GlobalArgs;
@@ -21,12 +21,16 @@ pub struct ClientOptions {
     pub retries: u32,
     /// Time budget for one API call, all retries and waits included.
     pub deadline: Duration,
+    /// When the whole command must be over (`--deadline`), requests in flight included.
+    pub stop_at: Option<Instant>,
     /// Pre-emptive limit on request starts per minute.
     pub max_requests_per_minute: Option<u32>,
     /// First backoff delay (the 429 default wait is five of these). Tests shrink it.
     pub backoff_base: Duration,
     /// Trace requests and retry decisions on stderr.
     pub verbose: bool,
+    /// Do not announce long waits (rate-limit pauses, retries) on stderr.
+    pub quiet: bool,
 }
 
 impl Default for ClientOptions {
@@ -34,9 +38,11 @@ impl Default for ClientOptions {
         ClientOptions {
             retries: DEFAULT_RETRIES,
             deadline: DEFAULT_DEADLINE,
+            stop_at: None,
             max_requests_per_minute: None,
             backoff_base: DEFAULT_BACKOFF,
             verbose: false,
+            quiet: false,
         }
     }
 }
@@ -53,9 +59,13 @@ impl ClientOptions {
         Ok(ClientOptions {
             retries: t.retries.unwrap_or(DEFAULT_RETRIES),
             deadline: t.deadline.map_or(DEFAULT_DEADLINE, Duration::from_secs),
+            stop_at: t
+                .deadline
+                .map(|s| crate::env::started() + Duration::from_secs(s)),
             max_requests_per_minute: t.max_requests_per_minute.filter(|n| *n > 0),
             backoff_base: t.backoff_ms.map_or(DEFAULT_BACKOFF, Duration::from_millis),
             verbose: global.verbose,
+            quiet: false,
         })
     }
 

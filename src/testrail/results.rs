@@ -40,6 +40,26 @@ impl Client {
         .await
     }
 
+    /// One page (250) of `get_results_for_run/{run_id}`, newest first, created at or after
+    /// `created_after`, from `offset` on.
+    pub async fn get_results_for_run_page(
+        &self,
+        run_id: u64,
+        created_after: i64,
+        offset: usize,
+    ) -> Result<Vec<ResultEntry>, ApiError> {
+        let filters = Filters::new()
+            .add("created_after", created_after)
+            .add("offset", offset);
+        self.get_list(
+            &format!("get_results_for_run/{run_id}"),
+            &filters,
+            "results",
+            Some(super::client::PAGE_SIZE),
+        )
+        .await
+    }
+
     /// `add_attachment_to_result/{result_id}`: one multipart part named `attachment`.
     pub async fn add_attachment_to_result(
         &self,

@@ -133,6 +133,16 @@ impl Client {
             .await
     }
 
+    /// `update_run/{run_id}` sent at most once: a refusal (429, 409, 503, a connection that
+    /// never opened) is waited out as usual, then returned as [`ApiError::Deferred`] instead
+    /// of re-sent. For selection writes, whose body is only right for the selection read
+    /// just before: after a wait, other jobs may have changed it, and re-sending the old
+    /// union would remove what they added (with their results).
+    pub async fn update_run_once(&self, run_id: u64, update: &RunUpdate) -> Result<Run, ApiError> {
+        self.post_once(&format!("update_run/{run_id}"), update)
+            .await
+    }
+
     /// `close_run/{run_id}`: irreversible; later writes fail with "already completed".
     pub async fn close_run(&self, run_id: u64) -> Result<Run, ApiError> {
         self.post(

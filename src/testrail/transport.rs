@@ -8,19 +8,27 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{self, HeaderValue};
 
 use super::answer::Answer;
 use super::error::{ApiError, error_text, is_transient};
 use super::http;
-use super::limiter::Limiter;
+use super::limiter::{LONG_WAIT, Limiter, Ticket, whole_secs};
 use super::options::ClientOptions;
 use super::retry::{Decision, Failure, Progress, RetryPolicy, Verb, secs};
 use super::url::BaseUrl;
 use crate::config::ConnectionConfig;
-use crate::secret::Secret;
+
+/// Largest answer read whole. TestRail's pages hold at most 250 items, so even a page of
+/// cases with long steps stays far below; a bigger answer is a broken proxy or server, and
+/// reading it whole would cost its size in memory. `TESTRAIL_INTERNAL_MAX_ANSWER` lowers it
+/// for tests.
+pub const MAX_ANSWER: usize = 256 * 1024 * 1024;
+
+/// Most of an error answer read: its message is quoted only in part anyway.
+const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// How many requests and retries a client made, for summaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -54,6 +62,8 @@ struct Call<'a> {
     verb: Verb,
     endpoint: &'a str,
     url: &'a str,
+    /// When its time budget ends: a request still in flight then is cut.
+    until: Option<Instant>,
 }
 
 /// Everything about the connection that clones share.
@@ -61,12 +71,16 @@ pub struct Transport {
     http: reqwest::Client,
     base: BaseUrl,
     auth: HeaderValue,
-    secrets: Vec<Secret>,
     policy: RetryPolicy,
     limiter: Limiter,
+    stop_at: Option<Instant>,
+    timeout: Duration,
+    max_answer: usize,
     requests: AtomicU64,
     retries: AtomicU64,
     verbose: bool,
+    /// Print long waits on stderr (the `--verbose` trace already shows every wait).
+    announce: bool,
 }
 
 impl std::fmt::Debug for Transport {
@@ -86,15 +100,26 @@ impl Transport {
         let base = BaseUrl::parse(&cfg.url)?;
         http::warn_about_security(&base, cfg);
         let http = http::client(cfg, &base)?;
-        let mut secrets = vec![cfg.api_key.clone()];
-        secrets.extend(cfg.proxy.clone());
+        crate::redact::register_login(&cfg.user, cfg.api_key.expose());
+        crate::redact::register(
+            &cfg.proxy
+                .iter()
+                .map(|p| p.expose().to_string())
+                .collect::<Vec<_>>(),
+        );
         Ok(Transport {
             http,
             base,
             auth: http::basic_auth(&cfg.user, &cfg.api_key)?,
-            secrets,
             policy: opts.retry_policy(),
-            limiter: Limiter::new(opts.max_requests_per_minute),
+            limiter: Limiter::new(opts.max_requests_per_minute)
+                .announcing(!opts.verbose && !opts.quiet),
+            announce: !opts.verbose && !opts.quiet,
+            stop_at: opts.stop_at,
+            timeout: cfg.timeout,
+            max_answer: crate::env::non_empty("TESTRAIL_INTERNAL_MAX_ANSWER")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(MAX_ANSWER),
             requests: AtomicU64::new(0),
             retries: AtomicU64::new(0),
             verbose: opts.verbose,
@@ -104,6 +129,11 @@ impl Transport {
     /// The normalised address.
     pub fn base(&self) -> &BaseUrl {
         &self.base
+    }
+
+    /// The per-minute request budget, when one is known (given, or learned from a 429).
+    pub fn budget(&self) -> Option<u32> {
+        self.limiter.budget()
     }
 
     /// Requests and retries so far.
@@ -122,16 +152,18 @@ impl Transport {
         url: &str,
         body: &Body,
     ) -> Result<Answer, ApiError> {
-        let call = Call {
+        let mut call = Call {
             verb,
             endpoint,
             url,
+            until: None,
         };
-        let started = Instant::now();
+        let started = self.budget_start(&call)?;
+        call.until = Some(started + self.policy.deadline);
         let mut progress = Progress::default();
         let mut attempts = 0;
         loop {
-            self.limiter.acquire().await;
+            let ticket = self.limiter.acquire().await;
             attempts += 1;
             self.requests.fetch_add(1, Ordering::Relaxed);
             let (failure, detail) = match self.exchange(&call, body).await {
@@ -140,9 +172,69 @@ impl Transport {
             };
             progress.elapsed = started.elapsed();
             let decision = self.policy.decide(verb, &failure, progress);
-            self.act_on(&call, decision, &detail, attempts, &mut progress)
+            self.act_on(&call, decision, &detail, (attempts, ticket), &mut progress)
                 .await?;
         }
+    }
+
+    /// Send a POST at most once. A failure the policy would retry is waited out (so the
+    /// caller's next request respects a 429's `Retry-After`) and returned as `Deferred`.
+    pub async fn send_once(
+        &self,
+        endpoint: &str,
+        url: &str,
+        body: &Body,
+    ) -> Result<Answer, ApiError> {
+        let mut call = Call {
+            verb: Verb::Post,
+            endpoint,
+            url,
+            until: None,
+        };
+        let started = self.budget_start(&call)?;
+        call.until = Some(started + self.policy.deadline);
+        let ticket = self.limiter.acquire().await;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let (failure, detail) = match self.exchange(&call, body).await {
+            Ok(answer) => return answer,
+            Err(failed) => failed,
+        };
+        let mut progress = Progress {
+            elapsed: started.elapsed(),
+            ..Progress::default()
+        };
+        let decision = self.policy.decide(Verb::Post, &failure, progress);
+        let retry = matches!(decision, Decision::Retry { .. });
+        self.act_on(&call, decision, &detail, (1, ticket), &mut progress)
+            .await?;
+        debug_assert!(retry, "act_on returns Ok only for a retry");
+        Err(ApiError::Deferred {
+            verb: Verb::Post.as_str(),
+            endpoint: endpoint.to_string(),
+            reason: self.redact(&detail),
+        })
+    }
+
+    /// Where a call's time budget is counted from: the call's start, or with `--deadline`
+    /// the command's (so the policy's deadline is the command's); an error once it passed.
+    fn budget_start(&self, call: &Call<'_>) -> Result<Instant, ApiError> {
+        let Some(stop_at) = self.stop_at else {
+            return Ok(Instant::now());
+        };
+        if Instant::now() >= stop_at {
+            return Err(ApiError::Unreachable {
+                verb: call.verb.as_str(),
+                endpoint: call.endpoint.to_string(),
+                attempts: 0,
+                reason: format!(
+                    "the {} s --deadline / TESTRAIL_DEADLINE has passed",
+                    self.policy.deadline.as_secs()
+                ),
+            });
+        }
+        Ok(stop_at
+            .checked_sub(self.policy.deadline)
+            .unwrap_or_else(Instant::now))
     }
 
     /// One attempt: `Ok` with the final answer (success or a definite error), or `Err` with a
@@ -153,7 +245,7 @@ impl Transport {
         body: &Body,
     ) -> Result<Result<Answer, ApiError>, (Failure, String)> {
         let sent_at = Instant::now();
-        let (status, header, bytes) = match self.attempt(call.verb, call.url, body).await {
+        let (status, header, bytes, whole) = match self.attempt(call, body).await {
             Ok(answer) => answer,
             Err((failure, detail)) => {
                 self.trace(call, &format!("failed: {detail}"), sent_at);
@@ -163,6 +255,11 @@ impl Transport {
         self.trace(call, &status.to_string(), sent_at);
         let (verb, endpoint) = (call.verb.as_str(), call.endpoint.to_string());
         Ok(match status {
+            200..=299 if !whole => Err(ApiError::TooLarge {
+                verb,
+                endpoint,
+                limit: self.max_answer,
+            }),
             200..=299 => Ok(Answer::new(status, bytes)),
             300..=399 => Err(ApiError::Redirect {
                 verb,
@@ -193,7 +290,7 @@ impl Transport {
         call: &Call<'_>,
         decision: Decision,
         detail: &str,
-        attempts: u32,
+        (attempts, ticket): (u32, Ticket),
         progress: &mut Progress,
     ) -> Result<(), ApiError> {
         let (verb, endpoint, url) = (call.verb.as_str(), call.endpoint.to_string(), call.url);
@@ -210,9 +307,16 @@ impl Transport {
                 ));
                 if everyone {
                     progress.rate_limited += 1;
-                    self.limiter.pause(delay);
+                    self.limiter.refused(ticket, delay, &reason);
                 } else {
                     progress.retries += 1;
+                    if self.announce && delay >= LONG_WAIT {
+                        eprintln!(
+                            "retrying {verb} {} in {}: {reason}",
+                            call.endpoint,
+                            whole_secs(delay)
+                        );
+                    }
                     tokio::time::sleep(delay).await;
                 }
                 Ok(())
@@ -245,14 +349,20 @@ impl Transport {
         }
     }
 
-    /// One HTTP exchange: status, `Location` or `Retry-After` header, body; or a classified failure.
+    /// One HTTP exchange: status, `Location` or `Retry-After` header, body (at most
+    /// [`MAX_ANSWER`], or [`MAX_ERROR_BODY`] for errors) and whether it is whole; or a
+    /// classified failure.
     async fn attempt(
         &self,
-        verb: Verb,
-        url: &str,
+        call: &Call<'_>,
         body: &Body,
-    ) -> Result<(u16, Option<String>, Vec<u8>), (Failure, String)> {
-        let request = self.build(verb, url, body);
+    ) -> Result<(u16, Option<String>, Vec<u8>, bool), (Failure, String)> {
+        let mut request = self.build(call.verb, call.url, body);
+        if let Some(until) = call.until {
+            // Cut the request in flight at the end of the budget too, not only the waits.
+            let left = until.saturating_duration_since(Instant::now());
+            request = request.timeout(self.timeout.min(left.max(Duration::from_millis(1))));
+        }
         let response = request.send().await.map_err(|e| self.classify(&e))?;
         let status = response.status().as_u16();
         let header_name = if (300..400).contains(&status) {
@@ -265,12 +375,21 @@ impl Transport {
             .get(header_name)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| self.classify(&e))?
-            .to_vec();
-        Ok((status, header, bytes))
+        let limit = match status {
+            200..=299 => self.max_answer,
+            _ => MAX_ERROR_BODY,
+        };
+        let mut response = response;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(&e))? {
+            if bytes.len() + chunk.len() > limit {
+                let room = limit - bytes.len();
+                bytes.extend_from_slice(&chunk[..room]);
+                return Ok((status, header, bytes, false));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok((status, header, bytes, true))
     }
 
     fn build(&self, verb: Verb, url: &str, body: &Body) -> reqwest::RequestBuilder {
@@ -328,10 +447,7 @@ impl Transport {
 
     /// Remove any secret that found its way into a message (defence in depth).
     fn redact(&self, text: &str) -> String {
-        self.secrets
-            .iter()
-            .filter(|s| s.expose().len() >= 4)
-            .fold(text.to_string(), |t, s| t.replace(s.expose(), "[redacted]"))
+        crate::redact::text(text)
     }
 
     fn trace(&self, call: &Call<'_>, outcome: &str, since: Instant) {
@@ -342,7 +458,7 @@ impl Transport {
 
     fn note(&self, line: &str) {
         if self.verbose {
-            eprintln!("testrail: {line}");
+            eprintln!("testrail: {}", self.redact(line));
         }
     }
 }
@@ -373,7 +489,6 @@ fn chain(err: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn certificate_failures_are_recognised() {
@@ -384,6 +499,8 @@ mod tests {
             "tcp connect error: Connection refused (os error 111)"
         ));
     }
+
+    use crate::secret::Secret;
 
     #[test]
     fn the_auth_header_is_marked_sensitive_and_debug_hides_the_key() {

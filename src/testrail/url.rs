@@ -100,22 +100,57 @@ impl BaseUrl {
 
     /// The absolute URL for a `_links.next` value such as `/api/v2/get_runs/1&offset=250`.
     ///
-    /// TestRail makes these links relative to the API root *without* `index.php?`.
-    pub fn link(&self, next: &str) -> String {
+    /// TestRail makes these links relative to the API root *without* `index.php?`. An
+    /// absolute link is followed only on our own scheme, host and port: every request carries
+    /// the API key, so a link to anywhere else would hand it over. The error names the host.
+    pub fn link(&self, next: &str) -> Result<String, String> {
         let next = next.trim();
-        if next.starts_with("http://") || next.starts_with("https://") {
-            return next.to_string();
+        let lower = next.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") || next.starts_with("//") {
+            let theirs = origin(next);
+            if theirs != origin(&self.root) {
+                return Err(format!(
+                    "the next page's link points at {} ({}), not at --url's {}; not followed, \
+                     so the API key is not sent there",
+                    theirs.1,
+                    theirs.0,
+                    self.host()
+                ));
+            }
+            return Ok(next.to_string());
         }
         let path = next
             .trim_start_matches("index.php?")
             .trim_start_matches('/');
-        format!("{}/index.php?/{path}", self.root)
+        Ok(format!("{}/index.php?/{path}", self.root))
     }
 
     /// The web page of a run, as TestRail prints it in `url` fields.
     pub fn run_url(&self, run_id: u64) -> String {
         format!("{}/index.php?/runs/view/{run_id}", self.root)
     }
+}
+
+/// The scheme and `host:port` of an absolute URL, lower-cased, the port made explicit.
+fn origin(url: &str) -> (String, String) {
+    let (scheme, rest) = url.split_once("//").unwrap_or(("", url));
+    let scheme = scheme.trim_end_matches(':').to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // Whatever precedes '@' is userinfo, not the host a request goes to.
+    let host_port = authority
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let has_port = match host_port.rfind(']') {
+        Some(end) => host_port[end..].contains(':'),
+        None => host_port.contains(':'),
+    };
+    if has_port {
+        return (scheme, host_port);
+    }
+    let port = if scheme == "http" { 80 } else { 443 };
+    (scheme, format!("{host_port}:{port}"))
 }
 
 /// Filters appended to an API URL as `&key=value`, encoded once, here.
@@ -246,9 +281,36 @@ mod tests {
     fn next_links_are_re_prefixed_with_the_front_controller() {
         let base = BaseUrl::parse("https://h/sub/").unwrap();
         assert_eq!(
-            base.link("/api/v2/get_runs/1&limit=250&offset=250"),
+            base.link("/api/v2/get_runs/1&limit=250&offset=250")
+                .unwrap(),
             "https://h/sub/index.php?/api/v2/get_runs/1&limit=250&offset=250"
         );
+    }
+
+    #[test]
+    fn absolute_next_links_must_keep_scheme_host_and_port() {
+        let base = BaseUrl::parse("https://h.example/sub").unwrap();
+        let same = "https://H.example:443/sub/index.php?/api/v2/get_runs/1&offset=250";
+        assert_eq!(base.link(same).unwrap(), same);
+        for (link, host) in [
+            (
+                "https://evil.example/index.php?/api/v2/x",
+                "evil.example:443",
+            ),
+            ("http://h.example/sub/index.php?/api/v2/x", "h.example:80"),
+            (
+                "https://h.example:8443/sub/index.php?/api/v2/x",
+                "h.example:8443",
+            ),
+            ("https://h.example@evil.example/x", "evil.example:443"),
+            ("//evil.example/x", "evil.example:443"),
+        ] {
+            let err = base.link(link).unwrap_err();
+            assert!(
+                err.contains(host) && err.contains("h.example"),
+                "{link}: {err}"
+            );
+        }
     }
 
     #[test]

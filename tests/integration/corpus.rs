@@ -1,26 +1,62 @@
 //! The shared corpus of real-world reports (../shared/junit-corpus, never copied into the
 //! repository): every file reads without panicking, JUnit files give the counts in
-//! EXPECTED.tsv, and invalid or non-JUnit files give a clear error.
+//! EXPECTED.tsv, the non-JUnit files of a format we read read as that format, and the
+//! other invalid or non-JUnit files give a clear error.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use testrail_report::commands::inspect::{Counts, Inventory};
 use testrail_report::mapping::{Mapper, MappingOptions};
-use testrail_report::report::{self, ReportSelection};
+use testrail_report::report::{self, Format, ReportSelection};
 
 /// Rows of EXPECTED.tsv we knowingly disagree with, and why (none at present: every row
 /// matches the outcome rules as implemented).
 const DISAGREE: &[(&str, &str)] = &[];
 
+/// Files of `_not_junit/` in a format that is read now: each must read as that format, with
+/// tests (their counts are checked against a reference reader in `formats_corpus.rs`).
+const OTHER_FORMATS: &[(&str, Format)] = &[
+    (
+        "EnricoMi__publish-unit-test-result-action__python__test__files__nunit__mstest__timewarpinc.xml",
+        Format::Nunit,
+    ),
+    (
+        "EnricoMi__publish-unit-test-result-action__python__test__files__nunit__nunit3__jenkins__NUnit-issue50162.xml",
+        Format::Nunit,
+    ),
+    (
+        "EnricoMi__publish-unit-test-result-action__python__test__files__nunit__nunit3__jenkins__NUnit-simple.xml",
+        Format::Nunit,
+    ),
+    (
+        "EnricoMi__publish-unit-test-result-action__python__test__files__trx__mstest__pickles.trx",
+        Format::Trx,
+    ),
+    (
+        "EnricoMi__publish-unit-test-result-action__python__test__files__xunit__mstest__fixie.xml",
+        Format::Xunit,
+    ),
+    (
+        "allure-framework__allure2__plugins__trx-plugin__src__test__resources__trxdata__gh-749.trx",
+        Format::Trx,
+    ),
+    (
+        "allure-framework__allure2__plugins__xunit-xml-plugin__src__test__resources__xunitdata__failed-test.xml",
+        Format::Xunit,
+    ),
+    (
+        "dorny__test-reporter____tests____fixtures__dotnet-nunit.xml",
+        Format::Nunit,
+    ),
+    (
+        "gfoidl__trx2junit__tests__trx2junit.Core.Tests__data__trx__nunit-with-stdout.trx",
+        Format::Trx,
+    ),
+];
+
 fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/junit-corpus");
-    if dir.join("EXPECTED.tsv").exists() {
-        Some(dir)
-    } else {
-        eprintln!("note: {} is absent; corpus test skipped", dir.display());
-        None
-    }
+    crate::common::shared("junit-corpus").filter(|dir| dir.join("EXPECTED.tsv").exists())
 }
 
 /// kind, tests, passed, failed, error, skipped, flaky per relative path.
@@ -38,8 +74,8 @@ fn expected(dir: &Path) -> BTreeMap<String, (String, [usize; 6])> {
         .collect()
 }
 
-/// What `inspect` computes for one file: its counts, or the error it prints.
-fn inspect_one(path: &Path, mapper: &Mapper) -> Result<[usize; 6], String> {
+/// What `inspect` computes for one file: its format and counts, or the error it prints.
+fn inspect_one(path: &Path, mapper: &Mapper) -> Result<(Format, [usize; 6]), String> {
     let selection = ReportSelection {
         patterns: vec![path.display().to_string()],
         ..Default::default()
@@ -54,7 +90,8 @@ fn inspect_one(path: &Path, mapper: &Mapper) -> Result<[usize; 6], String> {
         skipped,
         flaky,
     } = inventory.files[0].counts;
-    Ok([tests, passed, failed, error, skipped, flaky])
+    let format = inventory.files[0].format;
+    Ok((format, [tests, passed, failed, error, skipped, flaky]))
 }
 
 fn files(dir: &Path, base: &Path, out: &mut Vec<String>) {
@@ -90,13 +127,22 @@ fn every_corpus_file_matches_expected() {
     for rel in &all {
         let result = inspect_one(&dir.join(rel), &mapper);
         let row = expected.get(rel);
+        let other = rel
+            .strip_prefix("_not_junit/")
+            .and_then(|name| OTHER_FORMATS.iter().find(|(n, _)| *n == name))
+            .map(|(_, format)| *format);
         let must_fail = rel.starts_with("_not_junit/") || row.is_some_and(|r| r.0 == "invalid");
         let verdict = match (&result, row) {
+            (Ok((format, got)), _) if other.is_some() => match other {
+                Some(want) if *format == want && got[0] > 0 => Ok(()),
+                _ => Err(format!("read as {format} with {got:?}, expected {other:?}")),
+            },
+            (Err(msg), _) if other.is_some() => Err(format!("expected to read: {msg}")),
             (Err(msg), _) if must_fail => clear_error(rel, msg),
-            (Ok(got), _) if must_fail => Err(format!("read {got:?}, expected an error")),
+            (Ok((_, got)), _) if must_fail => Err(format!("read {got:?}, expected an error")),
             (Err(msg), _) => Err(format!("error: {msg}")),
-            (Ok(got), Some((_, want))) if got == want => Ok(()),
-            (Ok(got), Some((_, want))) => Err(format!("got {got:?}, expected {want:?}")),
+            (Ok((_, got)), Some((_, want))) if got == want => Ok(()),
+            (Ok((_, got)), Some((_, want))) => Err(format!("got {got:?}, expected {want:?}")),
             (Ok(_), None) => Err("no EXPECTED.tsv row".into()),
         };
         match verdict {

@@ -38,7 +38,7 @@ fn text_output_counts_maps_and_lists_duplicates() {
             .arg(fixture("pytest.xml")),
     );
     assert!(
-        text.contains("pytest.xml: 5 tests: 2 passed, 1 failed, 1 error, 1 skipped"),
+        text.contains("pytest.xml (junit): 5 tests: 2 passed, 1 failed, 1 error, 1 skipped"),
         "{text}"
     );
     assert!(
@@ -101,6 +101,7 @@ fn json_output_has_the_documented_shape() {
             .ends_with("surefire-rerun.xml")
     );
     assert_eq!(files[0]["tests"], 4);
+    assert_eq!(files[0]["format"], "junit");
     let flaky = &doc["tests"][1];
     assert_eq!(flaky["name"], "removesItem");
     assert_eq!(flaky["outcome"], "passed");
@@ -157,11 +158,11 @@ fn skip_invalid_reports_continues_with_a_warning() {
     let text = stdout(
         inspect()
             .arg("--skip-invalid-reports")
-            .arg(fixture("not-junit-nunit.xml"))
+            .arg(fixture("not-junit-cobertura.xml"))
             .arg(fixture("gradle.xml")),
     );
     assert!(text.contains("total: 1 file(s), 3 tests"), "{text}");
-    assert!(text.contains("NUnit 3"), "{text}");
+    assert!(text.contains("Cobertura"), "{text}");
 }
 
 #[test]

@@ -34,12 +34,12 @@ fn tc(name: &str, outcome: &str, time: Option<f64>) -> String {
     format!("<testcase classname=\"pkg.Suite\" name=\"{name}\"{time}>{inner}</testcase>")
 }
 
-fn entities<'a>(state: &'a Value, kind: &str) -> impl Iterator<Item = &'a Value> {
+pub(crate) fn entities<'a>(state: &'a Value, kind: &str) -> impl Iterator<Item = &'a Value> {
     state[kind].as_object().into_iter().flat_map(|m| m.values())
 }
 
 /// case ID → (test status, results) of a run, from the sandbox's state.
-fn run_tests(sb: &Sandbox, run_id: u64) -> BTreeMap<u64, (u64, Vec<Value>)> {
+pub(crate) fn run_tests(sb: &Sandbox, run_id: u64) -> BTreeMap<u64, (u64, Vec<Value>)> {
     let state = sb.state();
     let mut results: BTreeMap<u64, Vec<Value>> = BTreeMap::new();
     for r in entities(&state, "results") {
@@ -84,7 +84,7 @@ fn writes(sb: &Sandbox) -> Vec<String> {
         .collect()
 }
 
-fn submit(sb: &Sandbox) -> assert_cmd::Command {
+pub(crate) fn submit(sb: &Sandbox) -> assert_cmd::Command {
     let mut c = cmd(sb);
     // A failing submit writes its resume file to the working directory, never the repo's.
     c.current_dir(std::env::temp_dir()).arg("submit");
@@ -99,7 +99,7 @@ fn refused(cmd: &mut assert_cmd::Command, code: i32) -> String {
     stderr
 }
 
-fn run_id(summary: &Value) -> u64 {
+pub(crate) fn run_id(summary: &Value) -> u64 {
     summary["run_id"].as_u64().expect("run_id")
 }
 
@@ -1160,6 +1160,10 @@ fn non_junit_files_from_the_shared_corpus_stop_submit_before_any_call() {
     let mut checked = 0;
     for entry in entries {
         let path = entry.unwrap().path();
+        // Some are in a format read now (TRX, NUnit, xUnit.net): those are not bad input.
+        if testrail_report::report::read_report(&path).is_ok() {
+            continue;
+        }
         let out = submit(&sb)
             .args(["--project-id", "1"])
             .arg(&path)

@@ -10,12 +10,15 @@ use std::collections::BTreeSet;
 use crate::cli::OutputFormat;
 use crate::cli::run::UpdateArgs;
 use crate::error::{Error, usage};
-use crate::testrail::{Client, Run, RunUpdate};
+use crate::testrail::{ApiError, Client, Run, RunUpdate};
 
 use super::{api, show, verify};
 
 /// How many read-union-write rounds before reporting that cases keep disappearing.
 const ADD_ATTEMPTS: u32 = 4;
+
+/// How many refused or unanswered selection writes are waited out and rebuilt.
+const REFUSED_WRITES: u32 = 50;
 
 pub(super) async fn execute(
     client: &Client,
@@ -65,8 +68,13 @@ pub async fn add_cases(
     wanted: &[u64],
 ) -> anyhow::Result<Run> {
     let wanted: BTreeSet<u64> = wanted.iter().copied().collect();
-    for attempt in 1..=ADD_ATTEMPTS {
+    let (mut attempt, mut refused) = (0, 0);
+    let mut read_latency = std::time::Duration::ZERO;
+    while attempt < ADD_ATTEMPTS {
+        attempt += 1;
+        let started = std::time::Instant::now();
         let current = case_ids(client, run_id).await?;
+        read_latency = read_latency.max(started.elapsed());
         let missing = wanted.difference(&current).count();
         if missing == 0 && (attempt > 1 || update.is_empty()) {
             return client.get_run(run_id).await.map_err(api);
@@ -76,10 +84,36 @@ pub async fn add_cases(
             round.include_all = Some(false);
             round.case_ids = Some(current.union(&wanted).copied().collect());
         }
-        let run = verify::update_run(client, run_id, &round).await?;
-        let after = case_ids(client, run_id).await?;
-        if wanted.is_subset(&after) {
+        let run = if missing > 0 {
+            // A union is only right for the selection just read: after a refusal (waited out)
+            // or a lost answer, read again rather than re-send it over others' additions.
+            match client.update_run_once(run_id, &round).await {
+                Ok(run) => run,
+                Err(e @ (ApiError::Deferred { .. } | ApiError::OutcomeUnknown { .. })) => {
+                    refused += 1;
+                    if refused > REFUSED_WRITES {
+                        return Err(api(e));
+                    }
+                    attempt -= 1;
+                    continue;
+                }
+                Err(e) => return Err(api(e)),
+            }
+        } else {
+            verify::update_run(client, run_id, &round).await?
+        };
+        let mut after = case_ids(client, run_id).await?;
+        if wanted.is_subset(&after) && missing == 0 {
             return Ok(run);
+        }
+        if wanted.is_subset(&after) {
+            // Another writer that read the selection before our write may still replace it:
+            // check again once its read-union-write must be over, as submit does.
+            tokio::time::sleep(crate::submit::deliver::write::settle_time(read_latency)).await;
+            after = case_ids(client, run_id).await?;
+            if wanted.is_subset(&after) {
+                return Ok(run);
+            }
         }
         eprintln!(
             "warning: run {run_id}: {} added case(s) vanished right after update_run (another \

@@ -35,7 +35,7 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let fields = with_version(fields, args.result_version.as_deref(), ctx)?;
-    if args.batch_size == 0 || args.parallel_batches == 0 {
+    if args.batch_size == 0 || args.parallel_batches == Some(0) {
         return Err(usage(
             "--batch-size and --parallel-batches must be at least 1",
         ));

@@ -20,8 +20,9 @@ use crate::testrail::{Client, ClientOptions};
 
 use crate::submit::deliver::close::close_plan;
 use crate::submit::deliver::post::{PostOptions, landed, post_all};
-use crate::submit::deliver::target::api;
+use crate::submit::deliver::target::{TargetSpec, api, open};
 use crate::submit::deliver::unsent::UnsentFile;
+use crate::submit::deliver::write::close;
 use crate::submit::execute::submit;
 use crate::submit::options::Matching;
 use crate::submit::outcome::Submitted;
@@ -36,6 +37,7 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
         return resume(global, args, file, &ctx);
     }
     let opts = submit_options(args, &ctx)?;
+    warn_about_journals(&opts);
     let mut loaded = load(&args.reports.selection())?;
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
@@ -55,6 +57,12 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
     let matcher = args.case_matcher;
     let map = move |t: &TestCase| {
         let m = mapper.case_ids(t);
+        if !m.rejected.is_empty() {
+            eprintln!(
+                "warning: {}",
+                crate::mapping::out_of_range(&t.name, &m.rejected)
+            );
+        }
         if accepts(matcher, m.source) {
             m.ids
         } else {
@@ -66,7 +74,52 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
     if !opts.dry_run {
         publish(&submitted.summary, &ctx, args)?;
     }
-    exit(&submitted, args.fail_on_test_failure)
+    exit(submitted, args.fail_on_test_failure)
+}
+
+/// An unfinished earlier submit leaves its journal behind; submitting again would post its
+/// results twice, `--resume` would not. Say so before anything is sent.
+fn warn_about_journals(opts: &crate::submit::options::SubmitOptions) {
+    let found: Vec<std::path::PathBuf> = match (&opts.unsent_file, &opts.target) {
+        (Some(file), _) => vec![file.clone()],
+        (None, target) => std::fs::read_dir(".")
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| std::path::PathBuf::from(e.file_name())))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| is_journal_name(n, target))
+            })
+            .collect(),
+    };
+    for file in found.iter().filter(|f| f.is_file()) {
+        eprintln!(
+            "warning: {} exists: if the submit that wrote it did not finish, \
+             `testrail-report submit --resume {}` finishes it without posting anything twice \
+             (this submit posts every result again)",
+            file.display(),
+            file.display()
+        );
+    }
+}
+
+/// Whether `name` is a journal this submit should know about: one of its `--run-id`, or any
+/// when it creates a run.
+fn is_journal_name(name: &str, target: &TargetSpec) -> bool {
+    let Some(rest) = name
+        .strip_prefix("testrail-unsent-")
+        .and_then(|r| r.strip_suffix(".json"))
+    else {
+        return false;
+    };
+    match target {
+        TargetSpec::Existing { run_id } => {
+            let run = run_id.to_string();
+            rest == run || rest.strip_prefix(&run).is_some_and(|r| r.starts_with('-'))
+        }
+        _ => true,
+    }
 }
 
 /// A client from the global connection and transport options.
@@ -77,18 +130,16 @@ pub fn client(global: &GlobalArgs) -> anyhow::Result<Client> {
 
 /// Print the summary (and a dry run's plan): text for people, one JSON document for scripts.
 pub fn print(format: OutputFormat, submitted: &Submitted) -> anyhow::Result<()> {
-    match (format, submitted.dry_run_doc()) {
-        (OutputFormat::Json, Some(doc)) => println!("{}", serde_json::to_string_pretty(&doc)?),
-        (OutputFormat::Json, None) => {
-            println!("{}", serde_json::to_string_pretty(&submitted.summary)?)
-        }
+    let text = match (format, submitted.dry_run_doc()) {
+        (OutputFormat::Json, Some(doc)) => serde_json::to_string_pretty(&doc)? + "\n",
+        (OutputFormat::Json, None) => serde_json::to_string_pretty(&submitted.summary)? + "\n",
         (OutputFormat::Text, doc) => {
-            if let Some(doc) = doc {
-                print!("{}", render::dry_run_text(&doc));
-            }
-            print!("{}", render::text(&submitted.summary));
+            let plan = doc.map(|d| render::dry_run_text(&d)).unwrap_or_default();
+            plan + &render::text(&submitted.summary)
         }
-    }
+    };
+    // The summary quotes servers' error texts, which may echo our credentials.
+    print!("{}", crate::redact::text(&text));
     Ok(())
 }
 
@@ -100,8 +151,9 @@ fn publish(summary: &Summary, ctx: &CiContext, args: &SubmitArgs) -> anyhow::Res
     ci::publish(summary, ctx, &opts)
 }
 
-/// Partial (6) beats test failures (1, when asked for) beats success.
-fn exit(submitted: &Submitted, fail_on_test_failure: bool) -> anyhow::Result<i32> {
+/// Partial (6) beats a failed close (4 or 5) beats test failures (1, when asked for) beats
+/// success.
+fn exit(submitted: Submitted, fail_on_test_failure: bool) -> anyhow::Result<i32> {
     let s = &submitted.summary;
     if !submitted.errors.is_empty() {
         let mut msg = format!(
@@ -114,6 +166,9 @@ fn exit(submitted: &Submitted, fail_on_test_failure: bool) -> anyhow::Result<i32
             ));
         }
         return Err(Error::Partial(msg).into());
+    }
+    if let Some(e) = submitted.close_failed {
+        return Err(e.into());
     }
     let failed = ["failed", "error"]
         .iter()
@@ -140,13 +195,13 @@ fn resume(
     let client = client(global)?;
     let post = PostOptions {
         batch_size: args.batch_size.max(1),
-        in_flight: args.parallel_batches.max(1),
+        in_flight: args.parallel_batches.map(|n| n.max(1)),
         ..PostOptions::default()
     };
     let submitted = block_on(resume_file(&client, &file, path, &post))??;
     print(global.output, &submitted)?;
     publish(&submitted.summary, ctx, args)?;
-    exit(&submitted, false)
+    exit(submitted, false)
 }
 
 async fn resume_file(
@@ -172,6 +227,12 @@ async fn resume_file(
         planned.len(),
         missing.len()
     );
+    if !missing.is_empty() {
+        // Another job may have removed these cases from the run's selection (that is often
+        // why they were not posted): put back whichever are missing before posting.
+        let cases: Vec<u64> = missing.iter().map(|r| r.entry.case_id).collect();
+        open(client, &TargetSpec::Existing { run_id }, &cases).await?;
+    }
     let missing = Arc::new(missing);
     let posted = post_all(client, run_id, missing.clone(), post).await;
     let names = StatusOverrides::default().resolve(None)?;
@@ -188,15 +249,28 @@ async fn resume_file(
             .or_insert(0) += 1;
     }
     let mut errors = posted.errors;
-    if posted.unsent.is_empty() {
+    let mut close_failed = None;
+    let mut unsent = posted.unsent;
+    if !posted.not_in_run.is_empty() {
+        // Never dropped silently: kept in the resume file, and the exit code says so.
+        let cases: Vec<u64> = posted
+            .not_in_run
+            .iter()
+            .map(|&i| missing[i].entry.case_id)
+            .collect();
+        errors.push(format!(
+            "{} left run R{run_id} while posting (another job replaced its selection)",
+            crate::submit::deliver::target::ids(&cases)
+        ));
+        unsent.extend(&posted.not_in_run);
+    }
+    if unsent.is_empty() {
         if file.close_run {
-            match client.close_run(run_id).await {
-                Ok(_) => summary.closed = true,
+            match close(client, run_id).await {
+                Ok(()) => summary.closed = true,
                 // A resume run twice: the first one closed it already.
-                Err(e) if e.message().is_some_and(|m| m.contains("already completed")) => {
-                    summary.closed = true
-                }
-                Err(e) => return Err(api(e)),
+                Err(e) if e.to_string().contains("already completed") => summary.closed = true,
+                Err(e) => close_failed = Some(e),
             }
         }
         if let Some(plan_id) = file.close_plan {
@@ -205,7 +279,7 @@ async fn resume_file(
             summary.plan_closed = true;
         }
     } else {
-        let left: Vec<_> = posted.unsent.iter().map(|&i| &missing[i]).collect();
+        let left: Vec<_> = unsent.iter().map(|&i| &missing[i]).collect();
         let mut rest = UnsentFile::new(
             run_id,
             file.run_url.clone(),
@@ -226,5 +300,6 @@ async fn resume_file(
         summary,
         dry_run: None,
         errors,
+        close_failed,
     })
 }

@@ -25,6 +25,9 @@ pub fn text(s: &Summary) -> String {
     )
     .ok();
     writeln!(out, "Tests read: {}", counts_plain(&s.outcomes)).ok();
+    if !s.reports.is_empty() {
+        writeln!(out, "Reports read as: {}", s.formats_read()).ok();
+    }
     if let Some(c) = &s.case_creation {
         out.push_str(&crate::submit::cases::create_cases::text(c));
     }
@@ -142,5 +145,27 @@ mod tests {
         );
         assert!(t.contains("  - a.b (r.xml)\n"), "{t}");
         assert!(t.contains("API calls: 2 (0 retried)"), "{t}");
+    }
+
+    #[test]
+    fn text_says_which_format_each_report_was_read_as() {
+        let read = |path: &str, format: &str| crate::summary::ReportRead {
+            path: path.into(),
+            format: format.into(),
+            tests: 1,
+        };
+        let s = Summary {
+            reports: vec![
+                read("a.xml", "junit"),
+                read("b.trx", "trx"),
+                read("c.xml", "junit"),
+            ],
+            ..Summary::default()
+        };
+        let t = text(&s);
+        assert!(
+            t.contains("Reports read as: junit (2 files), trx (b.trx)\n"),
+            "{t}"
+        );
     }
 }

@@ -185,7 +185,7 @@ impl Parser {
             return Ok(());
         };
         // Decode only what can be kept: a 50 MB log costs no more than 64 KiB of work.
-        let take = keepable_prefix(raw, buf.remaining() + 16, escaped);
+        let take = text::keepable_prefix(raw, buf.remaining() + 16, escaped);
         if take < raw.len() {
             buf.mark_truncated();
         }
@@ -628,27 +628,6 @@ fn bad_attr(err: BadAttr, offset: u64) -> Fail {
             ),
         ),
     }
-}
-
-/// How many bytes of `raw` to decode when at most about `room` can be kept: never cutting
-/// a UTF-8 sequence or an entity reference in two (either would look like bad input).
-fn keepable_prefix(raw: &[u8], room: usize, escaped: bool) -> usize {
-    if raw.len() <= room {
-        return raw.len();
-    }
-    let mut take = room;
-    while take > 0 && (raw[take] & 0xC0) == 0x80 {
-        take -= 1;
-    }
-    if escaped {
-        let tail = &raw[take.saturating_sub(12)..take];
-        if let Some(amp) = tail.iter().rposition(|&b| b == b'&') {
-            if !tail[amp..].contains(&b';') {
-                take = take.saturating_sub(12) + amp;
-            }
-        }
-    }
-    take
 }
 
 fn capped(s: Cow<'_, str>) -> String {

@@ -11,6 +11,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::parser::{Fail, Parser};
+use crate::report::Format;
 use crate::report::error::{ReadError, ReadErrorKind, line_column};
 use crate::report::model::{Report, TestCase};
 use crate::report::notes::Notes;
@@ -57,9 +58,28 @@ pub(super) fn open(path: &Path) -> Result<Opened, ReadError> {
     } else {
         0
     };
+    if let Some(preview) = not_xml(&head[bom..]) {
+        // Refused from its first bytes: parsing on would hold the whole text (gigabytes of a
+        // log or binary) as one XML text event before finding out.
+        return Err(ReadError::new(
+            path,
+            ReadErrorKind::NotJunit,
+            format!("not an XML file (it starts with \"{preview}\")"),
+        ));
+    }
     input.consume(bom);
     let len = input.get_ref().metadata().map_or(0, |m| m.len());
     Ok(Opened::Stream { input, bom, len })
+}
+
+/// A preview of the start when the first non-blank byte cannot begin an XML document.
+fn not_xml(head: &[u8]) -> Option<String> {
+    let first = head.iter().position(|b| !b.is_ascii_whitespace())?;
+    (head[first] != b'<').then(|| {
+        sniff::preview(&String::from_utf8_lossy(
+            &head[first..head.len().min(first + 200)],
+        ))
+    })
 }
 
 /// Read an opened stream in a single pass.
@@ -72,9 +92,39 @@ pub(super) fn read_stream(
 }
 
 /// The error for a failure in a file. Positions are only needed on failure: the file is read
-/// again to turn the offset into a line and column instead of counting lines for every event.
+/// again to turn the offset into a line and column instead of counting lines for every event;
+/// streamed through a small buffer, so a huge file does not double the memory.
 pub(super) fn locate_in_file(path: &Path, fail: Fail, bom: usize) -> ReadError {
-    locate(path, fail, &std::fs::read(path).unwrap_or_default(), bom)
+    let mut err = ReadError::new(path, fail.kind, fail.message);
+    if fail.positioned {
+        let offset = bom as u64 + fail.offset;
+        err.position = File::open(path)
+            .and_then(|f| streamed_line_column(BufReader::with_capacity(FILE_BUFFER, f), offset))
+            .ok();
+    }
+    err
+}
+
+/// [`line_column`] over a stream, up to `offset` bytes.
+fn streamed_line_column<R: BufRead>(mut input: R, offset: u64) -> std::io::Result<(usize, usize)> {
+    let (mut line, mut column, mut read) = (1, 1, 0u64);
+    while read < offset {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let take = chunk.len().min((offset - read) as usize);
+        for &b in &chunk[..take] {
+            if b == b'\n' {
+                (line, column) = (line + 1, 1);
+            } else if (b & 0xC0) != 0x80 {
+                column += 1;
+            }
+        }
+        input.consume(take);
+        read += take as u64;
+    }
+    Ok((line, column))
 }
 
 /// Read a report held in memory; `path` is used for messages and `Report::path`.
@@ -88,6 +138,10 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
     } else {
         0
     };
+    if let Some(preview) = not_xml(&bytes[bom..bytes.len().min(bom + FILE_BUFFER)]) {
+        let message = format!("not an XML file (it starts with \"{preview}\")");
+        return Err(ReadError::new(path, ReadErrorKind::NotJunit, message));
+    }
     parse(path, &bytes[bom..], false).map_err(|f| locate(path, f, bytes, bom))
 }
 
@@ -163,7 +217,33 @@ pub(super) fn finish(path: Arc<Path>, mut tests: Vec<TestCase>, notes: Notes) ->
     tests.shrink_to_fit();
     Report {
         path,
+        format: Format::Junit,
         tests,
         warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_streamed_position_matches_the_in_memory_one() {
+        let text = "ab\ncé<x\n\n  <y>".as_bytes();
+        for offset in 0..=text.len() {
+            let small = BufReader::with_capacity(3, text);
+            assert_eq!(
+                streamed_line_column(small, offset as u64).unwrap(),
+                line_column(text, offset),
+                "{offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn non_xml_is_recognised_from_the_first_bytes() {
+        assert_eq!(not_xml(b"  \n{\"a\": 1}").as_deref(), Some("{\"a\": 1}"));
+        assert_eq!(not_xml(b"\n <?xml?>"), None);
+        assert_eq!(not_xml(b"   "), None);
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Fewer calls matter (TestRail Cloud allows ~180 requests a minute), but a batch is
 //! all-or-nothing on the server and a too-big body gets a 413 from the proxy in front of it.
-//! So a batch is bounded both by count and by its serialized size.
+//! So a batch is bounded both by count and by its serialized size. How many results go in one
+//! request within those bounds is `pace::batch_size`'s choice.
 
 use std::ops::Range;
 
@@ -21,24 +22,34 @@ const ENVELOPE: usize = 14;
 /// Split `items` into consecutive ranges of at most `max_count` items whose JSON body stays
 /// within `max_bytes`. An item bigger than `max_bytes` on its own still gets a batch of one.
 pub fn batches<T: Serialize>(items: &[T], max_count: usize, max_bytes: usize) -> Vec<Range<usize>> {
-    let max_count = max_count.max(1);
     let mut out = Vec::new();
     let mut start = 0;
+    while start < items.len() {
+        let end = batch_end(items, start, max_count, max_bytes);
+        out.push(start..end);
+        start = end;
+    }
+    out
+}
+
+/// Where the batch starting at `start` ends: at most `max_count` items and `max_bytes` of
+/// JSON, and always at least one item.
+pub fn batch_end<T: Serialize>(
+    items: &[T],
+    start: usize,
+    max_count: usize,
+    max_bytes: usize,
+) -> usize {
+    let max_count = max_count.max(1);
     let mut size = ENVELOPE;
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.iter().enumerate().skip(start) {
         let item_size = json_len(item) + 1;
-        let full = i - start >= max_count || (i > start && size + item_size > max_bytes);
-        if full {
-            out.push(start..i);
-            start = i;
-            size = ENVELOPE;
+        if i - start >= max_count || (i > start && size + item_size > max_bytes) {
+            return i;
         }
         size += item_size;
     }
-    if start < items.len() {
-        out.push(start..items.len());
-    }
-    out
+    items.len()
 }
 
 /// The length of an item's JSON, counted as it is written rather than built in memory (a

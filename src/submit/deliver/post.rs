@@ -1,5 +1,6 @@
-//! Posting results: `add_results_for_cases` in batches, a few in flight at once (they share the
-//! client's rate limiter), then attachments for the results that have files.
+//! Posting results: `add_results_for_cases` in batches, as many in flight and as big as the
+//! server's speed and budget allow (`pace` decides; they share the client's rate limiter),
+//! then attachments for the results that have files.
 //!
 //! A batch is all-or-nothing on the server. When its outcome is unknown (the connection dropped
 //! after sending), re-sending could double every result, so we first read the run's results and
@@ -11,12 +12,13 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
+use tokio::time::Instant;
 
 use crate::testrail::{ApiError, Client, ResultForCase};
 
-use super::batch::{MAX_BATCH_BYTES, batches};
+use super::batch::{MAX_BATCH_BYTES, batch_end};
+use super::pace::{Concurrency, Sample, batch_size};
 use super::target::recent;
 use crate::submit::plan::results::{PlannedResult, ResultEntry};
 
@@ -27,8 +29,8 @@ pub struct PostOptions {
     pub batch_size: usize,
     /// Serialized request size at most.
     pub max_bytes: usize,
-    /// Batches in flight at once.
-    pub in_flight: usize,
+    /// Batches in flight: fixed at this (`--parallel-batches`), or found as it goes (`None`).
+    pub in_flight: Option<usize>,
 }
 
 impl Default for PostOptions {
@@ -36,7 +38,7 @@ impl Default for PostOptions {
         PostOptions {
             batch_size: super::batch::DEFAULT_BATCH_SIZE,
             max_bytes: MAX_BATCH_BYTES,
-            in_flight: 3,
+            in_flight: None,
         }
     }
 }
@@ -71,7 +73,7 @@ pub fn to_client(e: &ResultEntry) -> ResultForCase {
     }
 }
 
-/// Post every result into `run_id`.
+/// Post every result into `run_id`, as fast as the server takes them (see `pace`).
 pub async fn post_all(
     client: &Client,
     run_id: u64,
@@ -79,29 +81,53 @@ pub async fn post_all(
     opts: &PostOptions,
 ) -> Posted {
     let entries: Vec<&ResultEntry> = results.iter().map(|r| &r.entry).collect();
-    let ranges = batches(&entries, opts.batch_size, opts.max_bytes);
-    let gate = Arc::new(Semaphore::new(opts.in_flight.max(1)));
+    let total = results.len();
+    let mut level = Concurrency::new(opts.in_flight);
+    let mut budget = client.budget();
+    let mut size = batch_size(total, opts.batch_size, budget);
+    let mut retries_seen = client.stats().retries;
     let mut tasks = JoinSet::new();
-    for range in ranges {
-        let (client, results, gate) = (client.clone(), results.clone(), gate.clone());
-        tasks.spawn(async move {
-            let _permit = gate.acquire_owned().await;
-            let outcome = post_batch(&client, run_id, &results[range.clone()]).await;
-            (range, outcome)
-        });
-    }
+    let mut next = 0;
     let mut posted = Posted::default();
     let mut uploads = Vec::new();
-    let (total, mut done) = (tasks.len(), 0);
-    while let Some(joined) = tasks.join_next().await {
-        let Ok((range, outcome)) = joined else {
+    let mut clock = Eta::new(total);
+    loop {
+        if client.budget() != budget {
+            // A budget learned from a 429: fit what is left into it.
+            budget = client.budget();
+            size = batch_size(total - next, opts.batch_size, budget);
+        }
+        while tasks.len() < level.limit() && next < total {
+            let end = batch_end(&entries, next, size, opts.max_bytes);
+            let range = next..end;
+            let full = end < total || range.len() == size;
+            next = end;
+            let (client, results, epoch) = (client.clone(), results.clone(), level.epoch());
+            tasks.spawn(async move {
+                let sent = Instant::now();
+                let outcome = post_batch(&client, run_id, &results[range.clone()]).await;
+                (range, outcome, sent.elapsed(), epoch, full)
+            });
+        }
+        let saturated = tasks.len() >= level.limit();
+        let Some(joined) = tasks.join_next().await else {
+            break;
+        };
+        let Ok((range, outcome, latency, epoch, full)) = joined else {
             continue;
         };
+        let retries = client.stats().retries;
+        level.observe(Sample {
+            latency,
+            congested: retries > retries_seen || outcome.is_err(),
+            epoch,
+            full,
+            saturated,
+        });
+        retries_seen = retries;
+        let batches_left = tasks.len() + (total - next).div_ceil(size.max(1));
         collect(&mut posted, &mut uploads, &results, range, outcome);
-        done += 1;
-        if total > 1 {
-            progress(done, total, posted.accepted.len(), results.len());
-        }
+        clock.progress(&posted, batches_left, budget);
     }
     posted.accepted.sort_unstable();
     posted.unsent.sort_unstable();
@@ -138,18 +164,59 @@ fn collect(
     }
 }
 
-/// Report a finished batch: a redrawn bar on a terminal, plain lines in CI logs (where a
-/// bar redrawn with carriage returns turns into noise).
-fn progress(done: usize, total: usize, accepted: usize, results: usize) {
-    use std::io::IsTerminal as _;
-    if std::io::stderr().is_terminal() {
-        let width = 30;
-        let filled = width * done / total;
-        let bar = format!("{}{}", "#".repeat(filled), "-".repeat(width - filled));
-        let end = if done == total { "\n" } else { "" };
-        eprint!("\r  [{bar}] batch {done}/{total}, {accepted}/{results} result(s) accepted{end}");
-    } else {
-        eprintln!("  batch {done}/{total}: {accepted} of {results} result(s) accepted");
+/// Progress of the posting, with an estimate of the time left.
+struct Eta {
+    started: Instant,
+    results: usize,
+    done: usize,
+}
+
+impl Eta {
+    fn new(results: usize) -> Self {
+        Eta {
+            started: Instant::now(),
+            results,
+            done: 0,
+        }
+    }
+
+    /// Report a finished batch: a redrawn bar on a terminal, plain lines in CI logs (where a
+    /// bar redrawn with carriage returns turns into noise).
+    fn progress(&mut self, posted: &Posted, batches_left: usize, budget: Option<u32>) {
+        use std::io::IsTerminal as _;
+        self.done += 1;
+        let settled = posted.accepted.len() + posted.unsent.len() + posted.not_in_run.len();
+        let (total, done) = (self.done + batches_left, self.done);
+        if total <= 1 {
+            return;
+        }
+        let accepted = posted.accepted.len();
+        let results = self.results;
+        let left = self.left(settled, batches_left, budget);
+        let left = match left {
+            Some(secs) if secs >= 5 => format!(", about {secs} s left"),
+            _ => String::new(),
+        };
+        if std::io::stderr().is_terminal() {
+            let width = 30;
+            let filled = width * done / total;
+            let bar = format!("{}{}", "#".repeat(filled), "-".repeat(width - filled));
+            let end = if done == total { "\n" } else { "" };
+            eprint!(
+                "\r  [{bar}] batch {done}/{total}, {accepted}/{results} result(s) accepted{left}\x1b[K{end}"
+            );
+        } else {
+            eprintln!("  batch {done}/{total}: {accepted} of {results} result(s) accepted{left}");
+        }
+    }
+
+    /// Seconds left: the pace so far, or the budget's pace when that is slower.
+    fn left(&self, settled: usize, batches_left: usize, budget: Option<u32>) -> Option<u64> {
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let rate = settled as f64 / elapsed.max(0.001);
+        let by_rate = (self.results - settled.min(self.results)) as f64 / rate.max(0.001);
+        let by_budget = budget.map_or(0.0, |b| batches_left as f64 * 60.0 / f64::from(b.max(1)));
+        (settled > 0).then(|| by_rate.max(by_budget).ceil() as u64)
     }
 }
 
@@ -243,7 +310,8 @@ pub async fn resend_missing(
     entries: &[&ResultEntry],
     since: i64,
 ) -> Result<Vec<u64>, ApiError> {
-    let landed = landed(client, run_id, entries, since).await?;
+    // Only this batch's cases, from the newest results: see `check`.
+    let landed = super::check::landed_batch(client, run_id, entries, since).await?;
     let missing: Vec<ResultForCase> = entries
         .iter()
         .filter(|e| !landed.contains_key(&e.case_id))

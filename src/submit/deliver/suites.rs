@@ -64,7 +64,7 @@ pub(crate) fn write_by_suite<'a>(
             if let TargetSpec::New { run, .. } = &mut one.target {
                 run.suite_id = Some(suite);
             }
-            return write(client, summary, tests, groups, plan, policy, &one).await;
+            return write(client, summary, tests, groups, plan, (policy, false), &one).await;
         }
         let plan_id = match existing_plan {
             Some(id) => id,
@@ -156,6 +156,7 @@ async fn per_suite(
 ) -> anyhow::Result<Submitted> {
     let mut total = summary.clone();
     let mut errors = Vec::new();
+    let mut close_failed = None;
     let mut first = true;
     let in_some_suite: Vec<u64> = by_suite.values().flatten().copied().collect();
     let outside = groups.only(|id| !in_some_suite.contains(&id));
@@ -200,9 +201,10 @@ async fn per_suite(
             unknown_case_ids: Vec::new(),
             ..summary.clone()
         };
-        let done = write(client, base, tests, &part, share, policy, &one).await?;
+        let done = write(client, base, tests, &part, share, (policy, false), &one).await?;
         first = false;
         let s = done.summary;
+        close_failed = close_failed.or(done.close_failed);
         total.runs.push(SuiteRun {
             suite_id: suite,
             run_id: s.run_id.unwrap_or(0),
@@ -239,6 +241,7 @@ async fn per_suite(
         summary: total,
         dry_run: None,
         errors,
+        close_failed,
     })
 }
 

@@ -9,6 +9,9 @@
 //!   costs no lookup), drop the unknown ones with a warning, and retry once.
 //! - `update_run` *replaces* the selection, and another shard may be writing at the same time,
 //!   so extending a run is read → union → write → read back, retried when a case went missing.
+//!   Every write is built from a read made after the last wait: a refused write (429, 503) is
+//!   never re-sent as it was, since other shards may have extended the selection meanwhile and
+//!   the stale union would remove their cases, results and all.
 //! - an `add_run` whose outcome is unknown (timeout after sending) is not re-sent blindly: we
 //!   look for a run with that name, our cases and description, created by us recently.
 
@@ -22,6 +25,10 @@ const UNRECOGNIZED: &str = "contains unrecognized case IDs";
 
 /// How many times extending a run's selection is retried when a concurrent writer undid it.
 const UNION_ATTEMPTS: u32 = 8;
+
+/// How many refused or unanswered selection writes are waited out and rebuilt before giving
+/// up (the transport's own bound on 429 waits for one call).
+const REFUSED_WRITES: u32 = 50;
 
 /// Where results go, as the options asked.
 #[derive(Debug, Clone)]
@@ -202,6 +209,20 @@ async fn add_run_once(client: &Client, project_id: u64, body: &NewRun) -> Result
                 None => client.add_run(project_id, body).await,
             }
         }
+        // A 2xx whose body we cannot read: the run was probably made. Find it and use it,
+        // or a rerun would leave it behind as a stray second run.
+        Err(
+            e @ (ApiError::NotJson { .. } | ApiError::Shape { .. } | ApiError::TooLarge { .. }),
+        ) => {
+            eprintln!("add_run: the answer was unreadable ({e}); looking for the run it made");
+            match created_run(client, project_id, body, since).await? {
+                Some(run) => {
+                    eprintln!("add_run: run {} was created; using it", run.id);
+                    Ok(run)
+                }
+                None => Err(e),
+            }
+        }
         other => other,
     }
 }
@@ -276,7 +297,8 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
         return Ok(opened);
     }
     let mut wanted: Vec<u64> = case_ids.to_vec();
-    for attempt in 0..UNION_ATTEMPTS {
+    let (mut attempt, mut refused) = (0, 0);
+    while attempt < UNION_ATTEMPTS {
         if attempt > 0 {
             // Back off *before* reading: the read-to-write window must stay short, or this
             // shard's write would erase cases others added meanwhile.
@@ -321,8 +343,18 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
             case_ids: Some(union),
             ..RunUpdate::default()
         };
-        match client.update_run(run_id, &update).await {
+        match client.update_run_once(run_id, &update).await {
             Ok(_) => opened.extended = true,
+            // Refused (and already waited out) or unanswered: read again, then write a union
+            // of what is there *now*. The read-back decides whether an unanswered write held.
+            Err(e @ (ApiError::Deferred { .. } | ApiError::OutcomeUnknown { .. })) => {
+                refused += 1;
+                if refused > REFUSED_WRITES {
+                    return Err(api(e));
+                }
+                opened.extended = true;
+                continue;
+            }
             Err(e) if is_unrecognized(&e) && opened.unknown.is_empty() => {
                 let (project, suite) = (opened.run.project_id.unwrap_or(0), opened.run.suite_id);
                 let (known, dropped) = drop_unknown(client, project, suite, &wanted).await?;
@@ -334,6 +366,7 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
             }
             Err(e) => return Err(api(e)),
         }
+        attempt += 1;
     }
     Err(Error::Rejected(format!(
         "run {run_id}: the cases this job needs kept disappearing from the run's selection \

@@ -22,6 +22,19 @@ pub fn default_path(run_id: u64) -> PathBuf {
     PathBuf::from(format!("testrail-unsent-{run_id}.json"))
 }
 
+/// The journal and resume file of this process: [`default_path`] for a run it created, with
+/// the process ID added for a run others may be reporting into too (shards in one
+/// directory must not overwrite, or remove, each other's journals).
+pub fn journal_path(run_id: u64, created: bool) -> PathBuf {
+    match created {
+        true => default_path(run_id),
+        false => PathBuf::from(format!(
+            "testrail-unsent-{run_id}-{}.json",
+            std::process::id()
+        )),
+    }
+}
+
 /// One saved result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnsentResult {
@@ -124,6 +137,77 @@ impl UnsentFile {
     }
 }
 
+/// The journal: the resume file's format, written from the planned results themselves (a
+/// million of them must not be copied to be saved).
+#[derive(Serialize)]
+pub struct Journal<'a> {
+    version: u32,
+    run_id: u64,
+    run_url: Option<&'a str>,
+    since: i64,
+    close_run: bool,
+    results: Entries<'a>,
+}
+
+struct Entries<'a>(&'a [PlannedResult]);
+
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    #[serde(flatten)]
+    entry: &'a ResultEntry,
+    #[serde(with = "outcome_name")]
+    outcome: Outcome,
+    #[serde(skip_serializing_if = "<[PathBuf]>::is_empty")]
+    attachments: &'a [PathBuf],
+}
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|r| EntryRef {
+            entry: &r.entry,
+            outcome: r.outcome,
+            attachments: &r.attachments,
+        }))
+    }
+}
+
+impl<'a> Journal<'a> {
+    /// The journal of these results, to be posted to `run_id`.
+    pub fn new(
+        run_id: u64,
+        run_url: Option<&'a str>,
+        since: i64,
+        close_run: bool,
+        results: &'a [PlannedResult],
+    ) -> Self {
+        Journal {
+            version: VERSION,
+            run_id,
+            run_url,
+            since,
+            close_run,
+            results: Entries(results),
+        }
+    }
+
+    /// Write it before the first result is sent: streamed to a temporary name, flushed to
+    /// disk, then renamed, so a crash at any moment (kill -9, power loss) leaves either no
+    /// journal or a whole one, never half of one.
+    pub fn write(&self, path: &Path) -> anyhow::Result<()> {
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(format!(".{}.tmp", std::process::id()));
+        let tmp = PathBuf::from(tmp);
+        let write = || -> std::io::Result<()> {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            serde_json::to_writer(&mut out, self)?;
+            let file = out.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)
+        };
+        write().with_context(|| format!("cannot write the journal {}", path.display()))
+    }
+}
+
 /// `Outcome` as its lower-case name (the reader's model only serializes).
 mod outcome_name {
     use serde::{Deserialize, Deserializer, Serializer};
@@ -151,6 +235,39 @@ mod outcome_name {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_journal_reads_back_as_a_resume_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.json");
+        let planned = UnsentFile {
+            version: VERSION,
+            run_id: 4,
+            run_url: Some("u".into()),
+            since: 9,
+            close_run: true,
+            close_plan: None,
+            results: vec![UnsentResult {
+                entry: serde_json::from_value(serde_json::json!({"case_id": 3, "status_id": 5}))
+                    .unwrap(),
+                outcome: Outcome::Failed,
+                attachments: vec![PathBuf::from("shot.png")],
+            }],
+        }
+        .planned();
+        Journal::new(4, Some("u"), 9, true, &planned)
+            .write(&path)
+            .unwrap();
+        let back = UnsentFile::read(&path).unwrap();
+        assert_eq!(back.planned()[0].entry, planned[0].entry);
+        assert_eq!((back.run_id, back.since, back.close_run), (4, 9, true));
+        assert_eq!(back.results[0].attachments, [PathBuf::from("shot.png")]);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary left"
+        );
+    }
     use serde_json::json;
 
     #[test]

@@ -13,9 +13,10 @@ use super::close::close_plan;
 use super::post::{Posted, landed, post_all};
 use super::run_files::upload_all;
 use super::suites::write_by_suite;
-use super::target::{OpenedRun, TargetSpec, api, ids, is_several_suites, open, recent};
-use super::unsent::{UnsentFile, default_path};
-use crate::report::TestCase;
+use super::target::{OpenedRun, TargetSpec, ids, is_several_suites, open, recent};
+use super::unsent::{Journal, UnsentFile, journal_path};
+use crate::report::{Outcome, TestCase};
+use crate::submit::checks::fetch_statuses;
 use crate::submit::options::SubmitOptions;
 use crate::submit::outcome::{Submitted, count_posted};
 use crate::submit::plan::aggregate::Groups;
@@ -29,10 +30,34 @@ pub(crate) async fn write(
     tests: &[&TestCase],
     groups: &Groups,
     mut plan: ResultPlan,
-    policy: &StatusPolicy,
+    (policy, look_up): (&StatusPolicy, bool),
     opts: &SubmitOptions,
 ) -> anyhow::Result<Submitted> {
-    let opened = match open(client, &opts.target, groups.case_ids()).await {
+    let opening = open(client, &opts.target, groups.case_ids());
+    let (opened, statuses) = match look_up {
+        true => {
+            let (opened, statuses) = tokio::join!(opening, fetch_statuses(client));
+            (opened, Some(statuses))
+        }
+        false => (opening.await, None),
+    };
+    let policy = match statuses {
+        Some(statuses) => {
+            let statuses = statuses.map_err(|e| match &opened {
+                Ok(o) => e.context(format!(
+                    "run R{} is open, but nothing was posted to it",
+                    o.run.id
+                )),
+                Err(_) => e,
+            })?;
+            let policy = opts.status.resolve(Some(&statuses))?;
+            restatus_skipped(&mut plan, &policy);
+            policy
+        }
+        None => policy.clone(),
+    };
+    let policy = &policy;
+    let opened = match opened {
         // Nothing was written: find each case's suite and report suite by suite.
         Err(e) if is_several_suites(&e) => {
             return write_by_suite(client, summary, tests, groups, plan, policy, opts).await;
@@ -68,6 +93,17 @@ pub(crate) async fn write(
     eprintln!("{verb} run R{run_id}: {}", opened.run.name);
     let since = recent();
     let results = Arc::new(plan.results);
+    let journal = opts
+        .unsent_file
+        .clone()
+        .unwrap_or_else(|| journal_path(run_id, opened.created));
+    // From here on results are sent: keep every one of them on disk until all are accepted,
+    // so `--resume` finishes the job after any crash (it skips what already landed).
+    let url = summary.run_url.as_deref();
+    if let Err(e) = Journal::new(run_id, url, since, opts.close_run, &results).write(&journal) {
+        // A read-only directory must not stop the submit; it only loses the crash safety net.
+        eprintln!("warning: {e:#}; if this job dies now, only a new submit can finish it");
+    }
     let mut posted = tokio::select! {
         posted = post_all(client, run_id, results.clone(), &opts.post) => posted,
         signal = interrupted() => {
@@ -80,7 +116,10 @@ pub(crate) async fn write(
             }
         }
     };
-    if opened.extended {
+    // In a run whose selection we checked (or extended), a case TestRail now calls "not in
+    // the run" was removed by another job since: put it back rather than drop its result.
+    let checked = !opened.created && !opened.run.include_all;
+    if opened.extended || (checked && !posted.not_in_run.is_empty()) {
         repair(client, &opened, &results, &mut posted, since, opts).await;
     }
     eprintln!(
@@ -99,7 +138,21 @@ pub(crate) async fn write(
         eprintln!("warning: {w}");
     }
     summary.run_attachments = upload_all(client, &opened.run, &opts.run_files).await;
-    finish(client, summary, &results, posted, since, opts).await
+    finish(client, summary, &results, posted, since, opts, &journal).await
+}
+
+/// Give skipped results the status the look-up found (they were planned with the fallback).
+fn restatus_skipped(plan: &mut ResultPlan, policy: &StatusPolicy) {
+    let Some(status_id) = policy.status_for(Outcome::Skipped) else {
+        return;
+    };
+    for r in plan
+        .results
+        .iter_mut()
+        .filter(|r| r.outcome == Outcome::Skipped)
+    {
+        r.entry.status_id = status_id;
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what CI runners send on cancel), naming the signal.
@@ -144,6 +197,8 @@ async fn repair(
 ) {
     let run_id = opened.run.id;
     let settle = settle_time(opened.read_latency);
+    // Results refused because their case had left the run: lost the same way.
+    let mut pending = std::mem::take(&mut posted.not_in_run);
     for round in 0..=REPAIR_ROUNDS {
         tokio::time::sleep(settle).await;
         let entries: Vec<&ResultEntry> =
@@ -154,15 +209,18 @@ async fn repair(
                 posted
                     .errors
                     .push(format!("could not verify run R{run_id} after posting: {e}"));
+                move_to_unsent(posted, &pending);
                 return;
             }
         };
-        let lost: Vec<usize> = posted
+        let mut lost: Vec<usize> = posted
             .accepted
             .iter()
             .copied()
             .filter(|&i| !kept.contains_key(&results[i].entry.case_id))
             .collect();
+        lost.append(&mut pending);
+        lost.sort_unstable();
         if lost.is_empty() {
             return;
         }
@@ -190,6 +248,12 @@ async fn repair(
         }
         let again: Vec<PlannedResult> = lost.iter().map(|&i| results[i].clone()).collect();
         let redo = post_all(client, run_id, Arc::new(again), &opts.post).await;
+        posted.accepted.retain(|i| !lost.contains(i));
+        posted
+            .accepted
+            .extend(redo.accepted.iter().map(|&j| lost[j]));
+        posted.accepted.sort_unstable();
+        pending = redo.not_in_run.iter().map(|&j| lost[j]).collect();
         let failed: Vec<usize> = redo.unsent.iter().map(|&j| lost[j]).collect();
         move_to_unsent(posted, &failed);
         posted.errors.extend(redo.errors);
@@ -204,7 +268,7 @@ async fn repair(
 /// (eight shard processes on two cores) stretches the rest, which is what made two reads'
 /// worth of slack lose cases now and then. So: four reads' worth, never under one second,
 /// never over ten. Only the extend-the-selection path pays this; the recipe never waits.
-fn settle_time(read_latency: Duration) -> Duration {
+pub(crate) fn settle_time(read_latency: Duration) -> Duration {
     (read_latency * 4 + Duration::from_millis(500))
         .clamp(Duration::from_secs(1), Duration::from_secs(10))
 }
@@ -223,15 +287,27 @@ pub(crate) async fn finish(
     posted: Posted,
     since: i64,
     opts: &SubmitOptions,
+    journal: &std::path::Path,
 ) -> anyhow::Result<Submitted> {
     let run_id = summary.run_id.unwrap_or(0);
     let mut errors = posted.errors;
+    let mut close_failed = None;
     if posted.unsent.is_empty() {
+        // Every result was accepted: the journal has done its job.
+        if let Err(e) = std::fs::remove_file(journal) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                eprintln!(
+                    "warning: cannot remove the journal {}: {e}",
+                    journal.display()
+                );
+            }
+        }
         // Close only after full success: a failed verification is not one.
         if opts.close_run && errors.is_empty() {
-            client.close_run(run_id).await.map_err(api)?;
-            summary.closed = true;
-            eprintln!("Closed run R{run_id}");
+            match close(client, run_id).await {
+                Ok(()) => summary.closed = true,
+                Err(e) => close_failed = Some(e),
+            }
         }
         if let (true, true, Some(plan_id)) = (opts.close_plan, errors.is_empty(), summary.plan_id) {
             close_plan(client, plan_id, &[run_id]).await?;
@@ -240,10 +316,7 @@ pub(crate) async fn finish(
         }
     } else {
         let unsent: Vec<&PlannedResult> = posted.unsent.iter().map(|&i| &results[i]).collect();
-        let path = opts
-            .unsent_file
-            .clone()
-            .unwrap_or_else(|| default_path(run_id));
+        let path = journal.to_path_buf();
         let mut file = UnsentFile::new(
             run_id,
             summary.run_url.clone(),
@@ -264,6 +337,34 @@ pub(crate) async fn finish(
         summary,
         dry_run: None,
         errors,
+        close_failed,
+    })
+}
+
+/// Close the run. A failure here comes after every result was accepted, so it must not lose
+/// the account of them: a close whose answer was lost may have worked (look before calling
+/// it a failure), and one that did not names the command that finishes the job.
+pub(crate) async fn close(client: &Client, run_id: u64) -> Result<(), crate::error::Error> {
+    let e = match client.close_run(run_id).await {
+        Ok(_) => {
+            eprintln!("Closed run R{run_id}");
+            return Ok(());
+        }
+        Err(e) => e,
+    };
+    if let Ok(run) = client.get_run(run_id).await {
+        if run.is_completed {
+            eprintln!("Closed run R{run_id} (its answer was lost; the run is closed)");
+            return Ok(());
+        }
+    }
+    let hint = format!(
+        "every result was posted, but closing run R{run_id} failed: {e}\nthe run is still \
+         open; close it with:\n  testrail-report run close {run_id}"
+    );
+    Err(match e.class() {
+        crate::error::Error::Unreachable(_) => crate::error::Error::Unreachable(hint),
+        _ => crate::error::Error::Rejected(hint),
     })
 }
 

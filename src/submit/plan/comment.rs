@@ -87,7 +87,8 @@ pub fn comment(group: &CaseGroup<'_>, opts: &CommentOptions) -> Option<String> {
     if let Some(url) = &opts.job_url {
         pieces.push(Piece::Fixed(format!("CI job: {url}")));
     }
-    let text = fit(pieces, opts.limit);
+    // NUL is no text: TestRail's database and web page would cut or mangle the comment there.
+    let text = fit(pieces, opts.limit).replace('\0', "");
     (!text.is_empty()).then_some(text)
 }
 

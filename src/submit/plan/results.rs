@@ -250,6 +250,7 @@ mod tests {
         .unwrap();
         let mut reports = [Report {
             path: shared.file.clone(),
+            format: crate::report::Format::Junit,
             tests: vec![shared.clone(), alone.clone()],
             warnings: vec![],
         }];

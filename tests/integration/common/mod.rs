@@ -288,3 +288,17 @@ pub fn client(
     };
     testrail_report::testrail::Client::new(&connection(sandbox, timeout), &opts).unwrap()
 }
+
+/// A folder of ../shared (read-only material that is never copied into the repository).
+/// `None`, with a note, when it is absent, so the tests that need it skip.
+pub fn shared(name: &str) -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(name);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("note: {} is absent; test skipped", dir.display());
+        None
+    }
+}

@@ -172,7 +172,8 @@ fn the_control_endpoint_sets_faults_and_shows_the_log_and_state_without_auth() {
     assert_eq!(
         log[0],
         json!({"method": "POST", "api_method": "add_run", "path": "/index.php?/api/v2/add_run/1",
-               "status": 200, "body_size": run_body_size, "injected": false, "dropped": false})
+               "status": 200, "body_size": run_body_size, "injected": false, "dropped": false,
+               "in_flight": 1})
     );
     assert_eq!(log[1]["injected"], true);
     assert_eq!(log.as_array().unwrap().len(), 3);
