@@ -28,7 +28,8 @@ pub struct SubmitArgs {
     #[arg(long, env = "TESTRAIL_PROJECT", value_name = "NAME|ID")]
     pub project: Option<String>,
 
-    /// Suite of the run; required for projects with several suites.
+    /// Suite of the run. Without it, a multi-suite project's cases are sorted by suite: one
+    /// run in their suite, or one plan with an entry per suite.
     #[arg(long, env = "TESTRAIL_SUITE_ID", value_name = "ID")]
     pub suite_id: Option<u64>,
 
@@ -90,9 +91,20 @@ pub struct SubmitArgs {
     #[arg(long, env = "TESTRAIL_ASSIGN", value_name = "EMAILS")]
     pub assign: Option<String>,
 
-    /// Close the run once every result was accepted (never after a partial failure).
+    /// Close the run once every result was accepted (never after a partial failure). Not for
+    /// plan runs: TestRail closes those only with their plan (see --close-plan).
     #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_CLOSE_RUN", value_parser = BoolishValueParser::new())]
     pub close_run: bool,
+
+    /// Attach a file to the run (an HTML report, logs, a coverage summary); globs allowed,
+    /// repeatable, the variable takes one per line. Each file may be at most 256 MB.
+    #[arg(long = "attach-to-run", env = "TESTRAIL_ATTACH_TO_RUN", value_name = "FILE", action = ArgAction::Append, value_delimiter = '\n')]
+    pub attach_to_run: Vec<String>,
+
+    /// Close the plan of --plan-id once every result was accepted. This closes every run in
+    /// the plan, including entries other jobs have not reported yet; the submit names them.
+    #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_CLOSE_PLAN", value_parser = BoolishValueParser::new(), requires = "plan_id")]
+    pub close_plan: bool,
 
     /// How tests find their case: `auto` (case-ID property, --case-map, then C<digits> in the
     /// name), `property`, `name`, or `automation-id` (the suite's custom_automation_id field).
@@ -108,6 +120,11 @@ pub struct SubmitArgs {
     /// the variable takes one per line).
     #[arg(long = "result-field", env = "TESTRAIL_RESULT_FIELDS", value_name = "NAME=VALUE", action = ArgAction::Append, value_delimiter = '\n')]
     pub result_fields: Vec<String>,
+
+    /// TestRail's `version` field on every result; `auto` takes the build's tag, else its short
+    /// commit, from GitHub Actions, GitLab CI or Jenkins.
+    #[arg(long, env = "TESTRAIL_RESULT_VERSION", value_name = "VERSION|auto")]
+    pub result_version: Option<String>,
 
     /// Longest result comment in characters; longer stack traces and output are cut.
     #[arg(long, env = "TESTRAIL_COMMENT_LIMIT", value_name = "CHARS", default_value_t = crate::submit::plan::comment::DEFAULT_COMMENT_LIMIT)]

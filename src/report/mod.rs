@@ -24,4 +24,4 @@ pub use format::Format;
 pub use load::{Loaded, load};
 pub use model::{Details, Outcome, Property, Record, RecordKind, Report, TestCase, Text};
 pub use read::{read_bytes, read_bytes_as, read_report};
-pub use select::{ReportSelection, Selected, select};
+pub use select::{ReportSelection, Selected, files_matching, select};

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::cases::create_cases::CreateOptions;
 use super::deliver::post::PostOptions;
 use super::deliver::refs::RefsChange;
+use super::deliver::run_files::RunFile;
 use super::deliver::target::TargetSpec;
 use super::plan::comment::CommentOptions;
 use super::plan::fields::ResultField;
@@ -39,6 +40,10 @@ pub struct SubmitOptions {
     pub post: PostOptions,
     /// `--close-run`.
     pub close_run: bool,
+    /// `--close-plan`: close the plan (with all its runs) once every result was accepted.
+    pub close_plan: bool,
+    /// `--attach-to-run`: files for the run, found and size-checked.
+    pub run_files: Vec<RunFile>,
     /// `--strict`: unmapped tests and unknown case IDs fail before anything is created.
     pub strict: bool,
     /// `--dry-run`.
@@ -62,11 +67,16 @@ impl SubmitOptions {
             target,
             matching: Matching::Ids,
             status: StatusOverrides::default(),
-            comment: CommentOptions::default(),
+            comment: CommentOptions {
+                test_names: true,
+                ..CommentOptions::default()
+            },
             elapsed_ms: false,
             fields: Vec::new(),
             post: PostOptions::default(),
             close_run: false,
+            close_plan: false,
+            run_files: Vec::new(),
             strict: false,
             dry_run: false,
             unsent_file: None,

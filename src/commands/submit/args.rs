@@ -36,10 +36,21 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
                 .map_err(|e| usage(format!("--result-field / TESTRAIL_RESULT_FIELDS: {e}")))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let fields = with_version(fields, args.result_version.as_deref(), ctx)?;
     if args.batch_size == 0 || args.parallel_batches == Some(0) {
         return Err(usage(
             "--batch-size and --parallel-batches must be at least 1",
         ));
+    }
+    if let (true, Some(plan_id)) = (args.close_run, args.plan_id) {
+        // TestRail refuses close_run on plan runs; finding out after posting would fail a
+        // submit whose results all landed.
+        return Err(usage(format!(
+            "--close-run / TESTRAIL_CLOSE_RUN cannot be used with --plan-id: TestRail closes a \
+             plan's runs only together with the plan. Use --close-plan to close plan {plan_id} \
+             (and every run in it) once every result is accepted, or close it later with \
+             `testrail-report plan close {plan_id}`"
+        )));
     }
     if args.comment_limit < 100 {
         return Err(usage(
@@ -74,6 +85,7 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
             limit: args.comment_limit,
             include_output: args.comment_output,
             job_url: ctx.job_url.clone(),
+            test_names: true,
         },
         elapsed_ms: args.elapsed_ms,
         fields,
@@ -83,6 +95,8 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
             ..PostOptions::default()
         },
         close_run: args.close_run,
+        close_plan: args.close_plan,
+        run_files: crate::submit::deliver::run_files::resolve(&args.attach_to_run)?,
         strict: args.strict,
         dry_run: args.dry_run,
         unsent_file: args.unsent_file.clone(),
@@ -156,6 +170,38 @@ fn target(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<TargetSpec> {
             ..NewRun::default()
         },
     })
+}
+
+/// Add `--result-version` to the result fields; `auto` asks the CI for the build's version.
+fn with_version(
+    mut fields: Vec<ResultField>,
+    version: Option<&str>,
+    ctx: &CiContext,
+) -> anyhow::Result<Vec<ResultField>> {
+    let Some(version) = version.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(fields);
+    };
+    if fields.iter().any(|f| f.name == "version") {
+        return Err(usage(
+            "--result-version and --result-field version=… both set the version; keep one",
+        ));
+    }
+    let value = if version == "auto" {
+        ctx.build_version.clone().ok_or_else(|| {
+            usage(
+                "--result-version auto: this CI does not say which tag or commit it builds \
+                 (GitHub Actions, GitLab CI and Jenkins with the Git plugin do); pass the \
+                 version itself, e.g. --result-version 1.4.2",
+            )
+        })?
+    } else {
+        version.to_string()
+    };
+    fields.push(ResultField {
+        name: "version".into(),
+        value: serde_json::Value::String(value),
+    });
+    Ok(fields)
 }
 
 /// The mapping rules `--case-matcher` reads: a named matcher reads only its own source.

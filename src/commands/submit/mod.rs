@@ -18,6 +18,7 @@ use crate::report::{TestCase, load};
 use crate::summary::Summary;
 use crate::testrail::{Client, ClientOptions};
 
+use crate::submit::deliver::close::close_plan;
 use crate::submit::deliver::post::{PostOptions, landed, post_all};
 use crate::submit::deliver::target::{TargetSpec, api, open};
 use crate::submit::deliver::unsent::UnsentFile;
@@ -288,15 +289,21 @@ async fn resume_file(
                 Err(e) => close_failed = Some(e),
             }
         }
+        if let Some(plan_id) = file.close_plan {
+            close_plan(client, plan_id, &[run_id]).await?;
+            summary.plan_id = Some(plan_id);
+            summary.plan_closed = true;
+        }
     } else {
         let left: Vec<_> = unsent.iter().map(|&i| &missing[i]).collect();
-        let rest = UnsentFile::new(
+        let mut rest = UnsentFile::new(
             run_id,
             file.run_url.clone(),
             file.since,
             file.close_run,
             &left,
         );
+        rest.close_plan = file.close_plan;
         match rest.write(path) {
             Ok(()) => summary.resume_file = Some(path.display().to_string()),
             Err(e) => errors.push(format!("could not update {}: {e:#}", path.display())),
