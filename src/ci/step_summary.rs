@@ -43,7 +43,11 @@ fn heading(md: &mut String, s: &Summary) {
         return;
     }
     let _ = writeln!(md, "## TestRail: {run}\n");
-    let closed = if s.closed { " The run was closed." } else { "" };
+    let closed = match (s.closed, s.plan_closed) {
+        (_, true) => " The plan was closed, with every run in it.",
+        (true, false) => " The run was closed.",
+        _ => "",
+    };
     let _ = writeln!(md, "{} results posted.{closed}\n", s.results_posted);
     if !s.reports.is_empty() {
         let _ = writeln!(md, "Reports read as: {}\n", escape(&s.formats_read()));

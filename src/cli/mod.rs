@@ -14,11 +14,13 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::BoolishValueParser};
 
+pub mod plan;
+pub mod rerun;
 pub mod run;
 pub mod submit;
 pub mod transport;
 
-/// Report JUnit XML results to TestRail, and manage TestRail runs from CI.
+/// Report JUnit XML results to TestRail, and manage TestRail runs and plans from CI.
 #[derive(Debug, Parser)]
 #[command(name = "testrail-report", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
@@ -36,6 +38,11 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     /// Manage TestRail test runs: get, list, create, update, close, delete.
     Run(run::RunCommand),
+    /// Manage TestRail test plans: get, list, create, add-entry, close, delete.
+    Plan(plan::PlanCommand),
+    /// Print the selector that re-runs only a run's failed tests (pytest, Maven, Gradle, Jest,
+    /// go, dotnet).
+    Rerun(rerun::RerunArgs),
     /// Report JUnit XML results to TestRail: a run with exactly the executed cases, every result.
     Submit(Box<submit::SubmitArgs>),
     /// See it work: submit the demo reports to an in-process sandbox and read the run back.
@@ -50,6 +57,17 @@ pub struct GlobalArgs {
 
     #[command(flatten)]
     pub transport: transport::TransportArgs,
+
+    /// YAML settings file: keys are our option names without `--` (run-name: Nightly) or
+    /// trcli's (title: Nightly). The command line and environment override it.
+    #[arg(
+        short = 'c',
+        long,
+        global = true,
+        env = "TESTRAIL_CONFIG",
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
 
     /// Output format: readable text, or one JSON document on stdout for scripts.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text, env = "TESTRAIL_OUTPUT")]

@@ -3,6 +3,8 @@
 
 pub mod demo;
 pub mod inspect;
+pub mod plan;
+pub mod rerun;
 pub mod run;
 pub mod submit;
 

@@ -30,4 +30,4 @@ pub use model::{
     Details, Embedded, Outcome, Property, Record, RecordKind, Report, Step, TestCase, Text,
 };
 pub use read::{read_bytes, read_bytes_as, read_report};
-pub use select::{ReportSelection, Selected, select};
+pub use select::{ReportSelection, Selected, files_matching, select};

@@ -144,6 +144,7 @@ fn result_options(policy: &StatusPolicy, opts: &SubmitOptions) -> ResultOptions 
         comment: opts.comment.clone(),
         elapsed_ms: opts.elapsed_ms,
         fields: opts.fields.clone(),
+        assignees: opts.assignees.clone(),
     }
 }
 
@@ -161,7 +162,12 @@ fn dry_run(
             body.case_ids = Some(case_ids.to_vec());
             json!({ "add_run": project_id, "body": body })
         }
-        TargetSpec::Existing { run_id } => json!({ "run_id": run_id, "ensure_case_ids": case_ids }),
+        TargetSpec::Existing { run_id } => match &opts.refs {
+            None => json!({ "run_id": run_id, "ensure_case_ids": case_ids }),
+            Some(r) => json!({ "run_id": run_id, "ensure_case_ids": case_ids,
+                               "refs": { "action": format!("{:?}", r.action).to_lowercase(),
+                                         "refs": r.refs } }),
+        },
         TargetSpec::Plan {
             plan_id,
             suite_id,

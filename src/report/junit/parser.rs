@@ -375,6 +375,15 @@ impl Parser {
                     let file = self.value(&attr).into_owned();
                     test.details_mut().source_file = Some(file);
                 }
+                // trcli's own attribute for the automation ID; kept as a property so that
+                // every format hands it on the same way.
+                b"custom_automation_id" => {
+                    let value = self.value(&attr).into_owned();
+                    test.details_mut().properties.push(Property {
+                        name: "custom_automation_id".into(),
+                        value,
+                    });
+                }
                 b"line" | b"lineno" if test.line().is_none() => {
                     if let Ok(line) = self.value(&attr).trim().parse() {
                         test.details_mut().line = Some(line);

@@ -16,6 +16,7 @@ use crate::summary::{CaseCreation, NewCase, Summary};
 use crate::testrail::{ApiError, CaseField, Client};
 
 use super::automation::FIELD;
+use super::case_fields::case_fields;
 use super::case_plan::{CasePlan, Placement, SuiteIndex, plan};
 use super::case_writes;
 use super::sections::SectionTree;
@@ -67,6 +68,9 @@ pub(crate) async fn create_missing(
         });
         return Ok(());
     }
+    for &i in &unmapped {
+        case_fields(tests[i]).map_err(Error::Input)?;
+    }
     let client = client.ok_or_else(|| {
         Error::Usage(
             "--create-missing-cases reads the suite's cases from TestRail, even in a dry run: \
@@ -79,7 +83,15 @@ pub(crate) async fn create_missing(
     if opts.strict {
         strict_ids(mapped, &suite)?;
     }
-    let plan = plan(tests, &unmapped, &suite, opts.create.placement);
+    let mut plan = plan(tests, &unmapped, &suite, opts.create.placement);
+    // `--case-field` for every new case; a test's own testrail_case_field wins.
+    for case in &mut plan.cases {
+        for (name, value) in &opts.case_fields {
+            case.fields
+                .entry(name.clone())
+                .or_insert_with(|| value.clone());
+        }
+    }
     for &(i, case_id) in &plan.found {
         mapped[i] = vec![case_id];
     }

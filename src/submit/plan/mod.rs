@@ -9,3 +9,4 @@ pub mod fields;
 pub mod results;
 pub mod status;
 pub mod steps;
+pub mod test_names;
