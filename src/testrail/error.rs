@@ -23,7 +23,8 @@ pub enum ApiError {
     },
     /// A transient failure (429, 409, 5xx, network) that outlasted the retry budget.
     #[error(
-        "TestRail could not be reached for {verb} {endpoint} after {attempts} attempt(s): {reason} (check --url / TESTRAIL_URL, --proxy and the network; --retries / TESTRAIL_RETRIES and --deadline / TESTRAIL_DEADLINE set how long to keep trying)"
+        "TestRail could not be reached for {verb} {endpoint} after {attempts} attempt(s): {reason}{}",
+        unreachable_hint(reason)
     )]
     Unreachable {
         /// `GET` or `POST`.
@@ -111,6 +112,17 @@ pub enum ApiError {
         /// What did not fit.
         detail: String,
     },
+}
+
+/// The settings to check, unless the reason already named the fix (a wrong address, plain
+/// HTTP) and more advice would only bury it.
+fn unreachable_hint(reason: &str) -> &'static str {
+    if reason.contains("TESTRAIL_URL") {
+        ""
+    } else {
+        " (check --url / TESTRAIL_URL, --proxy and the network; --retries / TESTRAIL_RETRIES \
+         and --deadline / TESTRAIL_DEADLINE set how long to keep trying)"
+    }
 }
 
 /// What a status code usually means, with the setting to check.
