@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, ValueEnum, builder::BoolishValueParser};
 
+use super::RemoteArgs;
+use super::ids;
 use super::mapping::MappingArgs;
 use super::reports::ReportArgs;
 
@@ -32,12 +34,13 @@ pub struct SubmitArgs {
         long,
         env = "TESTRAIL_RUN_ID",
         value_name = "ID",
-        conflicts_with = "plan_id"
+        conflicts_with = "plan_id",
+        value_parser = ids::run_id
     )]
     pub run_id: Option<u64>,
 
     /// Add the run as a new entry of this test plan.
-    #[arg(long, env = "TESTRAIL_PLAN_ID", value_name = "ID")]
+    #[arg(long, env = "TESTRAIL_PLAN_ID", value_name = "ID", value_parser = ids::plan_id)]
     pub plan_id: Option<u64>,
 
     /// Configurations of the plan entry, e.g. 1,2 (with --plan-id).
@@ -162,6 +165,9 @@ pub struct SubmitArgs {
     /// run yet. Reports and target options are not needed (the file names its run).
     #[arg(long, env = "TESTRAIL_RESUME", value_name = "FILE")]
     pub resume: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 /// How tests find their case (`--case-matcher`).

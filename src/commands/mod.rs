@@ -2,6 +2,7 @@
 //! renders the outcome. The clap definitions live in `cli`, the work in the library modules.
 
 pub mod demo;
+pub mod docs;
 pub mod inspect;
 pub mod run;
 pub mod submit;

@@ -134,6 +134,9 @@ fn hint(status: u16, message: &str) -> &'static str {
     if message.contains("test plan") {
         return " (this run belongs to a test plan; change it through the plan)";
     }
+    if is_missing_suite(message) {
+        return " (this project has several suites: set --suite-id / TESTRAIL_SUITE_ID)";
+    }
     match status {
         400 => " (HTTP 400: an unknown or invalid ID, or a bad field value)",
         401 => " (check TESTRAIL_USER and TESTRAIL_API_KEY, or --user and --api-key)",
@@ -168,6 +171,9 @@ impl ApiError {
     pub fn class(&self) -> Error {
         let msg = self.to_string();
         match self {
+            // A missing --suite-id is the user's to fix, and TestRail refused before writing
+            // anything: a usage error, from `submit` and `run create` alike (see `exit::USAGE`).
+            ApiError::Status { message, .. } if is_missing_suite(message) => Error::Usage(msg),
             ApiError::Status { status, .. } if is_transient(*status) => Error::Unreachable(msg),
             ApiError::Status { .. }
             | ApiError::NotJson { .. }
@@ -184,6 +190,11 @@ impl ApiError {
     pub fn exit_code(&self) -> i32 {
         self.class().exit_code()
     }
+}
+
+/// TestRail's answer to a run without `suite_id` in a project with several suites.
+fn is_missing_suite(message: &str) -> bool {
+    message.contains(":suite_id is a required field")
 }
 
 /// Statuses that mean "try again later" rather than "no".
@@ -278,6 +289,9 @@ mod tests {
             reason: "timed out".into(),
         };
         assert_eq!(unknown.exit_code(), crate::exit::UNREACHABLE);
+        let suite = status(400, "Field :suite_id is a required field.");
+        assert_eq!(suite.exit_code(), crate::exit::USAGE);
+        assert!(suite.to_string().contains("--suite-id"), "{suite}");
     }
 
     #[test]

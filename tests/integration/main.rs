@@ -10,6 +10,7 @@ mod deliver;
 mod dotnet;
 mod formats_corpus;
 mod inspect;
+mod newcomer;
 mod panic;
 mod reliability;
 mod runs;

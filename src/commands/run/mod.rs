@@ -12,14 +12,14 @@ mod update;
 mod verify;
 
 use crate::cli::run::{ListArgs, RunAction, RunCommand};
-use crate::cli::{GlobalArgs, OutputFormat};
+use crate::cli::{GlobalArgs, OutputFormat, RemoteArgs};
 use crate::config::ConnectionConfig;
 use crate::error::{Error, usage};
 use crate::testrail::{ApiError, Client, ClientOptions, RunFilters};
 
 /// Execute a `run` subcommand; returns the exit code.
 pub fn execute(global: &GlobalArgs, cmd: &RunCommand) -> anyhow::Result<i32> {
-    let client = connect(global)?;
+    let client = connect(&cmd.remote, global)?;
     let out = global.output;
     super::block_on(async move {
         match &cmd.action {
@@ -34,10 +34,10 @@ pub fn execute(global: &GlobalArgs, cmd: &RunCommand) -> anyhow::Result<i32> {
     Ok(crate::exit::SUCCESS)
 }
 
-/// Build the client from the global flags.
-fn connect(global: &GlobalArgs) -> anyhow::Result<Client> {
-    let cfg = ConnectionConfig::from_args(&global.connection)?;
-    let opts = ClientOptions::from_global(global)?;
+/// Build the client from the connection options.
+pub(crate) fn connect(remote: &RemoteArgs, global: &GlobalArgs) -> anyhow::Result<Client> {
+    let cfg = ConnectionConfig::from_args(&remote.connection)?;
+    let opts = ClientOptions::from_args(&remote.transport, global.verbose)?;
     Client::new(&cfg, &opts)
 }
 
@@ -76,10 +76,17 @@ fn flag_for_field(message: &str) -> Option<&'static str> {
 
 async fn get(client: &Client, out: OutputFormat, run_id: u64) -> anyhow::Result<()> {
     let run = client.get_run(run_id).await.map_err(api)?;
-    match out {
-        OutputFormat::Json => show::json(&run),
-        OutputFormat::Text => show::run(&run, client),
+    if out == OutputFormat::Json {
+        return show::json(&run);
     }
+    // Custom statuses are counted by number; their names cost one more call, made only when
+    // the run has tests in them. Without the names the counts still add up.
+    let statuses = if show::has_custom(&run) {
+        client.get_statuses().await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    show::run(&run, &statuses, client)
 }
 
 async fn list(client: &Client, out: OutputFormat, a: &ListArgs) -> anyhow::Result<()> {

@@ -114,12 +114,12 @@ fn record(
     let mode = if dry_run { "dry-run" } else { "created" };
     let creation = describe(mode, plan, ids, summary.unmapped.len());
     let verb = if dry_run { "Would create" } else { "Created" };
-    eprintln!(
+    crate::progress::note(&format!(
         "{verb} {} section(s) and {} case(s); {} test(s) matched existing cases",
         creation.sections.len(),
         creation.cases.len(),
         creation.found
-    );
+    ));
     summary.case_creation = Some(creation);
 }
 
@@ -158,11 +158,11 @@ async fn download(
         ))
         .into());
     }
-    eprintln!(
+    crate::progress::note(&format!(
         "Read {} case(s) and the suite's sections; the project {} a `{FIELD}` field",
         cases.len(),
         if automation { "has" } else { "has no" }
-    );
+    ));
     let index = SuiteIndex::new(&cases, sections, automation);
     for d in index.automation.iter().flat_map(|a| &a.duplicates) {
         eprintln!(

@@ -162,7 +162,7 @@ async fn new_run(
             body.case_ids = Some(known);
             add_run_once(client, project_id, &body).await.map_err(api)?
         }
-        other => other.map_err(suite_hint)?,
+        other => other.map_err(api)?,
     };
     Ok(OpenedRun {
         run,
@@ -171,19 +171,6 @@ async fn new_run(
         extended: false,
         read_latency: std::time::Duration::ZERO,
     })
-}
-
-/// A missing suite is TestRail's most common first-run error; name the option that fixes it.
-fn suite_hint(e: ApiError) -> anyhow::Error {
-    if e.message()
-        .is_some_and(|m| m.contains(":suite_id is a required field"))
-    {
-        return Error::Usage(format!(
-            "{e}\nthis project has several suites: set --suite-id / TESTRAIL_SUITE_ID"
-        ))
-        .into();
-    }
-    api(e)
 }
 
 /// `add_run`, checking before re-sending when the first attempt's outcome is unknown.
