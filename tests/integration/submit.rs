@@ -1264,14 +1264,7 @@ fn the_api_key_never_shows_through_faults_retries_verbose_output_or_the_resume_f
 
 #[test]
 fn a_multi_suite_project_without_suite_id_names_the_option_and_creates_nothing() {
-    let mut seed = Seed::demo();
-    let project = seed.project("Multi", 3);
-    project.suite("A").section("S").cases(2, "a");
-    project.suite("B").section("S").cases(2, "b");
-    let sb = sandbox_with(SandboxOptions {
-        seed,
-        ..SandboxOptions::default()
-    });
+    let sb = sandbox_with(crate::common::multi_suite());
     let dir = tempfile::tempdir().unwrap();
     let r = report(dir.path(), "r.xml", &tc("a_C13", "pass", None));
     let stderr = refused(submit(&sb).args(["--project-id", "2"]).arg(&r), 2);

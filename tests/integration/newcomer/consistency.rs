@@ -2,10 +2,9 @@
 //! mistake, run counts that add up with custom statuses, and failures as JSON for scripts.
 
 use serde_json::Value;
-use testrail_report::sandbox::{SandboxOptions, Seed};
 
 use super::*;
-use crate::common::{api, json_of};
+use crate::common::{api, json_of, multi_suite};
 
 #[test]
 fn run_ids_are_taken_as_the_tool_prints_them() {
@@ -61,14 +60,7 @@ fn run_ids_are_taken_as_the_tool_prints_them() {
 
 #[test]
 fn a_multi_suite_project_without_suite_id_is_a_usage_error_for_run_create_as_for_submit() {
-    let mut seed = Seed::demo();
-    let project = seed.project("Multi", 3);
-    project.suite("A").section("S").cases(2, "a");
-    project.suite("B").section("S").cases(2, "b");
-    let sb = sandbox_with(SandboxOptions {
-        seed,
-        ..SandboxOptions::default()
-    });
+    let sb = sandbox_with(multi_suite());
     let out = cmd(&sb)
         .args(["run", "create", "--project-id", "2", "--include-all"])
         .output()
