@@ -12,14 +12,13 @@ mod update;
 mod verify;
 
 use crate::cli::run::{ListArgs, RunAction, RunCommand};
-use crate::cli::{GlobalArgs, OutputFormat, RemoteArgs};
-use crate::config::ConnectionConfig;
+use crate::cli::{GlobalArgs, OutputFormat};
 use crate::error::{Error, usage};
-use crate::testrail::{ApiError, Client, ClientOptions, RunFilters};
+use crate::testrail::{ApiError, Client, RunFilters};
 
 /// Execute a `run` subcommand; returns the exit code.
 pub fn execute(global: &GlobalArgs, cmd: &RunCommand) -> anyhow::Result<i32> {
-    let client = connect(&cmd.remote, global)?;
+    let client = super::connect(&cmd.remote, global)?;
     let out = global.output;
     super::block_on(async move {
         match &cmd.action {
@@ -32,13 +31,6 @@ pub fn execute(global: &GlobalArgs, cmd: &RunCommand) -> anyhow::Result<i32> {
         }
     })??;
     Ok(crate::exit::SUCCESS)
-}
-
-/// Build the client from the connection options.
-pub(crate) fn connect(remote: &RemoteArgs, global: &GlobalArgs) -> anyhow::Result<Client> {
-    let cfg = ConnectionConfig::from_args(&remote.connection)?;
-    let opts = ClientOptions::from_args(&remote.transport, global.verbose)?;
-    Client::new(&cfg, &opts)
 }
 
 /// Turn an API failure into the classified error that picks the exit code, naming the flag

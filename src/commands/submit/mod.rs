@@ -122,7 +122,7 @@ fn is_journal_name(name: &str, target: &TargetSpec) -> bool {
 
 /// A client from the connection options.
 pub fn client(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<Client> {
-    crate::commands::run::connect(&args.remote, global)
+    crate::commands::connect(&args.remote, global)
 }
 
 /// Print the summary (and a dry run's plan): text for people, one JSON document for scripts.
