@@ -53,9 +53,14 @@ pub enum Command {
     Submit(Box<submit::SubmitArgs>),
     /// See it work: submit the demo reports to an in-process sandbox and read the run back.
     Demo(demo::DemoArgs),
-    /// Print a shell completion script, e.g. `testrail-report completions bash > ~/.local/share/bash-completion/completions/testrail-report`.
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// e.g. `testrail-report completions bash >
+    /// ~/.local/share/bash-completion/completions/testrail-report`
     Completions(CompletionsArgs),
-    /// Print the man page (roff), e.g. `testrail-report man | man -l -`.
+    /// Print the man page (roff).
+    ///
+    /// e.g. `testrail-report man | man -l -`, or `testrail-report man run-get` for one command.
     Man(ManArgs),
 }
 
