@@ -80,6 +80,8 @@ pub struct Transport {
     retries: AtomicU64,
     /// Whether the server has answered anything yet (see the retry policy's quick give-up).
     answered: AtomicBool,
+    /// Whether `--proxy` is set: then a refused connection is the proxy's.
+    proxied: bool,
     verbose: bool,
     /// Print long waits on stderr (the `--verbose` trace already shows every wait).
     announce: bool,
@@ -125,6 +127,7 @@ impl Transport {
             requests: AtomicU64::new(0),
             retries: AtomicU64::new(0),
             answered: AtomicBool::new(false),
+            proxied: cfg.proxy.is_some(),
             verbose: opts.verbose,
         })
     }
@@ -457,7 +460,9 @@ impl Transport {
     fn cannot_connect(&self, detail: &str) -> String {
         let lower = detail.to_ascii_lowercase();
         let root = self.base.root();
-        if lower.contains("dns error") || lower.contains("failed to lookup address") {
+        if self.proxied {
+            format!("cannot connect through --proxy / TESTRAIL_PROXY to {root}: {detail}")
+        } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
             format!(
                 "cannot find the host {} ({detail}): check the address in --url / TESTRAIL_URL",
                 self.base.host()

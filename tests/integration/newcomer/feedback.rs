@@ -19,6 +19,12 @@ fn real_backoff() -> assert_cmd::Command {
     c
 }
 
+/// A port nothing listens on (bound once, then released).
+fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
 /// Run `run get 1` against `url` expecting the unreachable exit code within `limit`; stderr.
 fn fails_fast(url: &str, limit: Duration) -> String {
     let started = Instant::now();
@@ -35,16 +41,30 @@ fn fails_fast(url: &str, limit: Duration) -> String {
 
 #[test]
 fn a_refused_connection_fails_at_once_with_the_fix() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let err = fails_fast(&format!("http://127.0.0.1:{port}/"), Duration::from_secs(5));
     assert!(
         err.contains("after 2 attempt(s)")
             && err.contains("nothing accepts connections")
             && err.contains("--url / TESTRAIL_URL"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_refused_proxy_is_named_as_the_proxy() {
+    let port = closed_port();
+    let mut c = real_backoff();
+    c.env("TESTRAIL_PROXY", format!("http://127.0.0.1:{port}"));
+    let out = c
+        .env("TESTRAIL_URL", "https://testrail.example/")
+        .args(["run", "get", "1"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("cannot connect through --proxy / TESTRAIL_PROXY") && err.contains("after 2"),
         "{err}"
     );
 }
