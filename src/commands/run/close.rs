@@ -36,7 +36,7 @@ pub(super) async fn execute(
             show::write_out(&format!(
                 "Closed run R{}{note}\n{}",
                 run.id,
-                show::summary(&run, client)
+                show::summary(&run, client).await
             ))
         }
     }

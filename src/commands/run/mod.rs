@@ -68,17 +68,10 @@ fn flag_for_field(message: &str) -> Option<&'static str> {
 
 async fn get(client: &Client, out: OutputFormat, run_id: u64) -> anyhow::Result<()> {
     let run = client.get_run(run_id).await.map_err(api)?;
-    if out == OutputFormat::Json {
-        return show::json(&run);
+    match out {
+        OutputFormat::Json => show::json(&run),
+        OutputFormat::Text => show::write_out(&show::summary(&run, client).await),
     }
-    // Custom statuses are counted by number; their names cost one more call, made only when
-    // the run has tests in them. Without the names the counts still add up.
-    let statuses = if show::has_custom(&run) {
-        client.get_statuses().await.unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    show::run(&run, &statuses, client)
 }
 
 async fn list(client: &Client, out: OutputFormat, a: &ListArgs) -> anyhow::Result<()> {

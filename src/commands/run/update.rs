@@ -55,7 +55,7 @@ pub(super) async fn execute(
         OutputFormat::Text => show::write_out(&format!(
             "Updated run R{}\n{}",
             run.id,
-            show::summary(&run, client)
+            show::summary(&run, client).await
         )),
     }
 }
