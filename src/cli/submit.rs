@@ -13,7 +13,6 @@ use super::reports::ReportArgs;
 /// Report JUnit XML results to TestRail: one run with exactly the executed cases, every
 /// result posted, optionally closed.
 #[derive(Debug, Args, Clone)]
-#[command(next_help_heading = "Submit")]
 pub struct SubmitArgs {
     #[command(flatten)]
     pub reports: ReportArgs,
@@ -22,15 +21,25 @@ pub struct SubmitArgs {
     pub mapping: MappingArgs,
 
     /// Project to create the run in (not needed with --run-id).
-    #[arg(long, env = "TESTRAIL_PROJECT_ID", value_name = "ID")]
+    #[arg(
+        help_heading = "Target run",
+        long,
+        env = "TESTRAIL_PROJECT_ID",
+        value_name = "ID"
+    )]
     pub project_id: Option<u64>,
 
     /// Suite of the run; required for projects with several suites.
-    #[arg(long, env = "TESTRAIL_SUITE_ID", value_name = "ID")]
+    #[arg(
+        help_heading = "Target run",
+        long,
+        env = "TESTRAIL_SUITE_ID",
+        value_name = "ID"
+    )]
     pub suite_id: Option<u64>,
 
     /// Report into this existing open run; cases missing from it are added (never removed).
-    #[arg(
+    #[arg(help_heading = "Target run", 
         long,
         env = "TESTRAIL_RUN_ID",
         value_name = "ID",
@@ -40,11 +49,12 @@ pub struct SubmitArgs {
     pub run_id: Option<u64>,
 
     /// Add the run as a new entry of this test plan.
-    #[arg(long, env = "TESTRAIL_PLAN_ID", value_name = "ID", value_parser = ids::plan_id)]
+    #[arg(help_heading = "Target run", long, env = "TESTRAIL_PLAN_ID", value_name = "ID", value_parser = ids::plan_id)]
     pub plan_id: Option<u64>,
 
     /// Configurations of the plan entry, e.g. 1,2 (with --plan-id).
     #[arg(
+        help_heading = "Target run",
         long,
         env = "TESTRAIL_CONFIG_IDS",
         value_name = "IDS",
@@ -55,72 +65,108 @@ pub struct SubmitArgs {
 
     /// Name of the new run [default: from CI metadata, e.g. "<workflow> #<run> (<branch>)",
     /// else "Automated test run <date>"].
-    #[arg(long, env = "TESTRAIL_RUN_NAME", value_name = "NAME")]
+    #[arg(
+        help_heading = "Target run",
+        long,
+        env = "TESTRAIL_RUN_NAME",
+        value_name = "NAME"
+    )]
     pub run_name: Option<String>,
 
     /// Description of the new run [default: a link back to the CI job].
-    #[arg(long, env = "TESTRAIL_RUN_DESCRIPTION", value_name = "TEXT")]
+    #[arg(
+        help_heading = "Target run",
+        long,
+        env = "TESTRAIL_RUN_DESCRIPTION",
+        value_name = "TEXT"
+    )]
     pub run_description: Option<String>,
 
     /// Milestone of the new run.
-    #[arg(long, env = "TESTRAIL_MILESTONE_ID", value_name = "ID")]
+    #[arg(
+        help_heading = "Target run",
+        long,
+        env = "TESTRAIL_MILESTONE_ID",
+        value_name = "ID"
+    )]
     pub milestone_id: Option<u64>,
 
     /// User the new run is assigned to.
-    #[arg(long, env = "TESTRAIL_ASSIGNEDTO_ID", value_name = "ID")]
+    #[arg(
+        help_heading = "Target run",
+        long,
+        env = "TESTRAIL_ASSIGNEDTO_ID",
+        value_name = "ID"
+    )]
     pub assignedto_id: Option<u64>,
 
     /// References of the new run (comma-separated, e.g. JIRA-12,JIRA-14).
-    #[arg(long, env = "TESTRAIL_REFS", value_name = "REFS")]
+    #[arg(
+        help_heading = "Target run",
+        long,
+        env = "TESTRAIL_REFS",
+        value_name = "REFS"
+    )]
     pub refs: Option<String>,
 
     /// Close the run once every result was accepted (never after a partial failure).
-    #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_CLOSE_RUN", value_parser = BoolishValueParser::new())]
+    #[arg(help_heading = "Target run", long, action = ArgAction::SetTrue, env = "TESTRAIL_CLOSE_RUN", value_parser = BoolishValueParser::new())]
     pub close_run: bool,
 
     /// How tests find their case: `auto` (case-ID property, --case-map, then C<digits> in the
     /// name), `property`, `name`, or `automation-id` (the suite's custom_automation_id field).
-    #[arg(long, env = "TESTRAIL_CASE_MATCHER", value_enum, default_value_t = CaseMatcher::Auto)]
+    #[arg(help_heading = "Case-ID mapping", long, env = "TESTRAIL_CASE_MATCHER", value_enum, default_value_t = CaseMatcher::Auto)]
     pub case_matcher: CaseMatcher,
 
     /// Status per outcome by name or ID, e.g. passed=1,failed=Failed,error=5,skipped=none
     /// [default: passed=1, failed/error=5, skipped=a "skipped" status if any, else 4].
-    #[arg(long, env = "TESTRAIL_STATUS", value_name = "SPEC")]
+    #[arg(
+        help_heading = "Results",
+        long,
+        env = "TESTRAIL_STATUS",
+        value_name = "SPEC"
+    )]
     pub status: Option<String>,
 
     /// A field for every result, NAME=VALUE, e.g. version=1.4.2 or custom_env=3 (repeatable;
     /// the variable takes one per line).
-    #[arg(long = "result-field", env = "TESTRAIL_RESULT_FIELDS", value_name = "NAME=VALUE", action = ArgAction::Append, value_delimiter = '\n')]
+    #[arg(help_heading = "Results", long = "result-field", env = "TESTRAIL_RESULT_FIELDS", value_name = "NAME=VALUE", action = ArgAction::Append, value_delimiter = '\n')]
     pub result_fields: Vec<String>,
 
     /// Longest result comment in characters; longer stack traces and output are cut.
-    #[arg(long, env = "TESTRAIL_COMMENT_LIMIT", value_name = "CHARS", default_value_t = crate::submit::plan::comment::DEFAULT_COMMENT_LIMIT)]
+    #[arg(help_heading = "Results", long, env = "TESTRAIL_COMMENT_LIMIT", value_name = "CHARS", default_value_t = crate::submit::plan::comment::DEFAULT_COMMENT_LIMIT)]
     pub comment_limit: usize,
 
     /// Add the end of each test's system-out/system-err to its comment.
-    #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_COMMENT_OUTPUT", value_parser = BoolishValueParser::new())]
+    #[arg(help_heading = "Results", long, action = ArgAction::SetTrue, env = "TESTRAIL_COMMENT_OUTPUT", value_parser = BoolishValueParser::new())]
     pub comment_output: bool,
 
     /// Send elapsed times with milliseconds ("0.125s"), for servers that accept them.
-    #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_ELAPSED_MS", value_parser = BoolishValueParser::new())]
+    #[arg(help_heading = "Results", long, action = ArgAction::SetTrue, env = "TESTRAIL_ELAPSED_MS", value_parser = BoolishValueParser::new())]
     pub elapsed_ms: bool,
 
     /// Fail before creating anything when a test maps to no case or a case ID is unknown.
-    #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_STRICT", value_parser = BoolishValueParser::new())]
+    #[arg(help_heading = "Checks", long, action = ArgAction::SetTrue, env = "TESTRAIL_STRICT", value_parser = BoolishValueParser::new())]
     pub strict: bool,
 
     /// Create a TestRail case for every test that maps to none (in --section-id, or one
     /// section per report testsuite with --sections-from suites); a re-run creates nothing new.
-    #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_CREATE_MISSING_CASES", value_parser = BoolishValueParser::new())]
+    #[arg(help_heading = "Creating missing cases", long, action = ArgAction::SetTrue, env = "TESTRAIL_CREATE_MISSING_CASES", value_parser = BoolishValueParser::new())]
     pub create_missing_cases: bool,
 
     /// Section for created cases (with --sections-from suites: the parent of the new sections).
-    #[arg(long, env = "TESTRAIL_SECTION_ID", value_name = "ID")]
+    #[arg(
+        help_heading = "Creating missing cases",
+        long,
+        env = "TESTRAIL_SECTION_ID",
+        value_name = "ID"
+    )]
     pub section_id: Option<u64>,
 
     /// Where created cases go: `suites` finds or creates one section per report testsuite
     /// (nested testsuites become nested sections).
     #[arg(
+        help_heading = "Creating missing cases",
         long,
         env = "TESTRAIL_SECTIONS_FROM",
         value_enum,
@@ -129,41 +175,66 @@ pub struct SubmitArgs {
     pub sections_from: Option<SectionsFrom>,
 
     /// Show the run and results that would be sent, and send nothing (needs no credentials).
-    #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_DRY_RUN", value_parser = BoolishValueParser::new())]
+    #[arg(help_heading = "Checks", long, action = ArgAction::SetTrue, env = "TESTRAIL_DRY_RUN", value_parser = BoolishValueParser::new())]
     pub dry_run: bool,
 
     /// Exit with code 1 when the reports hold failed tests (they are reported either way).
-    #[arg(long, action = ArgAction::SetTrue, env = "TESTRAIL_FAIL_ON_TEST_FAILURE", value_parser = BoolishValueParser::new())]
+    #[arg(help_heading = "Checks", long, action = ArgAction::SetTrue, env = "TESTRAIL_FAIL_ON_TEST_FAILURE", value_parser = BoolishValueParser::new())]
     pub fail_on_test_failure: bool,
 
     /// Write TESTRAIL_RUN_ID=… and friends to this dotenv file (GitLab artifacts).
-    #[arg(long, env = "TESTRAIL_DOTENV", value_name = "FILE")]
+    #[arg(
+        help_heading = "Files for later steps",
+        long,
+        env = "TESTRAIL_DOTENV",
+        value_name = "FILE"
+    )]
     pub dotenv: Option<PathBuf>,
 
     /// Write the summary as JSON to this file.
-    #[arg(long, env = "TESTRAIL_SUMMARY_JSON", value_name = "FILE")]
+    #[arg(
+        help_heading = "Files for later steps",
+        long,
+        env = "TESTRAIL_SUMMARY_JSON",
+        value_name = "FILE"
+    )]
     pub summary_json: Option<PathBuf>,
 
     /// Most results per add_results_for_cases request (requests also stay under 2 MiB; a
     /// small submit is cut into a few smaller batches to spread over the server's workers).
-    #[arg(long, env = "TESTRAIL_BATCH_SIZE", value_name = "N", default_value_t = crate::submit::deliver::batch::DEFAULT_BATCH_SIZE)]
+    #[arg(help_heading = "Delivery", long, env = "TESTRAIL_BATCH_SIZE", value_name = "N", default_value_t = crate::submit::deliver::batch::DEFAULT_BATCH_SIZE)]
     pub batch_size: usize,
 
     /// Result batches in flight at once, fixed (they share one rate limiter) [default: found
     /// as it goes: starts at 8, more while the server keeps up, fewer when it slows or
     /// refuses, at most 32].
-    #[arg(long, env = "TESTRAIL_PARALLEL_BATCHES", value_name = "N")]
+    #[arg(
+        help_heading = "Delivery",
+        long,
+        env = "TESTRAIL_PARALLEL_BATCHES",
+        value_name = "N"
+    )]
     pub parallel_batches: Option<usize>,
 
     /// Where to save results that could not be posted, and the journal of every result until
     /// it is accepted [default: testrail-unsent-<run>.json; testrail-unsent-<run>-<pid>.json
     /// with --run-id].
-    #[arg(long, env = "TESTRAIL_UNSENT_FILE", value_name = "FILE")]
+    #[arg(
+        help_heading = "Delivery",
+        long,
+        env = "TESTRAIL_UNSENT_FILE",
+        value_name = "FILE"
+    )]
     pub unsent_file: Option<PathBuf>,
 
     /// Finish an interrupted submit: post the results saved in this file that are not in the
     /// run yet. Reports and target options are not needed (the file names its run).
-    #[arg(long, env = "TESTRAIL_RESUME", value_name = "FILE")]
+    #[arg(
+        help_heading = "Delivery",
+        long,
+        env = "TESTRAIL_RESUME",
+        value_name = "FILE"
+    )]
     pub resume: Option<PathBuf>,
 
     #[command(flatten)]

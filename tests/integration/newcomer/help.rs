@@ -9,11 +9,14 @@ fn help(args: &[&str]) -> String {
     stdout(&out)
 }
 
+/// Whether a help line is a section heading ("Target run:").
+fn is_heading(line: &str) -> bool {
+    !line.starts_with(' ') && line.ends_with(':')
+}
+
 /// The section headings of a help text, in order.
 fn headings(text: &str) -> Vec<&str> {
-    text.lines()
-        .filter(|l| !l.starts_with(' ') && l.ends_with(':') && !l.contains(' '))
-        .collect()
+    text.lines().filter(|l| is_heading(l)).collect()
 }
 
 #[test]
@@ -186,4 +189,58 @@ fn version_names_the_commit_it_was_built_from() {
         }
         _ => eprintln!("git is not available here: only the version is checked"),
     }
+}
+
+/// The lines under one heading of a help text.
+fn section(text: &str, heading: &str) -> String {
+    let title = format!("{heading}:");
+    let lines: Vec<&str> = text
+        .lines()
+        .skip_while(|l| *l != title)
+        .skip(1)
+        .take_while(|l| !is_heading(l))
+        .collect();
+    assert!(!lines.is_empty(), "no {title} in {text}");
+    lines.join("\n")
+}
+
+#[test]
+fn every_submit_option_sits_under_the_heading_of_its_task() {
+    let text = help(&["submit"]);
+    assert_eq!(
+        headings(&text),
+        [
+            "Options:",
+            "Reports:",
+            "Case-ID mapping:",
+            "Target run:",
+            "Results:",
+            "Checks:",
+            "Creating missing cases:",
+            "Files for later steps:",
+            "Delivery:",
+            "Connection:"
+        ]
+    );
+    let expected = [
+        ("Case-ID mapping", &["--case-matcher", "--case-map"][..]),
+        ("Target run", &["--project-id", "--run-id", "--close-run"]),
+        (
+            "Checks",
+            &["--dry-run", "--strict", "--fail-on-test-failure"],
+        ),
+        ("Creating missing cases", &["--section-id"]),
+        ("Files for later steps", &["--dotenv", "--summary-json"]),
+        ("Delivery", &["--batch-size", "--resume"]),
+    ];
+    for (heading, flags) in expected {
+        let options = section(&text, heading);
+        for flag in flags {
+            assert!(
+                options.contains(flag),
+                "{flag} not under {heading}: {options}"
+            );
+        }
+    }
+    assert!(!section(&text, "Case-ID mapping").contains("--project-id"));
 }
