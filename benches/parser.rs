@@ -13,6 +13,9 @@ use std::time::Instant;
 use testrail_report::mapping::{Mapper, MappingOptions};
 use testrail_report::report::read_report;
 
+mod common;
+use common::cpu_seconds;
+
 /// (label, testcases, bytes of the long failure bodies and system-out, every how many tests).
 const SCENARIOS: &[(&str, usize, usize, usize)] = &[
     ("10k", 10_000, 256 << 10, 1_000),
@@ -80,21 +83,6 @@ fn run_one(path: &Path) {
         peak_rss_mb()
     );
     print!("{row}");
-}
-
-/// CPU time of the whole process, every thread included: a large report is read on
-/// several cores, and the machine is shared, so wall time alone does not show the cost.
-#[allow(unsafe_code)]
-fn cpu_seconds() -> f64 {
-    // SAFETY: getrusage only writes the struct it is given, which is zero-initialised
-    // plain data owned by this frame.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
-        usage
-    };
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
 fn peak_rss_mb() -> u64 {

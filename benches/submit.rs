@@ -87,6 +87,7 @@ fn planning(n: usize) {
         },
         elapsed_ms: false,
         fields: vec!["version=1.4.2".parse().unwrap()],
+        assignees: Vec::new(),
     };
     let (mut best, mut cases, mut n_batches) = (Duration::MAX, 0, 0);
     let mapped: Vec<Vec<u64>> = data.iter().map(|(_, c)| vec![*c]).collect();

@@ -39,8 +39,9 @@ def run(argv):
 
 
 def known_options():
-    commands = [[], ["submit"], ["inspect"], ["demo"], ["run"]] + [
-        ["run", c] for c in ("get", "list", "create", "update", "close", "delete")]
+    commands = [[], ["submit"], ["inspect"], ["demo"], ["run"], ["rerun"]] + [
+        ["run", c] for c in ("get", "list", "create", "update", "close", "delete")] + [
+        ["plan", c] for c in ("get", "list", "create", "add-entry", "close", "delete")]
     text = "".join(run([BIN, *c, "--help"]).stdout for c in commands)
     text += run([SANDBOX, "--help"]).stdout
     return set(re.findall(r"--[a-z][a-z-]+", text))

@@ -35,3 +35,18 @@ pub fn started() -> std::time::Instant {
 pub fn non_empty(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
+
+/// Set each variable that is not set yet (the config file's and trcli's settings, which the
+/// user's own variables override).
+///
+/// Must run first thing in `main`, while the process has one thread (see
+/// [`drop_empty_vars`]).
+#[allow(unsafe_code)]
+pub fn set_if_unset(vars: &[(String, String)]) {
+    for (key, value) in vars {
+        if non_empty(key).is_none() {
+            // SAFETY: called at the top of `main`, before any other thread exists.
+            unsafe { std::env::set_var(key, value) };
+        }
+    }
+}

@@ -19,6 +19,7 @@ pub mod redact;
 pub mod report;
 pub mod sandbox;
 pub mod secret;
+pub mod settings;
 pub mod submit;
 pub mod summary;
 pub mod testrail;
@@ -34,6 +35,8 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         cli::Command::Inspect(args) => commands::inspect::run(&args, cli.global.output),
         cli::Command::Run(cmd) => commands::run::execute(&cli.global, &cmd),
+        cli::Command::Plan(cmd) => commands::plan::execute(&cli.global, &cmd),
+        cli::Command::Rerun(args) => commands::rerun::execute(&cli.global, &args),
         cli::Command::Submit(args) => commands::submit::run(&cli.global, &args),
         cli::Command::Demo(args) => commands::demo::run(&cli.global, &args),
         cli::Command::Completions(args) => commands::docs::completions(args.shell),

@@ -30,6 +30,18 @@ pub struct Summary {
     pub failed_tests: Vec<FailedTest>,
     /// Whether the run was closed after posting.
     pub closed: bool,
+    /// The test plan the run belongs to, when it is a plan run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_id: Option<u64>,
+    /// Whether the plan (with every run in it) was closed after posting (`--close-plan`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub plan_closed: bool,
+    /// With cases from several suites: one run per suite, entries of the plan `plan_id`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<SuiteRun>,
+    /// Files attached to the run (`--attach-to-run`), uploaded or not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub run_attachments: Vec<RunAttachment>,
     /// HTTP requests made to TestRail, retries included.
     pub api_calls: u64,
     /// Requests that were retried (429, 409, 5xx, timeouts).
@@ -99,6 +111,33 @@ pub struct NewCase {
     pub automation_id: Option<String>,
     /// How many tests map to it.
     pub tests: u64,
+}
+
+/// One suite's run, when a report's cases span suites.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SuiteRun {
+    /// The suite.
+    pub suite_id: u64,
+    /// Its run (an entry of the plan).
+    pub run_id: u64,
+    /// The run's page.
+    pub run_url: Option<String>,
+    /// Results TestRail accepted into it.
+    pub results_posted: u64,
+}
+
+/// A file attached to the run with `--attach-to-run`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RunAttachment {
+    /// The file, as found.
+    pub file: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// TestRail's attachment ID, once uploaded.
+    pub attachment_id: Option<String>,
+    /// Why the upload failed (the results were posted either way).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// A test, as named in messages and annotations.

@@ -29,6 +29,9 @@ fuzz_target!(|data: &[u8]| {
         for out in [test.system_out(), test.system_err()].into_iter().flatten() {
             assert!(out.text.len() <= TEXT_CAP);
         }
+        for step in test.steps() {
+            assert!(step.content.len() <= TEXT_CAP);
+        }
         for property in test.properties() {
             assert!(property.value.len() <= TEXT_CAP);
         }

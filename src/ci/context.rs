@@ -35,6 +35,8 @@ pub struct CiContext {
     pub job_url: Option<String>,
     /// The commit under test, when the CI system says.
     pub commit: Option<String>,
+    /// The build's tag, else its short commit (`--result-version auto`).
+    pub build_version: Option<String>,
     /// GitHub Actions: the file step outputs are appended to (`GITHUB_OUTPUT`).
     pub github_output: Option<PathBuf>,
     /// GitHub Actions: the file the Markdown job summary is appended to (`GITHUB_STEP_SUMMARY`).
@@ -72,6 +74,7 @@ impl CiContext {
             default_run_name: name.unwrap_or_else(fallback_name),
             job_url,
             commit,
+            build_version: super::version::build_version(kind, &var),
             github_output: github_file("GITHUB_OUTPUT"),
             github_step_summary: github_file("GITHUB_STEP_SUMMARY"),
         }

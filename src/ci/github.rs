@@ -244,6 +244,7 @@ mod tests {
             default_run_name: "x".into(),
             job_url: None,
             commit: None,
+            build_version: None,
             github_output: Some(out.clone()),
             github_step_summary: Some(sum.clone()),
         };
@@ -266,6 +267,7 @@ mod tests {
             default_run_name: "x".into(),
             job_url: None,
             commit: None,
+            build_version: None,
             github_output: Some("/nonexistent-dir/out".into()),
             github_step_summary: None,
         };

@@ -10,6 +10,7 @@ pub mod dotenv;
 pub mod github;
 pub mod step_summary;
 mod utc;
+pub mod version;
 
 use std::path::PathBuf;
 

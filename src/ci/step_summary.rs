@@ -43,7 +43,11 @@ fn heading(md: &mut String, s: &Summary) {
         return;
     }
     let _ = writeln!(md, "## TestRail: {run}\n");
-    let closed = if s.closed { " The run was closed." } else { "" };
+    let closed = match (s.closed, s.plan_closed) {
+        (_, true) => " The plan was closed, with every run in it.",
+        (true, false) => " The run was closed.",
+        _ => "",
+    };
     let _ = writeln!(md, "{} results posted.{closed}\n", s.results_posted);
     if !s.reports.is_empty() {
         let _ = writeln!(md, "Reports read as: {}\n", escape(&s.formats_read()));
@@ -203,6 +207,26 @@ mod tests {
             closed: true,
             ..Summary::default()
         }
+    }
+
+    #[test]
+    fn says_which_formats_the_reports_were_in() {
+        let report = |path: &str, format: crate::report::Format| crate::summary::ReportRead {
+            path: path.into(),
+            format: format.name().into(),
+            tests: 1,
+        };
+        let mut s = sample();
+        s.reports = vec![
+            report("output.xml", crate::report::Format::Robot),
+            report("a.json", crate::report::Format::Cucumber),
+            report("b.json", crate::report::Format::Cucumber),
+        ];
+        let md = render(&s);
+        assert!(
+            md.contains("Reports read as: cucumber (2 files), robot (output.xml)\n"),
+            "{md}"
+        );
     }
 
     #[test]

@@ -38,6 +38,7 @@ impl MappingArgs {
                 .collect(),
             case_map: self.case_map.clone(),
             case_pattern: self.case_pattern.clone(),
+            rules: Default::default(),
         }
     }
 }

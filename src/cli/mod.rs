@@ -10,7 +10,9 @@ pub mod ids;
 pub mod inspect;
 pub mod mapping;
 mod order;
+pub mod plan;
 pub mod reports;
+pub mod rerun;
 pub mod run;
 pub mod submit;
 pub mod transport;
@@ -19,7 +21,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::BoolishValueParser};
 
-/// Report JUnit XML results to TestRail, and manage TestRail runs from CI.
+/// Report JUnit XML results to TestRail, and manage TestRail runs and plans from CI.
 #[derive(Debug, Parser)]
 #[command(name = "testrail-report", version = crate::version::LONG, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
@@ -49,6 +51,11 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     /// Manage TestRail test runs: get, list, create, update, close, delete.
     Run(Box<run::RunCommand>),
+    /// Manage TestRail test plans: get, list, create, add-entry, close, delete.
+    Plan(Box<plan::PlanCommand>),
+    /// Print the selector that re-runs only a run's failed tests (pytest, Maven, Gradle, Jest,
+    /// go, dotnet).
+    Rerun(Box<rerun::RerunArgs>),
     /// Report test results to TestRail: one run with exactly the executed cases.
     Submit(Box<submit::SubmitArgs>),
     /// See it work: submit the demo reports to an in-process sandbox and read the run back.
@@ -67,6 +74,17 @@ pub enum Command {
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
+    /// YAML settings file: keys are our option names without `--` (run-name: Nightly) or
+    /// trcli's (title: Nightly). The command line and environment override it.
+    #[arg(
+        short = 'c',
+        long,
+        global = true,
+        env = "TESTRAIL_CONFIG",
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
+
     /// Output format: readable text, or one JSON document on stdout for scripts (also for
     /// failures: `{"error": {...}, "exit_code": N}`).
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text, env = "TESTRAIL_OUTPUT")]

@@ -90,6 +90,11 @@ mod tests {
             hoisted("tr --retries 2 run get 1"),
             "tr run --retries 2 get 1"
         );
+        assert_eq!(hoisted("tr --url x plan get P5"), "tr plan --url x get P5");
+        assert_eq!(
+            hoisted("tr --url x rerun --run-id 3"),
+            "tr rerun --url x --run-id 3"
+        );
         // Nothing to move, or nowhere to move it: left for clap to judge.
         assert_eq!(hoisted("tr -v submit a.xml"), "tr -v submit a.xml");
         assert_eq!(hoisted("tr --url x"), "tr --url x");

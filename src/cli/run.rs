@@ -60,31 +60,39 @@ pub struct ListArgs {
     /// The project whose runs to list.
     #[arg(long, env = "TESTRAIL_PROJECT_ID", value_name = "ID")]
     pub project_id: u64,
-    /// Only runs created at or after this time (UNIX seconds or RFC 3339, e.g. 2026-01-31T12:00:00Z).
-    #[arg(long, value_name = "TIME")]
-    pub created_after: Option<String>,
-    /// Only runs created at or before this time (UNIX seconds or RFC 3339).
-    #[arg(long, value_name = "TIME")]
-    pub created_before: Option<String>,
-    /// Only runs created by these user IDs (comma-separated).
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    pub created_by: Vec<u64>,
-    /// Only completed (true, 1) or active (false, 0) runs.
-    #[arg(long, value_name = "BOOL", value_parser = BoolishValueParser::new())]
-    pub is_completed: Option<bool>,
-    /// Only runs in these milestones (comma-separated IDs).
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    pub milestone_id: Vec<u64>,
+    #[command(flatten)]
+    pub filters: ListFilterArgs,
     /// Only runs that carry this reference (e.g. a Jira key).
     #[arg(long, value_name = "REF")]
     pub refs_filter: Option<String>,
     /// Only runs of these suites (comma-separated IDs).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub suite_id: Vec<u64>,
-    /// At most this many runs (without it, every page is read).
+}
+
+/// The filters and paging `run list` and `plan list` share (get_runs and get_plans take them
+/// alike).
+#[derive(Debug, Args)]
+pub struct ListFilterArgs {
+    /// Only those created at or after this time (UNIX seconds or RFC 3339, e.g. 2026-01-31T12:00:00Z).
+    #[arg(long, value_name = "TIME")]
+    pub created_after: Option<String>,
+    /// Only those created at or before this time (UNIX seconds or RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub created_before: Option<String>,
+    /// Only those created by these user IDs (comma-separated).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub created_by: Vec<u64>,
+    /// Only completed (true, 1) or active (false, 0) ones.
+    #[arg(long, value_name = "BOOL", value_parser = BoolishValueParser::new())]
+    pub is_completed: Option<bool>,
+    /// Only those in these milestones (comma-separated IDs).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub milestone_id: Vec<u64>,
+    /// At most this many (without it, every page is read).
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
-    /// Skip this many runs first.
+    /// Skip this many first.
     #[arg(long, value_name = "N")]
     pub offset: Option<usize>,
 }
@@ -114,6 +122,16 @@ pub struct CreateArgs {
     /// References (comma-separated, e.g. Jira keys).
     #[arg(long, env = "TESTRAIL_REFS", value_name = "REFS")]
     pub refs: Option<String>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Also append a `TESTRAIL_RUN_ID=<id>` line to FILE (a GitLab dotenv artifact).
+    #[arg(long, value_name = "FILE")]
+    pub dotenv: Option<PathBuf>,
+}
+
+/// Which cases a new run or plan entry holds (`run create`, `plan add-entry`); one is required.
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
     /// Include every case of the suite (and cases added to it later).
     #[arg(long, action = ArgAction::SetTrue)]
     pub include_all: bool,
@@ -123,9 +141,6 @@ pub struct CreateArgs {
     /// Include the cases listed in FILE (IDs separated by commas, spaces or new lines).
     #[arg(long, value_name = "FILE")]
     pub case_ids_file: Option<PathBuf>,
-    /// Also append a `TESTRAIL_RUN_ID=<id>` line to FILE (a GitLab dotenv artifact).
-    #[arg(long, value_name = "FILE")]
-    pub dotenv: Option<PathBuf>,
 }
 
 /// `run update`.

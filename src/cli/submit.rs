@@ -29,7 +29,18 @@ pub struct SubmitArgs {
     )]
     pub project_id: Option<u64>,
 
-    /// Suite of the run; required for projects with several suites.
+    /// Project by exact name or ID (trcli's --project), looked up before anything is
+    /// written; with --project-id too, that ID picks among projects of the same name.
+    #[arg(
+        help_heading = "Target run",
+        long,
+        env = "TESTRAIL_PROJECT",
+        value_name = "NAME|ID"
+    )]
+    pub project: Option<String>,
+
+    /// Suite of the run. Without it, a multi-suite project's cases are sorted by suite: one
+    /// run in their suite, or one plan with an entry per suite.
     #[arg(
         help_heading = "Target run",
         long,
@@ -37,6 +48,15 @@ pub struct SubmitArgs {
         value_name = "ID"
     )]
     pub suite_id: Option<u64>,
+
+    /// Suite by exact name or ID (trcli's --suite-name), looked up in the project.
+    #[arg(
+        help_heading = "Target run",
+        long,
+        env = "TESTRAIL_SUITE",
+        value_name = "NAME|ID"
+    )]
+    pub suite: Option<String>,
 
     /// Report into this existing open run; cases missing from it are added (never removed).
     #[arg(help_heading = "Target run", 
@@ -109,9 +129,41 @@ pub struct SubmitArgs {
     )]
     pub refs: Option<String>,
 
-    /// Close the run once every result was accepted (never after a partial failure).
+    /// With --run-id, what --refs does to the run's references: `add` the missing ones
+    /// [default], `update` (replace them all) or `delete` the given ones.
+    #[arg(
+        help_heading = "Target run",
+        long,
+        env = "TESTRAIL_REFS_ACTION",
+        value_enum,
+        value_name = "ACTION"
+    )]
+    pub refs_action: Option<RefsAction>,
+
+    /// Assign failed results to these TestRail users in turn (e-mail addresses, comma-separated,
+    /// looked up with get_user_by_email before anything is written).
+    #[arg(
+        help_heading = "Results",
+        long,
+        env = "TESTRAIL_ASSIGN",
+        value_name = "EMAILS"
+    )]
+    pub assign: Option<String>,
+
+    /// Close the run once every result was accepted (never after a partial failure). Not for
+    /// plan runs: TestRail closes those only with their plan (see --close-plan).
     #[arg(help_heading = "Target run", long, action = ArgAction::SetTrue, env = "TESTRAIL_CLOSE_RUN", value_parser = BoolishValueParser::new())]
     pub close_run: bool,
+
+    /// Attach a file to the run (an HTML report, logs, a coverage summary); globs allowed,
+    /// repeatable, the variable takes one per line. Each file may be at most 256 MB.
+    #[arg(help_heading = "Target run", long = "attach-to-run", env = "TESTRAIL_ATTACH_TO_RUN", value_name = "FILE", action = ArgAction::Append, value_delimiter = '\n')]
+    pub attach_to_run: Vec<String>,
+
+    /// Close the plan of --plan-id once every result was accepted. This closes every run in
+    /// the plan, including entries other jobs have not reported yet; the submit names them.
+    #[arg(help_heading = "Target run", long, action = ArgAction::SetTrue, env = "TESTRAIL_CLOSE_PLAN", value_parser = BoolishValueParser::new(), requires = "plan_id")]
+    pub close_plan: bool,
 
     /// How tests find their case: `auto` (case-ID property, --case-map, then C<digits> in the
     /// name), `property`, `name`, or `automation-id` (the suite's custom_automation_id field).
@@ -133,6 +185,16 @@ pub struct SubmitArgs {
     #[arg(help_heading = "Results", long = "result-field", env = "TESTRAIL_RESULT_FIELDS", value_name = "NAME=VALUE", action = ArgAction::Append, value_delimiter = '\n')]
     pub result_fields: Vec<String>,
 
+    /// TestRail's `version` field on every result; `auto` takes the build's tag, else its short
+    /// commit, from GitHub Actions, GitLab CI or Jenkins.
+    #[arg(
+        help_heading = "Results",
+        long,
+        env = "TESTRAIL_RESULT_VERSION",
+        value_name = "VERSION|auto"
+    )]
+    pub result_version: Option<String>,
+
     /// Longest result comment in characters; longer stack traces and output are cut.
     #[arg(help_heading = "Results", long, env = "TESTRAIL_COMMENT_LIMIT", value_name = "CHARS", default_value_t = crate::submit::plan::comment::DEFAULT_COMMENT_LIMIT)]
     pub comment_limit: usize,
@@ -153,6 +215,12 @@ pub struct SubmitArgs {
     /// section per report testsuite with --sections-from suites); a re-run creates nothing new.
     #[arg(help_heading = "Creating missing cases", long, action = ArgAction::SetTrue, env = "TESTRAIL_CREATE_MISSING_CASES", value_parser = BoolishValueParser::new())]
     pub create_missing_cases: bool,
+
+    /// A field for every case --create-missing-cases creates, NAME=VALUE, e.g. type_id=3 or
+    /// custom_preconds=Logged in (repeatable; the variable takes one per line). A test's
+    /// testrail_case_field properties win.
+    #[arg(help_heading = "Creating missing cases", long = "case-field", env = "TESTRAIL_CASE_FIELDS", value_name = "NAME=VALUE", action = ArgAction::Append, value_delimiter = '\n')]
+    pub case_fields: Vec<String>,
 
     /// Section for created cases (with --sections-from suites: the parent of the new sections).
     #[arg(
@@ -253,6 +321,17 @@ pub enum CaseMatcher {
     /// The suite's `custom_automation_id` against `classname.name` (or the test's own
     /// `custom_automation_id` property).
     AutomationId,
+}
+
+/// What `--refs` does to an existing run's references (`--refs-action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RefsAction {
+    /// Append the references the run lacks.
+    Add,
+    /// Replace the run's references.
+    Update,
+    /// Remove these references from the run.
+    Delete,
 }
 
 /// Where `--create-missing-cases` puts new cases (`--sections-from`).

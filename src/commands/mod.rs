@@ -4,6 +4,8 @@
 pub mod demo;
 pub mod docs;
 pub mod inspect;
+pub mod plan;
+pub mod rerun;
 pub mod run;
 pub mod submit;
 

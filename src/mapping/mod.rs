@@ -28,6 +28,23 @@ pub struct MappingOptions {
     pub case_map: Option<PathBuf>,
     /// A regex with one capture group (the digits) that replaces the `C<digits>` rule.
     pub case_pattern: Option<String>,
+    /// Which rules may give IDs (`--case-matcher`).
+    pub rules: Rules,
+}
+
+/// Which mapping rules are read. A matcher named on the command line reads only its own
+/// source: with `name`, a `test_id` property does not hide `[C101]` in the name (as in trcli).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Rules {
+    /// Every rule, in priority order.
+    #[default]
+    All,
+    /// Only case-ID properties.
+    Property,
+    /// Only `--case-map` and the name and classname.
+    Name,
+    /// None: the server's automation IDs decide.
+    Nothing,
 }
 
 /// Which rule produced a test's IDs.
@@ -61,6 +78,7 @@ pub struct Mapped {
 /// Maps testcases to case IDs; build once, use for every test.
 #[derive(Debug)]
 pub struct Mapper {
+    rules: Rules,
     properties: Vec<String>,
     map: case_map::CaseMap,
     pattern: Option<Regex>,
@@ -90,6 +108,7 @@ impl Mapper {
             None => Default::default(),
         };
         Ok(Mapper {
+            rules: options.rules,
             properties,
             map,
             pattern,
@@ -106,19 +125,32 @@ impl Mapper {
                 rejected: Vec::new(),
             })
         };
-        let mut mapped = self
-            .by_property(test)
+        let (property, names) = match self.rules {
+            Rules::All => (true, true),
+            Rules::Property => (true, false),
+            Rules::Name => (false, true),
+            Rules::Nothing => (false, false),
+        };
+        let mut mapped = property
+            .then(|| self.by_property(test))
+            .flatten()
             .and_then(|ids| found(ids, Source::Property))
             .or_else(|| {
-                self.by_case_map(test)
+                names
+                    .then(|| self.by_case_map(test))
+                    .flatten()
                     .and_then(|ids| found(ids, Source::CaseMap))
             })
-            .or_else(|| found(self.by_text(&test.name, &mut rejected), Source::Name))
             .or_else(|| {
-                found(
-                    self.by_text(&test.classname, &mut rejected),
-                    Source::Classname,
-                )
+                names.then(|| found(self.by_text(&test.name, &mut rejected), Source::Name))?
+            })
+            .or_else(|| {
+                names.then(|| {
+                    found(
+                        self.by_text(&test.classname, &mut rejected),
+                        Source::Classname,
+                    )
+                })?
             })
             .unwrap_or(Mapped {
                 ids: Vec::new(),

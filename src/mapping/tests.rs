@@ -157,3 +157,36 @@ fn a_missing_case_map_is_an_input_error_naming_it() {
     assert_eq!(crate::error::code_for(&err), crate::exit::INPUT);
     assert!(err.to_string().contains("/no/such/map.csv"));
 }
+
+#[test]
+fn a_named_matcher_reads_only_its_own_source() {
+    // trcli's root_id_in_name.xml: `[c101]` in the name, `test_id` c103 in a property.
+    let xml = r#"<testsuite><testcase classname="k" name="[c101] test 2"><properties><property name="test_id" value="c103"/></properties></testcase></testsuite>"#;
+    let t = one(xml);
+    let with = |rules| {
+        map(
+            &MappingOptions {
+                rules,
+                ..Default::default()
+            },
+            &t,
+        )
+    };
+    assert_eq!(with(Rules::All).ids, [103]);
+    assert_eq!(
+        with(Rules::Name),
+        Mapped {
+            ids: vec![101],
+            source: Source::Name,
+            rejected: Vec::new(),
+        }
+    );
+    assert_eq!(with(Rules::Property).ids, [103]);
+    assert_eq!(with(Rules::Nothing).source, Source::None);
+    let bare = one(r#"<testsuite><testcase name="C7 x"/></testsuite>"#);
+    let only_property = MappingOptions {
+        rules: Rules::Property,
+        ..Default::default()
+    };
+    assert!(map(&only_property, &bare).ids.is_empty());
+}

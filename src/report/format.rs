@@ -11,9 +11,9 @@ pub enum Format {
     /// JUnit XML in any of its dialects.
     #[default]
     Junit,
-    /// Robot Framework `output.xml` (recognised; not read yet).
+    /// Robot Framework `output.xml` (RF 3.2–7).
     Robot,
-    /// Cucumber JSON (recognised; not read yet).
+    /// Cucumber JSON (cucumber-jvm, cucumber-js, cucumber-ruby, Behave).
     Cucumber,
     /// Visual Studio TRX.
     Trx,

@@ -6,14 +6,18 @@
 //! the model; `read` picks the reader for a file.
 
 mod classnames;
+pub mod cucumber;
 mod dotnet;
 mod error;
+#[cfg(test)]
+mod fixtures;
 mod format;
 pub mod junit;
 mod load;
 pub mod model;
 mod notes;
 mod read;
+pub mod robot;
 mod select;
 mod sniff;
 pub mod text;
@@ -22,6 +26,8 @@ mod xml;
 pub use error::{ReadError, ReadErrorKind};
 pub use format::Format;
 pub use load::{Loaded, load};
-pub use model::{Details, Outcome, Property, Record, RecordKind, Report, TestCase, Text};
+pub use model::{
+    Details, Embedded, Outcome, Property, Record, RecordKind, Report, Step, TestCase, Text,
+};
 pub use read::{read_bytes, read_bytes_as, read_report};
-pub use select::{ReportSelection, Selected, select};
+pub use select::{ReportSelection, Selected, files_matching, select};

@@ -88,6 +88,29 @@ pub struct Property {
     pub value: String,
 }
 
+/// One step of a test (a Robot Framework keyword, a Cucumber step), sent to TestRail as an
+/// entry of `custom_step_results`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// What the step did, as the report words it (a keyword with its arguments, a Gherkin line).
+    pub content: String,
+    /// How the step ended.
+    pub outcome: Outcome,
+}
+
+/// A file carried inside the report itself (a Cucumber embedding), decoded, to be attached
+/// to the test's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Embedded {
+    /// A file name for it (the report's name when it gives one, else made from its kind).
+    pub name: String,
+    /// The media type the report gives, e.g. `image/png`.
+    pub media_type: String,
+    /// The decoded content.
+    #[serde(skip)]
+    pub data: Arc<[u8]>,
+}
+
 /// The parts of a testcase that most tests lack, kept out of line: a submit holds every
 /// testcase until its results are posted, and these fields would add two thirds to each.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -102,6 +125,10 @@ pub struct Details {
     pub source_file: Option<String>,
     /// The source line (`line=` / `lineno=`), if the report says.
     pub line: Option<u32>,
+    /// Steps in order, for formats that record them.
+    pub steps: Vec<Step>,
+    /// Files embedded in the report for this test.
+    pub embedded: Vec<Embedded>,
 }
 
 /// One `<testcase>` element, read and classified.
@@ -153,6 +180,7 @@ impl TestCase {
         if let Some(d) = &mut self.details {
             d.system_out = None;
             d.system_err = None;
+            d.embedded = Vec::new();
         }
     }
 
@@ -184,6 +212,16 @@ impl TestCase {
     /// The source line (`line=` / `lineno=`), if the report says.
     pub fn line(&self) -> Option<u32> {
         self.details.as_ref()?.line
+    }
+
+    /// The steps, for formats that record them.
+    pub fn steps(&self) -> &[Step] {
+        self.details.as_ref().map_or(&[], |d| &d.steps)
+    }
+
+    /// Files embedded in the report for this test.
+    pub fn embedded(&self) -> &[Embedded] {
+        self.details.as_ref().map_or(&[], |d| &d.embedded)
     }
 
     /// `classname.name`, or just `name` when there is no classname: the usual test identity.

@@ -1,6 +1,6 @@
 //! The format-neutral entry points: read one file or one buffer with the reader its format
-//! needs. The format is forced (`--format`) or sniffed from the first bytes; a format no
-//! reader takes yet is refused with a message naming what the file looks like.
+//! needs. The format is forced (`--format`) or sniffed from the first bytes; what shows no
+//! format goes to the JUnit reader, which says what the file looks like.
 
 use std::io::Read;
 use std::path::Path;
@@ -8,7 +8,7 @@ use std::path::Path;
 use super::error::{ReadError, ReadErrorKind};
 use super::format::Format;
 use super::model::Report;
-use super::{dotnet, junit, sniff};
+use super::{cucumber, dotnet, junit, robot, sniff};
 
 /// Read one report file in the format its first bytes show, using every core for a large
 /// one.
@@ -32,7 +32,8 @@ pub(super) fn read_report_with(
             let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
             read_bytes_as(path, &bytes, Some(format))
         }
-        Format::Robot | Format::Cucumber => Err(not_read_yet(path, format)),
+        Format::Robot => robot::read_report(path),
+        Format::Cucumber => cucumber::read_report(path),
     }
 }
 
@@ -55,7 +56,8 @@ pub fn read_bytes_as(
         Format::Trx => dotnet::trx::read_bytes(path, bytes),
         Format::Nunit => dotnet::nunit::read_bytes(path, bytes),
         Format::Xunit => dotnet::xunit::read_bytes(path, bytes),
-        Format::Robot | Format::Cucumber => Err(not_read_yet(path, format)),
+        Format::Robot => robot::read_bytes(path, bytes),
+        Format::Cucumber => cucumber::read_bytes(path, bytes),
     }
 }
 
@@ -73,22 +75,6 @@ fn io_error(path: &Path, err: &std::io::Error) -> ReadError {
     ReadError::new(path, ReadErrorKind::Io, format!("cannot read: {err}"))
 }
 
-/// Today's refusal for the formats that are recognised but not read.
-fn not_read_yet(path: &Path, format: Format) -> ReadError {
-    let hint = match format {
-        Format::Robot => " (use `robot --xunit` for JUnit XML)",
-        _ => "",
-    };
-    ReadError::new(
-        path,
-        ReadErrorKind::NotJunit,
-        format!(
-            "not a JUnit report: this looks like {}, which this version does not read{hint}",
-            format.description()
-        ),
-    )
-}
-
 /// The cores this process may use.
 pub(super) fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -101,11 +87,14 @@ mod tests {
     const ROBOT: &[u8] = b"<?xml version='1.0'?>\n<robot generator='Robot 7.0'><suite/></robot>";
 
     #[test]
-    fn a_sniffed_format_no_reader_takes_is_refused_by_name() {
-        let err = read_bytes(Path::new("output.xml"), ROBOT).unwrap_err();
-        assert_eq!(err.kind, ReadErrorKind::NotJunit);
-        assert!(err.to_string().contains("Robot Framework"), "{err}");
-        assert!(err.to_string().contains("robot --xunit"), "{err}");
+    fn each_sniffed_format_goes_to_its_reader() {
+        let report = read_bytes(Path::new("output.xml"), ROBOT).unwrap();
+        assert_eq!(report.format, Format::Robot);
+        let report = read_bytes(Path::new("c.json"), b"[]").unwrap();
+        assert_eq!(report.format, Format::Cucumber);
+        let trx = b"<TestRun xmlns='http://microsoft.com/schemas/VisualStudio/TeamTest/2010'/>";
+        let report = read_bytes(Path::new("r.trx"), trx).unwrap();
+        assert_eq!(report.format, Format::Trx);
     }
 
     #[test]
@@ -125,8 +114,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("output.xml");
         std::fs::write(&path, ROBOT).unwrap();
-        let err = read_report(&path).unwrap_err();
-        assert!(err.to_string().contains("Robot Framework"), "{err}");
+        assert_eq!(read_report(&path).unwrap().format, Format::Robot);
         let missing = read_report(&dir.path().join("nope.xml")).unwrap_err();
         assert_eq!(missing.kind, ReadErrorKind::Io);
     }

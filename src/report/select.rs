@@ -96,7 +96,17 @@ fn expand(pattern: &str) -> anyhow::Result<Vec<PathBuf>> {
     if pattern.contains("**") {
         return recursive_glob(pattern);
     }
-    glob_files(pattern, pattern)
+    glob_files(pattern, pattern, "report")
+}
+
+/// The files a glob pattern (or literal path) names, sorted as the file system lists them;
+/// `what` names the option in the error for a bad pattern.
+pub fn files_matching(pattern: &str, what: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let literal = Path::new(pattern);
+    if literal.is_file() {
+        return Ok(vec![normalize(literal)]);
+    }
+    glob_files(pattern, pattern, what)
 }
 
 const GLOB_OPTIONS: glob::MatchOptions = glob::MatchOptions {
@@ -174,9 +184,9 @@ fn walk(root: &Path, shown: &str) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn glob_files(pattern: &str, shown: &str) -> anyhow::Result<Vec<PathBuf>> {
+fn glob_files(pattern: &str, shown: &str, what: &str) -> anyhow::Result<Vec<PathBuf>> {
     let paths = glob::glob_with(pattern, GLOB_OPTIONS)
-        .map_err(|e| crate::error::usage(format!("invalid report pattern \"{shown}\": {e}")))?;
+        .map_err(|e| crate::error::usage(format!("invalid {what} pattern \"{shown}\": {e}")))?;
     let mut files = Vec::new();
     for entry in paths {
         match entry {

@@ -119,7 +119,7 @@ pub fn looks_like(name: &str, namespace: Option<&str>) -> &'static str {
         ("assemblies" | "assembly", _) => "an xUnit.net v2 result file",
         ("coverage", _) => "a Cobertura coverage report",
         ("report", _) => "a JaCoCo coverage report",
-        ("robot", _) => "a Robot Framework output.xml (use `robot --xunit` for JUnit)",
+        ("robot", _) => "a Robot Framework output.xml",
         ("testng-results", _) => "a TestNG result file",
         ("Site", _) => "a CTest dashboard file (use `ctest --output-junit`)",
         ("Result", _) => "an Android CTS result file",
@@ -178,6 +178,12 @@ mod tests {
             ("<assembly name='a.dll'>", Some(Format::Xunit)),
             ("<robot generator='Robot 7.0'>", Some(Format::Robot)),
             ("  [{\"elements\": []}]", Some(Format::Cucumber)),
+            (
+                "\u{FEFF}<?xml version=\"1.0\"?>\n<!-- x <y> -->\n<robot generator=\"Robot 7\">",
+                Some(Format::Robot),
+            ),
+            ("<!DOCTYPE robot><robot/>", Some(Format::Robot)),
+            ("<robotics/>", Some(Format::Junit)),
             (
                 "<ns2:test-suite xmlns:ns2='urn:allure'>",
                 Some(Format::Junit),

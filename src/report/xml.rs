@@ -1,12 +1,16 @@
-//! The XML plumbing every reader but JUnit's shares: the bytes of a whole file (UTF-16
-//! transcoded, byte-order mark skipped), quick-xml's events driven into a format's
-//! [`Handler`], the declared encoding, text decoded only where a handler keeps it and never
-//! past the cap, and errors with the file, line and column. JUnit has its own, tuned and
-//! splittable, reader; these formats are rarely large enough to need one.
+//! The XML plumbing the readers share. Every reader: a failure at a byte offset ([`Fail`]),
+//! turned into a `ReadError` with a line and column only when the read has failed, and
+//! quick-xml configured the way the parsers expect events. The .NET readers also share the
+//! driver: the bytes of a whole file (UTF-16 transcoded, byte-order mark skipped), quick-xml's
+//! events driven into a format's [`Handler`], the declared encoding, text decoded only where
+//! a handler keeps it and never past the cap. JUnit and Robot Framework have their own
+//! streaming parsers: their files can be large.
 
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
+
+use std::io::BufRead;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -18,13 +22,14 @@ use super::notes::Notes;
 use super::sniff;
 use super::text::{self, Enc, TEXT_CAP, TextBuf};
 
-/// A problem at a byte offset of the parsed input.
+/// A problem at a byte offset of the parsed input; the caller turns it into a `ReadError`.
 #[derive(Debug)]
 pub struct Fail {
-    offset: u64,
-    kind: ReadErrorKind,
-    message: String,
-    positioned: bool,
+    pub offset: u64,
+    pub kind: ReadErrorKind,
+    pub message: String,
+    /// Whether line and column help (not for "this is NUnit").
+    pub positioned: bool,
 }
 
 impl Fail {
@@ -38,7 +43,8 @@ impl Fail {
         }
     }
 
-    fn not_format(message: String) -> Fail {
+    /// Well-formed input of another kind than the reader reads; no position helps.
+    pub fn refused(message: String) -> Fail {
         Fail {
             offset: 0,
             kind: ReadErrorKind::NotJunit,
@@ -125,20 +131,11 @@ pub fn read(
     if let Some(utf16) = sniff::utf16(bytes) {
         let text = utf16.transcode(bytes);
         let input = text.as_bytes();
-        return drive(input, true, format, roots, handler).map_err(|f| locate(path, f, input));
+        return drive(input, true, format, roots, handler).map_err(|f| locate(path, f, input, 0));
     }
     let input = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let bom = bytes.len() - input.len();
-    drive(input, false, format, roots, handler).map_err(|f| {
-        locate(
-            path,
-            Fail {
-                offset: f.offset + bom as u64,
-                ..f
-            },
-            bytes,
-        )
-    })
+    drive(input, false, format, roots, handler).map_err(|f| locate(path, f, bytes, bom))
 }
 
 /// The report from the tests a handler collected.
@@ -153,12 +150,23 @@ pub fn finish(path: Arc<Path>, format: Format, mut tests: Vec<TestCase>, notes: 
     }
 }
 
-fn locate(path: &Path, fail: Fail, bytes: &[u8]) -> ReadError {
+/// The error for a failure in `bytes`, the input whose parsed part started at `base`.
+pub fn locate(path: &Path, fail: Fail, bytes: &[u8], base: usize) -> ReadError {
     let mut err = ReadError::new(path, fail.kind, fail.message);
     if fail.positioned {
-        err.position = Some(line_column(bytes, fail.offset as usize));
+        err.position = Some(line_column(bytes, base + fail.offset as usize));
     }
     err
+}
+
+/// A quick-xml reader configured the way the parsers expect their events.
+pub fn reader<R: BufRead>(input: R) -> Reader<R> {
+    let mut reader = Reader::from_reader(input);
+    let config = reader.config_mut();
+    config.trim_text(false);
+    config.check_end_names = true;
+    config.expand_empty_elements = false;
+    reader
 }
 
 /// Where the document is relative to its root element.
@@ -177,11 +185,7 @@ fn drive(
     roots: &[&str],
     handler: &mut impl Handler,
 ) -> Result<(), Fail> {
-    let mut reader = Reader::from_reader(input);
-    let config = reader.config_mut();
-    config.trim_text(false);
-    config.check_end_names = true;
-    config.expand_empty_elements = false;
+    let mut reader = reader(input);
     let (mut root, mut enc, mut saw_content) = (Root::Before, Enc::Utf8, false);
     loop {
         let offset = reader.buffer_position();
@@ -250,11 +254,11 @@ fn drive(
                         offset,
                         "unexpected end of file: elements are still open (truncated report?)",
                     )),
-                    Root::Before if saw_content => Err(Fail::not_format(format!(
+                    Root::Before if saw_content => Err(Fail::refused(format!(
                         "no root element: not {}",
                         format.description()
                     ))),
-                    Root::Before => Err(Fail::not_format(format!(
+                    Root::Before => Err(Fail::refused(format!(
                         "the file is empty (or only whitespace): not {}",
                         format.description()
                     ))),
@@ -302,7 +306,7 @@ fn check_root(tag: &Tag, format: Format, roots: &[&str]) -> Result<(), Fail> {
         }
     })?;
     let expected: Vec<String> = roots.iter().map(|r| format!("<{r}>")).collect();
-    Err(Fail::not_format(format!(
+    Err(Fail::refused(format!(
         "not {}: the root element is <{name}>, which looks like {} (expected {})",
         format.description(),
         sniff::looks_like(&name, namespace.as_deref()),
@@ -330,7 +334,7 @@ fn text(
         }
         Root::Before => {
             let shown = sniff::preview(&String::from_utf8_lossy(raw));
-            return Err(Fail::not_format(format!(
+            return Err(Fail::refused(format!(
                 "not an XML file (it starts with \"{shown}\")"
             )));
         }

@@ -45,7 +45,10 @@ pub fn build(seed: &Seed, now: i64) -> Result<Store, LoadError> {
         .case_fields
         .clone()
         .unwrap_or_else(Seed::default_case_fields);
-    store.result_fields = seed.result_fields.clone().unwrap_or_default();
+    store.result_fields = seed
+        .result_fields
+        .clone()
+        .unwrap_or_else(Seed::default_result_fields);
     for project in &seed.projects {
         load_project(&mut store, project, now)?;
     }

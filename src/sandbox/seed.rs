@@ -35,7 +35,7 @@ pub struct Seed {
     pub projects: Vec<SeedProject>,
     /// get_case_fields entries; absent = one active `custom_automation_id` string field.
     pub case_fields: Option<Vec<Value>>,
-    /// get_result_fields entries; absent = none.
+    /// get_result_fields entries; absent = the Step Results field `custom_step_results`.
     pub result_fields: Option<Vec<Value>>,
 }
 
@@ -206,15 +206,39 @@ impl Seed {
     }
 
     /// The default `get_case_fields` answer: an active automation-ID string field (trcli
-    /// checks for it before matching by automation ID).
+    /// checks for it before matching by automation ID), and the separated-steps field of the
+    /// "Test Case (Steps)" template (2) that step results belong to.
     pub fn default_case_fields() -> Vec<Value> {
+        vec![
+            json!({
+                "id": 1, "is_active": true, "type_id": 1, "name": "automation_id",
+                "system_name": "custom_automation_id", "label": "Automation ID",
+                "description": "Identifies the automated test", "display_order": 1,
+                "include_all": true, "template_ids": [],
+                "configs": [{"id": 1, "context": {"is_global": true, "project_ids": null},
+                             "options": {"is_required": false, "default_value": ""}}],
+            }),
+            json!({
+                "id": 2, "is_active": true, "type_id": 10, "name": "steps_separated",
+                "system_name": "custom_steps_separated", "label": "Steps",
+                "description": null, "display_order": 2, "include_all": false, "template_ids": [2],
+                "configs": [{"id": 2, "context": {"is_global": true, "project_ids": null},
+                             "options": {"is_required": false, "format": "markdown",
+                                         "has_expected": true, "rows": "5"}}],
+            }),
+        ]
+    }
+
+    /// The default `get_result_fields` answer: TestRail's Step Results field, as an instance with
+    /// the "Test Case (Steps)" template has it.
+    pub fn default_result_fields() -> Vec<Value> {
         vec![json!({
-            "id": 1, "is_active": true, "type_id": 1, "name": "automation_id",
-            "system_name": "custom_automation_id", "label": "Automation ID",
-            "description": "Identifies the automated test", "display_order": 1,
-            "include_all": true, "template_ids": [],
+            "id": 1, "is_active": true, "type_id": 11, "name": "step_results",
+            "system_name": "custom_step_results", "label": "Steps", "description": null, "display_order": 1,
+            "include_all": false, "template_ids": [2],
             "configs": [{"id": 1, "context": {"is_global": true, "project_ids": null},
-                         "options": {"is_required": false, "default_value": ""}}],
+                         "options": {"is_required": false, "format": "markdown",
+                                     "has_expected": false, "has_actual": true}}],
         })]
     }
 }

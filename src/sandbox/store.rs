@@ -193,7 +193,12 @@ pub struct PlanEntry {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Attachment {
     pub id: u64,
+    /// The result it belongs to; 0 for run and plan-entry attachments.
     pub result_id: u64,
+    #[serde(default)]
+    pub run_id: Option<u64>,
+    #[serde(default)]
+    pub entry_id: Option<String>,
     pub name: String,
     pub size: usize,
     pub content_type: Option<String>,

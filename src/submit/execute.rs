@@ -59,7 +59,10 @@ pub async fn submit(
         let skipped = any_skipped(&tests, &members);
         // When the look-up is only for skipped tests' status, it goes out beside `add_run`
         // (one round trip less); skipped results are planned with the fallback and fixed then.
-        let overlap = lookup_can_overlap(client, skipped, opts);
+        // Skipped steps (`custom_step_results`) are not fixed afterwards, so with any of
+        // them the look-up comes first.
+        let overlap =
+            !any_skipped_step(&tests, &members) && lookup_can_overlap(client, skipped, opts);
         let policy = match overlap {
             true => opts.status.resolve(None)?,
             false => resolve_statuses(client, skipped, opts).await?,
@@ -106,6 +109,19 @@ fn any_skipped(tests: &[&TestCase], members: &Groups) -> bool {
     })
 }
 
+/// Whether a mapped test has a skipped step, whose status must be known when it is planned.
+fn any_skipped_step(tests: &[&TestCase], members: &Groups) -> bool {
+    members
+        .iter()
+        .flat_map(|(_, positions)| positions)
+        .any(|&i| {
+            tests[i]
+                .steps()
+                .iter()
+                .any(|s| s.outcome == Outcome::Skipped)
+        })
+}
+
 fn report_read(report: &Report) -> ReportRead {
     ReportRead {
         path: report.path.display().to_string(),
@@ -128,6 +144,7 @@ fn result_options(policy: &StatusPolicy, opts: &SubmitOptions) -> ResultOptions 
         comment: opts.comment.clone(),
         elapsed_ms: opts.elapsed_ms,
         fields: opts.fields.clone(),
+        assignees: opts.assignees.clone(),
     }
 }
 
@@ -145,7 +162,12 @@ fn dry_run(
             body.case_ids = Some(case_ids.to_vec());
             json!({ "add_run": project_id, "body": body })
         }
-        TargetSpec::Existing { run_id } => json!({ "run_id": run_id, "ensure_case_ids": case_ids }),
+        TargetSpec::Existing { run_id } => match &opts.refs {
+            None => json!({ "run_id": run_id, "ensure_case_ids": case_ids }),
+            Some(r) => json!({ "run_id": run_id, "ensure_case_ids": case_ids,
+                               "refs": { "action": format!("{:?}", r.action).to_lowercase(),
+                                         "refs": r.refs } }),
+        },
         TargetSpec::Plan {
             plan_id,
             suite_id,

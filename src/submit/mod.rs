@@ -11,6 +11,7 @@ pub mod cases;
 pub mod checks;
 pub mod deliver;
 pub mod execute;
+pub mod lookup;
 pub mod options;
 pub mod outcome;
 pub mod plan;

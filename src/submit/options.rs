@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use super::cases::create_cases::CreateOptions;
 use super::deliver::post::PostOptions;
+use super::deliver::refs::RefsChange;
+use super::deliver::run_files::RunFile;
 use super::deliver::target::TargetSpec;
 use super::plan::comment::CommentOptions;
 use super::plan::fields::ResultField;
@@ -38,6 +40,10 @@ pub struct SubmitOptions {
     pub post: PostOptions,
     /// `--close-run`.
     pub close_run: bool,
+    /// `--close-plan`: close the plan (with all its runs) once every result was accepted.
+    pub close_plan: bool,
+    /// `--attach-to-run`: files for the run, found and size-checked.
+    pub run_files: Vec<RunFile>,
     /// `--strict`: unmapped tests and unknown case IDs fail before anything is created.
     pub strict: bool,
     /// `--dry-run`.
@@ -46,6 +52,12 @@ pub struct SubmitOptions {
     pub unsent_file: Option<PathBuf>,
     /// `--create-missing-cases` and where new cases go.
     pub create: CreateOptions,
+    /// `--case-field` values for every case `--create-missing-cases` creates.
+    pub case_fields: Vec<(String, serde_json::Value)>,
+    /// `--refs` with `--refs-action` for an existing run.
+    pub refs: Option<RefsChange>,
+    /// `--assign`: the users failed results are assigned to, in turn.
+    pub assignees: Vec<u64>,
 }
 
 impl SubmitOptions {
@@ -55,15 +67,23 @@ impl SubmitOptions {
             target,
             matching: Matching::Ids,
             status: StatusOverrides::default(),
-            comment: CommentOptions::default(),
+            comment: CommentOptions {
+                test_names: true,
+                ..CommentOptions::default()
+            },
             elapsed_ms: false,
             fields: Vec::new(),
             post: PostOptions::default(),
             close_run: false,
+            close_plan: false,
+            run_files: Vec::new(),
             strict: false,
             dry_run: false,
             unsent_file: None,
             create: CreateOptions::default(),
+            case_fields: Vec::new(),
+            refs: None,
+            assignees: Vec::new(),
         }
     }
 }

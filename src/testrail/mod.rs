@@ -7,6 +7,7 @@
 //! `limiter` and `transport`, and nowhere else.
 
 mod answer;
+pub mod attachments;
 mod cases;
 mod client;
 pub mod error;
@@ -27,6 +28,6 @@ pub use client::{Client, PAGE_SIZE};
 pub use error::ApiError;
 pub use models::*;
 pub use options::ClientOptions;
-pub use plans::NewPlanEntry;
+pub use plans::{EntryRun, NewPlan, NewPlanEntry, PlanFilters};
 pub use runs::{NewRun, RunFilters, RunUpdate};
 pub use transport::Stats;

@@ -319,12 +319,40 @@ pub struct Plan {
     /// Whether it is closed/completed.
     #[serde(default)]
     pub is_completed: bool,
-    /// The plan entries.
+    /// When it was closed (UNIX seconds).
     #[serde(default)]
+    pub completed_on: Option<i64>,
+    /// When it was created (UNIX seconds).
+    #[serde(default)]
+    pub created_on: Option<i64>,
+    /// The milestone.
+    #[serde(default)]
+    pub milestone_id: Option<u64>,
+    /// Its page in the web UI.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Tests passed, over all runs of the plan.
+    #[serde(default)]
+    pub passed_count: u64,
+    /// Tests failed, over all runs of the plan.
+    #[serde(default)]
+    pub failed_count: u64,
+    /// Tests untested, over all runs of the plan.
+    #[serde(default)]
+    pub untested_count: u64,
+    /// The plan entries (get_plans lists plans without them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<PlanEntry>,
     /// Every field not named above, kept verbatim.
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl Plan {
+    /// Every run of every entry.
+    pub fn runs(&self) -> impl Iterator<Item = &Run> {
+        self.entries.iter().flat_map(|e| &e.runs)
+    }
 }
 
 /// A plan entry; its ID is a UUID string, its runs are one per configuration.

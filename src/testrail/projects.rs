@@ -40,6 +40,12 @@ impl Client {
         self.get("get_current_user", &Filters::new()).await
     }
 
+    /// `get_user_by_email&email=…`. Unknown: 400 `Field :email is not a valid email address.`
+    pub async fn get_user_by_email(&self, email: &str) -> Result<User, ApiError> {
+        self.get("get_user_by_email", &Filters::new().add("email", email))
+            .await
+    }
+
     /// `get_result_fields` (a bare array).
     pub async fn get_result_fields(&self) -> Result<Vec<ResultField>, ApiError> {
         self.get_list("get_result_fields", &Filters::new(), "result_fields", None)

@@ -1,13 +1,10 @@
 //! The results API: add_results_for_cases, get_results_for_run, add_attachment_to_result.
 
-use std::sync::Arc;
-
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::client::Client;
 use super::error::ApiError;
 use super::models::{AttachmentId, PostedResult, ResultEntry, ResultForCase};
-use super::transport::Body;
 use super::url::Filters;
 
 impl Client {
@@ -70,22 +67,11 @@ impl Client {
         file_name: &str,
         bytes: Vec<u8>,
     ) -> Result<AttachmentId, ApiError> {
-        #[derive(Deserialize)]
-        struct Answer {
-            attachment_id: AttachmentId,
-        }
-        let endpoint = format!("add_attachment_to_result/{result_id}");
-        let body = Body::File {
-            field: "attachment",
-            file_name: file_name.to_string(),
-            bytes: Arc::new(bytes),
-        };
-        let value = self.post_raw(&endpoint, &Filters::new(), &body).await?;
-        let answer: Answer = serde_json::from_value(value).map_err(|e| ApiError::Shape {
-            verb: "POST",
-            endpoint,
-            detail: e.to_string(),
-        })?;
-        Ok(answer.attachment_id)
+        self.upload(
+            &format!("add_attachment_to_result/{result_id}"),
+            file_name,
+            bytes,
+        )
+        .await
     }
 }

@@ -177,6 +177,18 @@ impl Client {
         .await
     }
 
+    /// `get_tests/{run_id}&status_id=…`, every page: the run's tests whose status is one of
+    /// these (all of them when the list is empty).
+    pub async fn get_tests_with_status(
+        &self,
+        run_id: u64,
+        status_ids: &[u64],
+    ) -> Result<Vec<Test>, ApiError> {
+        let filters = Filters::new().list("status_id", status_ids);
+        self.get_list(&format!("get_tests/{run_id}"), &filters, "tests", None)
+            .await
+    }
+
     /// Find runs in a project created by `user_id` at or after `since` with this exact name,
     /// newest first: how to check whether an `add_run` with an unknown outcome took effect.
     pub async fn find_runs_created(

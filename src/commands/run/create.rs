@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::cli::OutputFormat;
 use crate::cli::ids::case_id;
-use crate::cli::run::CreateArgs;
+use crate::cli::run::{CreateArgs, SelectionArgs};
 use crate::error::{Error, usage};
 use crate::testrail::{Client, NewRun};
 
@@ -16,18 +16,14 @@ pub(super) async fn execute(
     out: OutputFormat,
     a: &CreateArgs,
 ) -> anyhow::Result<()> {
-    let case_ids = match &a.case_ids_file {
-        Some(path) => Some(read_case_ids(path)?),
-        None if a.include_all => None,
-        None => Some(sorted_unique(a.case_ids.clone())),
-    };
+    let case_ids = selected_cases(&a.selection)?;
     let new = NewRun {
         suite_id: a.suite_id,
         name: a.name.clone(),
         description: a.description.clone(),
         milestone_id: a.milestone_id,
         assignedto_id: a.assignedto_id,
-        include_all: a.include_all,
+        include_all: a.selection.include_all,
         case_ids,
         refs: a.refs.clone(),
     };
@@ -36,7 +32,7 @@ pub(super) async fn execute(
     if let Some(path) = &a.dotenv {
         append(path, &format!("TESTRAIL_RUN_ID={}\n", run.id), "--dotenv")?;
     }
-    write_github_outputs(run.id, &url)?;
+    write_github_outputs(&[("run-id", &run.id.to_string()), ("run-url", &url)])?;
     match out {
         OutputFormat::Json => show::json(&run),
         OutputFormat::Text => show::write_out(&format!(
@@ -46,6 +42,15 @@ pub(super) async fn execute(
             run.test_count()
         )),
     }
+}
+
+/// The case IDs a selection names (`None`: every case, `--include-all`).
+pub(crate) fn selected_cases(s: &SelectionArgs) -> anyhow::Result<Option<Vec<u64>>> {
+    Ok(match &s.case_ids_file {
+        Some(path) => Some(read_case_ids(path)?),
+        None if s.include_all => None,
+        None => Some(sorted_unique(s.case_ids.clone())),
+    })
 }
 
 /// Read case IDs separated by commas, spaces or new lines; `#` starts a comment.
@@ -78,23 +83,22 @@ fn sorted_unique(mut ids: Vec<u64>) -> Vec<u64> {
     ids
 }
 
-/// Under GitHub Actions, expose `run-id` and `run-url` as step outputs.
-fn write_github_outputs(run_id: u64, url: &str) -> anyhow::Result<()> {
+/// Under GitHub Actions, expose these step outputs (e.g. `run-id`, `run-url`).
+pub(crate) fn write_github_outputs(outputs: &[(&str, &str)]) -> anyhow::Result<()> {
     if crate::env::non_empty("GITHUB_ACTIONS").is_none() {
         return Ok(());
     }
     let Some(file) = crate::env::non_empty("GITHUB_OUTPUT") else {
         return Ok(());
     };
-    append(
-        Path::new(&file),
-        &(crate::ci::github::format_output("run-id", &run_id.to_string())
-            + &crate::ci::github::format_output("run-url", url)),
-        "$GITHUB_OUTPUT",
-    )
+    let text: String = outputs
+        .iter()
+        .map(|(name, value)| crate::ci::github::format_output(name, value))
+        .collect();
+    append(Path::new(&file), &text, "$GITHUB_OUTPUT")
 }
 
-fn append(path: &Path, text: &str, what: &str) -> anyhow::Result<()> {
+pub(crate) fn append(path: &Path, text: &str, what: &str) -> anyhow::Result<()> {
     std::fs::OpenOptions::new()
         .create(true)
         .append(true)

@@ -27,11 +27,14 @@ pub(super) async fn execute(
     }
     let run = client.get_run(run_id).await.map_err(api)?;
     if !a.yes {
-        confirm(&format!(
-            "Delete run R{run_id} \"{}\" with its {} test(s) and all their results? This cannot be undone. [y/N] ",
-            run.name,
-            run.test_count()
-        ))?;
+        confirm(
+            &format!(
+                "Delete run R{run_id} \"{}\" with its {} test(s) and all their results? This cannot be undone. [y/N] ",
+                run.name,
+                run.test_count()
+            ),
+            "run delete",
+        )?;
     }
     verify::delete_run(client, run_id).await?;
     match out {
@@ -54,11 +57,11 @@ fn soft_text(run_id: u64, counts: &Value) -> String {
 }
 
 /// Ask on the terminal; without one, demand --yes instead of deleting silently.
-fn confirm(question: &str) -> anyhow::Result<()> {
+pub(crate) fn confirm(question: &str, command: &str) -> anyhow::Result<()> {
     if !std::io::stdin().is_terminal() {
-        return Err(usage(
-            "run delete: stdin is not a terminal, so nobody can confirm; pass --yes to delete without asking",
-        ));
+        return Err(usage(format!(
+            "{command}: stdin is not a terminal, so nobody can confirm; pass --yes to delete without asking"
+        )));
     }
     eprint!("{question}");
     std::io::stderr().flush()?;
@@ -67,6 +70,8 @@ fn confirm(question: &str) -> anyhow::Result<()> {
     if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
         Ok(())
     } else {
-        Err(usage("run delete: not confirmed; nothing was deleted"))
+        Err(usage(format!(
+            "{command}: not confirmed; nothing was deleted"
+        )))
     }
 }

@@ -5,13 +5,13 @@
 //! (see `testrail::error`) and map to exit codes through `ApiError::class`.
 
 mod close;
-mod create;
-mod delete;
-mod show;
+pub(crate) mod create;
+pub(crate) mod delete;
+pub(crate) mod show;
 mod update;
 mod verify;
 
-use crate::cli::run::{ListArgs, RunAction, RunCommand};
+use crate::cli::run::{ListArgs, ListFilterArgs, RunAction, RunCommand};
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::error::{Error, usage};
 use crate::testrail::{ApiError, Client, RunFilters};
@@ -54,6 +54,8 @@ fn flag_for_field(message: &str) -> Option<&'static str> {
         .collect();
     Some(match field.as_str() {
         "run" | "run_id" => "RUN_ID (or TESTRAIL_RUN_ID)",
+        "plan_id" => "PLAN_ID (or TESTRAIL_PLAN_ID)",
+        "config_ids" => "--config-ids",
         "project_id" => "--project-id / TESTRAIL_PROJECT_ID",
         "suite_id" => "--suite-id / TESTRAIL_SUITE_ID",
         "case_ids" | "case_id" => "--case-ids, --case-ids-file or --add-case-ids",
@@ -75,32 +77,46 @@ async fn get(client: &Client, out: OutputFormat, run_id: u64) -> anyhow::Result<
 }
 
 async fn list(client: &Client, out: OutputFormat, a: &ListArgs) -> anyhow::Result<()> {
-    let time = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<i64>> {
-        v.as_deref()
-            .map(|t| crate::timestamp::parse(t).map_err(|e| usage(format!("--{flag}: {e}"))))
-            .transpose()
-    };
-    if a.limit == Some(0) {
-        return Err(usage(
-            "--limit must be at least 1 (leave it out to list every run)",
-        ));
-    }
+    let f = &a.filters;
+    let (created_after, created_before) = list_times(f, "run")?;
     let filters = RunFilters {
-        created_after: time("created-after", &a.created_after)?,
-        created_before: time("created-before", &a.created_before)?,
-        created_by: a.created_by.clone(),
-        is_completed: a.is_completed,
-        milestone_id: a.milestone_id.clone(),
+        created_after,
+        created_before,
+        created_by: f.created_by.clone(),
+        is_completed: f.is_completed,
+        milestone_id: f.milestone_id.clone(),
         refs_filter: a.refs_filter.clone(),
         suite_id: a.suite_id.clone(),
-        offset: a.offset,
-        limit: a.limit,
+        offset: f.offset,
+        limit: f.limit,
     };
     let runs = client.get_runs(a.project_id, &filters).await.map_err(api)?;
     match out {
         OutputFormat::Json => show::json(&runs),
         OutputFormat::Text => show::table(&runs),
     }
+}
+
+/// The shared list filters' times as UNIX seconds (`--created-after`, `--created-before`),
+/// after refusing `--limit 0`; `what` is what is listed, for the message.
+pub(crate) fn list_times(
+    f: &ListFilterArgs,
+    what: &str,
+) -> anyhow::Result<(Option<i64>, Option<i64>)> {
+    let time = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<i64>> {
+        v.as_deref()
+            .map(|t| crate::timestamp::parse(t).map_err(|e| usage(format!("--{flag}: {e}"))))
+            .transpose()
+    };
+    if f.limit == Some(0) {
+        return Err(usage(format!(
+            "--limit must be at least 1 (leave it out to list every {what})"
+        )));
+    }
+    Ok((
+        time("created-after", &f.created_after)?,
+        time("created-before", &f.created_before)?,
+    ))
 }
 
 #[cfg(test)]

@@ -2,14 +2,16 @@
 //! the pipeline never sees clap types, and every mistake is a usage error naming its option.
 
 use crate::ci::CiContext;
-use crate::cli::submit::{CaseMatcher, SectionsFrom, SubmitArgs};
+use crate::cli::submit::{CaseMatcher, RefsAction, SectionsFrom, SubmitArgs};
 use crate::error::usage;
-use crate::mapping::Source;
+use crate::mapping::Rules;
 use crate::testrail::{NewPlanEntry, NewRun};
 
+use crate::submit::cases::case_fields::parse_option;
 use crate::submit::cases::case_plan::Placement;
 use crate::submit::cases::create_cases::CreateOptions;
 use crate::submit::deliver::post::PostOptions;
+use crate::submit::deliver::refs::{self, RefsChange};
 use crate::submit::deliver::target::TargetSpec;
 use crate::submit::options::{Matching, SubmitOptions};
 use crate::submit::plan::comment::CommentOptions;
@@ -34,17 +36,45 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
                 .map_err(|e| usage(format!("--result-field / TESTRAIL_RESULT_FIELDS: {e}")))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let fields = with_version(fields, args.result_version.as_deref(), ctx)?;
     if args.batch_size == 0 || args.parallel_batches == Some(0) {
         return Err(usage(
             "--batch-size and --parallel-batches must be at least 1",
         ));
+    }
+    if let (true, Some(plan_id)) = (args.close_run, args.plan_id) {
+        // TestRail refuses close_run on plan runs; finding out after posting would fail a
+        // submit whose results all landed.
+        return Err(usage(format!(
+            "--close-run / TESTRAIL_CLOSE_RUN cannot be used with --plan-id: TestRail closes a \
+             plan's runs only together with the plan. Use --close-plan to close plan {plan_id} \
+             (and every run in it) once every result is accepted, or close it later with \
+             `testrail-report plan close {plan_id}`"
+        )));
     }
     if args.comment_limit < 100 {
         return Err(usage(
             "--comment-limit / TESTRAIL_COMMENT_LIMIT must be at least 100",
         ));
     }
+    if args.refs_action.is_some() && args.run_id.is_none() {
+        return Err(usage(
+            "--refs-action / TESTRAIL_REFS_ACTION changes an existing run's references: it \
+             needs --run-id (a new run simply gets --refs)",
+        ));
+    }
+    let case_fields = args
+        .case_fields
+        .iter()
+        .filter(|f| !f.trim().is_empty())
+        .map(|f| {
+            parse_option(f).map_err(|e| usage(format!("--case-field / TESTRAIL_CASE_FIELDS: {e}")))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(SubmitOptions {
+        case_fields,
+        refs: refs_change(args),
+        assignees: Vec::new(),
         target: target(args, ctx)?,
         matching: match args.case_matcher {
             CaseMatcher::AutomationId => Matching::AutomationId,
@@ -55,6 +85,7 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
             limit: args.comment_limit,
             include_output: args.comment_output,
             job_url: ctx.job_url.clone(),
+            test_names: true,
         },
         elapsed_ms: args.elapsed_ms,
         fields,
@@ -64,6 +95,8 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
             ..PostOptions::default()
         },
         close_run: args.close_run,
+        close_plan: args.close_plan,
+        run_files: crate::submit::deliver::run_files::resolve(&args.attach_to_run)?,
         strict: args.strict,
         dry_run: args.dry_run,
         unsent_file: args.unsent_file.clone(),
@@ -75,6 +108,19 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
             },
         }
         .validate()?,
+    })
+}
+
+/// `--refs` for an existing run: appended by default, as trcli does.
+fn refs_change(args: &SubmitArgs) -> Option<RefsChange> {
+    args.run_id?;
+    Some(RefsChange {
+        refs: args.refs.clone()?,
+        action: match args.refs_action.unwrap_or(RefsAction::Add) {
+            RefsAction::Add => refs::RefsAction::Add,
+            RefsAction::Update => refs::RefsAction::Update,
+            RefsAction::Delete => refs::RefsAction::Delete,
+        },
     })
 }
 
@@ -107,7 +153,8 @@ fn target(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<TargetSpec> {
     }
     let project_id = args.project_id.ok_or_else(|| {
         usage(
-            "no target run: set --project-id / TESTRAIL_PROJECT_ID to create a run, or \
+            "no target run: set --project / --project-id (TESTRAIL_PROJECT / TESTRAIL_PROJECT_ID) \
+             to create a run, or \
              --run-id / TESTRAIL_RUN_ID, or --plan-id / TESTRAIL_PLAN_ID",
         )
     })?;
@@ -125,13 +172,45 @@ fn target(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<TargetSpec> {
     })
 }
 
-/// Whether a mapping rule counts under `--case-matcher`.
-pub fn accepts(matcher: CaseMatcher, source: Source) -> bool {
+/// Add `--result-version` to the result fields; `auto` asks the CI for the build's version.
+fn with_version(
+    mut fields: Vec<ResultField>,
+    version: Option<&str>,
+    ctx: &CiContext,
+) -> anyhow::Result<Vec<ResultField>> {
+    let Some(version) = version.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(fields);
+    };
+    if fields.iter().any(|f| f.name == "version") {
+        return Err(usage(
+            "--result-version and --result-field version=… both set the version; keep one",
+        ));
+    }
+    let value = if version == "auto" {
+        ctx.build_version.clone().ok_or_else(|| {
+            usage(
+                "--result-version auto: this CI does not say which tag or commit it builds \
+                 (GitHub Actions, GitLab CI and Jenkins with the Git plugin do); pass the \
+                 version itself, e.g. --result-version 1.4.2",
+            )
+        })?
+    } else {
+        version.to_string()
+    };
+    fields.push(ResultField {
+        name: "version".into(),
+        value: serde_json::Value::String(value),
+    });
+    Ok(fields)
+}
+
+/// The mapping rules `--case-matcher` reads: a named matcher reads only its own source.
+pub fn rules(matcher: CaseMatcher) -> Rules {
     match matcher {
-        CaseMatcher::Auto => source != Source::None,
-        CaseMatcher::Property => source == Source::Property,
-        CaseMatcher::Name => matches!(source, Source::Name | Source::Classname | Source::CaseMap),
-        CaseMatcher::AutomationId => false,
+        CaseMatcher::Auto => Rules::All,
+        CaseMatcher::Property => Rules::Property,
+        CaseMatcher::Name => Rules::Name,
+        CaseMatcher::AutomationId => Rules::Nothing,
     }
 }
 
@@ -205,12 +284,9 @@ mod tests {
 
     #[test]
     fn case_matcher_limits_the_mapping_rules() {
-        assert!(accepts(CaseMatcher::Auto, Source::Property));
-        assert!(!accepts(CaseMatcher::Auto, Source::None));
-        assert!(accepts(CaseMatcher::Property, Source::Property));
-        assert!(!accepts(CaseMatcher::Property, Source::Name));
-        assert!(accepts(CaseMatcher::Name, Source::Classname));
-        assert!(!accepts(CaseMatcher::Name, Source::Property));
-        assert!(!accepts(CaseMatcher::AutomationId, Source::Name));
+        assert_eq!(rules(CaseMatcher::Auto), Rules::All);
+        assert_eq!(rules(CaseMatcher::Property), Rules::Property);
+        assert_eq!(rules(CaseMatcher::Name), Rules::Name);
+        assert_eq!(rules(CaseMatcher::AutomationId), Rules::Nothing);
     }
 }

@@ -12,21 +12,23 @@ use crate::cli::submit::SubmitArgs;
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::commands::block_on;
 use crate::error::Error;
-use crate::mapping::Mapper;
+use crate::mapping::{Mapper, MappingOptions};
 use crate::report::{TestCase, load};
 use crate::summary::Summary;
 use crate::testrail::Client;
 
+use crate::submit::deliver::close::close_plan;
 use crate::submit::deliver::post::{PostOptions, landed, post_all};
 use crate::submit::deliver::target::{TargetSpec, api, open};
 use crate::submit::deliver::unsent::UnsentFile;
 use crate::submit::deliver::write::close;
 use crate::submit::execute::submit;
+use crate::submit::lookup::{Wanted, resolve};
 use crate::submit::options::Matching;
 use crate::submit::outcome::Submitted;
 use crate::submit::plan::results::ResultEntry;
 use crate::submit::plan::status::StatusOverrides;
-use args::{accepts, submit_options};
+use args::{rules, submit_options};
 
 /// Run `submit` and answer the exit code.
 pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
@@ -34,7 +36,24 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
     if let Some(file) = &args.resume {
         return resume(global, args, file, &ctx);
     }
-    let opts = submit_options(args, &ctx)?;
+    let wanted = Wanted {
+        project: args.project.clone(),
+        project_id: args.project_id,
+        suite: args.suite.clone(),
+        suite_id: args.suite_id,
+        assign: args.assign.clone(),
+    };
+    // Names become IDs (read-only look-ups) before the options are checked.
+    let named = match wanted.needs_server() {
+        true => Some(client(global, args)?),
+        false => None,
+    };
+    let resolved = block_on(resolve(named.as_ref(), &wanted))??;
+    let mut args = args.clone();
+    args.project_id = resolved.project_id;
+    args.suite_id = resolved.suite_id;
+    let mut opts = submit_options(&args, &ctx)?;
+    opts.assignees = resolved.assignees;
     warn_about_journals(&opts);
     let mut loaded = load(&args.reports.selection())?;
     for w in &loaded.warnings {
@@ -45,14 +64,16 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
         loaded.reports.len(),
         loaded.test_count()
     ));
-    let mapper = Mapper::new(&args.mapping.options())?;
+    let mapper = Mapper::new(&MappingOptions {
+        rules: rules(args.case_matcher),
+        ..args.mapping.options()
+    })?;
     // A dry run touches no server unless mapping itself needs the suite's cases.
-    let client = if opts.dry_run && opts.matching == Matching::Ids && !opts.create.enabled {
-        None
-    } else {
-        Some(client(global, args)?)
+    let client = match named {
+        Some(c) => Some(c),
+        None if opts.dry_run && opts.matching == Matching::Ids && !opts.create.enabled => None,
+        None => Some(client(global, &args)?),
     };
-    let matcher = args.case_matcher;
     let map = move |t: &TestCase| {
         let m = mapper.case_ids(t);
         if !m.rejected.is_empty() {
@@ -61,16 +82,12 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
                 crate::mapping::out_of_range(&t.name, &m.rejected)
             );
         }
-        if accepts(matcher, m.source) {
-            m.ids
-        } else {
-            Vec::new()
-        }
+        m.ids
     };
     let submitted = block_on(submit(client.as_ref(), &mut loaded.reports, &map, &opts))??;
     print(global.output, &submitted)?;
     if !opts.dry_run {
-        publish(&submitted.summary, &ctx, args)?;
+        publish(&submitted.summary, &ctx, &args)?;
     }
     exit(submitted, args.fail_on_test_failure)
 }
@@ -270,15 +287,21 @@ async fn resume_file(
                 Err(e) => close_failed = Some(e),
             }
         }
+        if let Some(plan_id) = file.close_plan {
+            close_plan(client, plan_id, &[run_id]).await?;
+            summary.plan_id = Some(plan_id);
+            summary.plan_closed = true;
+        }
     } else {
         let left: Vec<_> = unsent.iter().map(|&i| &missing[i]).collect();
-        let rest = UnsentFile::new(
+        let mut rest = UnsentFile::new(
             run_id,
             file.run_url.clone(),
             file.since,
             file.close_run,
             &left,
         );
+        rest.close_plan = file.close_plan;
         match rest.write(path) {
             Ok(()) => summary.resume_file = Some(path.display().to_string()),
             Err(e) => errors.push(format!("could not update {}: {e:#}", path.display())),

@@ -50,6 +50,19 @@ pub fn text(s: &Summary) -> String {
     if s.closed {
         writeln!(out, "Run closed").ok();
     }
+    if let (true, Some(plan_id)) = (s.plan_closed, s.plan_id) {
+        writeln!(out, "Plan {plan_id} closed, with every run in it").ok();
+    }
+    if !s.run_attachments.is_empty() {
+        writeln!(out, "Attached to the run:").ok();
+        for a in &s.run_attachments {
+            match &a.error {
+                None => writeln!(out, "  - {} ({} bytes)", a.file, a.size),
+                Some(why) => writeln!(out, "  - {}: not attached ({why})", a.file),
+            }
+            .ok();
+        }
+    }
     if let Some(file) = &s.resume_file {
         writeln!(out, "Unsent results saved to {file}").ok();
     }

@@ -17,35 +17,7 @@ use crate::report::notes::Notes;
 use crate::report::sniff;
 use crate::report::text::{self, Enc, TEXT_CAP, TextBuf};
 
-/// A problem at a byte offset of the parsed input; the caller turns it into a `ReadError`.
-#[derive(Debug)]
-pub struct Fail {
-    pub offset: u64,
-    pub kind: ReadErrorKind,
-    pub message: String,
-    /// Whether line and column help (not for "this is NUnit").
-    pub positioned: bool,
-}
-
-impl Fail {
-    pub fn malformed(offset: u64, message: impl Into<String>) -> Fail {
-        Fail {
-            offset,
-            kind: ReadErrorKind::Malformed,
-            message: message.into(),
-            positioned: true,
-        }
-    }
-
-    fn not_junit(message: String) -> Fail {
-        Fail {
-            offset: 0,
-            kind: ReadErrorKind::NotJunit,
-            message,
-            positioned: false,
-        }
-    }
-}
+pub use crate::report::xml::Fail;
 
 /// An element that is open, and what its content means to us.
 #[derive(Debug)]
@@ -209,7 +181,7 @@ impl Parser {
         }
         let mut invalid = false;
         let shown = sniff::preview(&self.enc.decode(raw, &mut invalid));
-        Err(Fail::not_junit(format!(
+        Err(Fail::refused(format!(
             "not an XML file (it starts with \"{shown}\")"
         )))
     }
@@ -241,7 +213,7 @@ impl Parser {
         let namespace = self.attr(e, b"xmlns", offset)?;
         if namespace.is_some() || !sniff::is_junit_root(name.as_ref()) {
             let shown = String::from_utf8_lossy(name.as_ref()).into_owned();
-            return Err(Fail::not_junit(sniff::describe_root(
+            return Err(Fail::refused(sniff::describe_root(
                 &shown,
                 namespace.as_deref(),
             )));
@@ -320,10 +292,10 @@ impl Parser {
     /// End of input: complain about anything left open or missing.
     pub fn eof(&mut self, offset: u64) -> Result<(), Fail> {
         match self.root {
-            Root::Before if self.saw_content => Err(Fail::not_junit(
-                "no root element: not a JUnit report".into(),
-            )),
-            Root::Before => Err(Fail::not_junit(
+            Root::Before if self.saw_content => {
+                Err(Fail::refused("no root element: not a JUnit report".into()))
+            }
+            Root::Before => Err(Fail::refused(
                 "the file is empty (or only whitespace): not a JUnit report".into(),
             )),
             Root::Open => Err(Fail::malformed(
@@ -402,6 +374,15 @@ impl Parser {
                 b"file" | b"filepath" if test.source_file().is_none() => {
                     let file = self.value(&attr).into_owned();
                     test.details_mut().source_file = Some(file);
+                }
+                // trcli's own attribute for the automation ID; kept as a property so that
+                // every format hands it on the same way.
+                b"custom_automation_id" => {
+                    let value = self.value(&attr).into_owned();
+                    test.details_mut().properties.push(Property {
+                        name: "custom_automation_id".into(),
+                        value,
+                    });
                 }
                 b"line" | b"lineno" if test.line().is_none() => {
                     if let Ok(line) = self.value(&attr).trim().parse() {

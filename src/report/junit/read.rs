@@ -12,10 +12,11 @@ use quick_xml::events::Event;
 
 use super::parser::{Fail, Parser};
 use crate::report::Format;
-use crate::report::error::{ReadError, ReadErrorKind, line_column};
+use crate::report::error::{ReadError, ReadErrorKind};
 use crate::report::model::{Report, TestCase};
 use crate::report::notes::Notes;
 use crate::report::sniff;
+use crate::report::xml::locate;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -105,7 +106,7 @@ pub(super) fn locate_in_file(path: &Path, fail: Fail, bom: usize) -> ReadError {
     err
 }
 
-/// [`line_column`] over a stream, up to `offset` bytes.
+/// [`line_column`](crate::report::error::line_column) over a stream, up to `offset` bytes.
 fn streamed_line_column<R: BufRead>(mut input: R, offset: u64) -> std::io::Result<(usize, usize)> {
     let (mut line, mut column, mut read) = (1, 1, 0u64);
     while read < offset {
@@ -145,14 +146,6 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
     parse(path, &bytes[bom..], false).map_err(|f| locate(path, f, bytes, bom))
 }
 
-fn locate(path: &Path, fail: Fail, bytes: &[u8], base: usize) -> ReadError {
-    let mut err = ReadError::new(path, fail.kind, fail.message);
-    if fail.positioned {
-        err.position = Some(line_column(bytes, base + fail.offset as usize));
-    }
-    err
-}
-
 fn parse<R: BufRead>(path: &Path, input: R, transcoded: bool) -> Result<Report, Fail> {
     let shared: Arc<Path> = Arc::from(path);
     let mut parser = Parser::new(shared.clone(), transcoded);
@@ -161,15 +154,7 @@ fn parse<R: BufRead>(path: &Path, input: R, transcoded: bool) -> Result<Report, 
     Ok(finish(shared, parser.tests, parser.notes))
 }
 
-/// A quick-xml reader configured the way the parser expects its events.
-pub(super) fn xml_reader<R: BufRead>(input: R) -> Reader<R> {
-    let mut reader = Reader::from_reader(input);
-    let config = reader.config_mut();
-    config.trim_text(false);
-    config.check_end_names = true;
-    config.expand_empty_elements = false;
-    reader
-}
+pub(super) use crate::report::xml::reader as xml_reader;
 
 /// Feed events to `parser` until the end of the input, or until `stop`, asked before each
 /// event with the offset where it starts, says another reader takes over from there.
@@ -226,6 +211,7 @@ pub(super) fn finish(path: Arc<Path>, mut tests: Vec<TestCase>, notes: Notes) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::error::line_column;
 
     #[test]
     fn the_streamed_position_matches_the_in_memory_one() {

@@ -10,7 +10,7 @@ use crate::sandbox::pagination::paginate;
 use crate::sandbox::render;
 use crate::sandbox::route::ApiCall;
 use crate::sandbox::store::{Case, Section, Store};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The automation-ID case field, stored in its own column of the sandbox's cases.
 const AUTOMATION_ID: &str = "custom_automation_id";
@@ -89,11 +89,27 @@ pub fn add_case(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
         ctx.store
             .has_case_field(ctx.store.project_of_suite(suite_id), AUTOMATION_ID)
     });
-    let extra = obj
+    let mut extra: Map<String, Value> = obj
         .iter()
         .filter(|(k, _)| k.starts_with("custom_") && *k != AUTOMATION_ID)
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    // The system fields a case may set, checked against get_priorities, get_case_types and
+    // get_templates (IDs 1..=4, 1..=5, 1..=3); kept with the custom ones, which render last.
+    for (field, max, what) in [
+        ("priority_id", 4, "priority"),
+        ("type_id", 5, "case type"),
+        ("template_id", 3, "template"),
+    ] {
+        if let Some(id) = opt_id(obj, field, field)? {
+            if !(1..=max).contains(&id) {
+                return Err(ApiError::bad(format!(
+                    "Field :{field} is not a valid {what}."
+                )));
+            }
+            extra.insert(field.to_string(), Value::from(id));
+        }
+    }
     let id = ctx.store.alloc("cases");
     let case = Case {
         id,

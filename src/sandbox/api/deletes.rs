@@ -1,4 +1,4 @@
-//! delete_section and delete_case. Deleting a section takes its child sections and cases with
+//! delete_section, delete_case and delete_plan. Deleting a section takes its child sections and cases with
 //! it; tests of deleted cases leave open runs (closed runs keep their archived copies).
 //! trcli calls delete_section to remove sections it created but did not need.
 
@@ -90,5 +90,33 @@ pub fn delete_case(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
         return Ok(Reply::Json(json!({"cases": 1, "tests": tests})));
     }
     remove_cases(ctx.store, &HashSet::from([case_id]));
+    Ok(Reply::Empty)
+}
+
+/// POST `delete_plan/{plan_id}`: the plan with every run of its entries, their tests and
+/// results (closed or not: deleting is not editing).
+pub fn delete_plan(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
+    let plan_id = arg_id(call, 0, "plan_id")?;
+    let plan = ctx
+        .store
+        .plans
+        .remove(&plan_id)
+        .ok_or_else(|| ApiError::bad("Field :plan_id is not a valid test plan."))?;
+    let runs: HashSet<u64> = plan
+        .entries
+        .iter()
+        .flat_map(|e| e.run_ids.clone())
+        .collect();
+    let tests: HashSet<u64> = runs
+        .iter()
+        .flat_map(|&run| ctx.store.tests_of_run(run).map(|t| t.id))
+        .collect();
+    ctx.store.remove_tests(&tests);
+    ctx.store.runs.retain(|id, _| !runs.contains(id));
+    let entries: HashSet<String> = plan.entries.into_iter().map(|e| e.id).collect();
+    ctx.store.attachments.retain(|_, a| {
+        !a.run_id.is_some_and(|r| runs.contains(&r))
+            && !a.entry_id.as_ref().is_some_and(|e| entries.contains(e))
+    });
     Ok(Reply::Empty)
 }

@@ -1,6 +1,7 @@
 //! The API methods: one file per area, all running against the store under one lock, so each
 //! request is atomic. Errors carry TestRail's status code and its exact `error` text.
 
+mod attachments;
 mod cases;
 mod deletes;
 mod lookup;
@@ -11,6 +12,7 @@ mod projects;
 mod results;
 mod runs;
 mod selection;
+mod step_results;
 
 use super::route::ApiCall;
 use super::store::Store;
@@ -124,6 +126,10 @@ fn route(method: &str) -> Option<Handler> {
         "add_results" => results::add_results,
         "add_results_for_cases" => results::add_results_for_cases,
         "add_attachment_to_result" => results::add_attachment_to_result,
+        "add_attachment_to_run" => attachments::add_attachment_to_run,
+        "add_attachment_to_plan_entry" => attachments::add_attachment_to_plan_entry,
+        "get_attachments_for_run" => attachments::get_attachments_for_run,
+        "get_attachments_for_plan_entry" => attachments::get_attachments_for_plan_entry,
         "get_case" => cases::get_case,
         "get_cases" => cases::get_cases,
         "add_case" => cases::add_case,
@@ -155,6 +161,7 @@ fn route(method: &str) -> Option<Handler> {
         "add_plan_entry" => plans::add_plan_entry,
         "update_plan_entry" => plan_entries::update_plan_entry,
         "close_plan" => plans::close_plan,
+        "delete_plan" => deletes::delete_plan,
         _ => return None,
     };
     Some(handler)

@@ -1,9 +1,10 @@
-//! Plans: get_plan(s), add_plan, add_plan_entry, close_plan. A plan entry holds one run per
+//! Plans: get_plan(s) (filters as get_runs), add_plan, add_plan_entry, close_plan. A plan entry holds one run per
 //! configuration combination; those runs are refused by update_run/close_run/delete_run.
 
 use super::lookup::project;
 use super::params::{
-    arg_id, filter_bool, object, opt_bool, opt_id, opt_id_list, opt_string, req_string,
+    arg_id, filter_bool, filter_ids, filter_ts, object, opt_bool, opt_id, opt_id_list, opt_string,
+    req_string,
 };
 use super::runs::{PlanSlot, RunSpec, create_run, parse_spec};
 use super::selection::validate_case_ids;
@@ -179,6 +180,14 @@ pub fn get_plans(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
     let project_id = arg_id(call, 0, "project_id")?;
     project(ctx.store, project_id)?;
     let completed = filter_bool(call, "is_completed")?;
+    let after = filter_ts(call, "created_after")?;
+    let before = filter_ts(call, "created_before")?;
+    let by = filter_ids(call, "created_by")?;
+    let milestones = filter_ids(call, "milestone_id")?;
+    let in_list = |list: &Option<Vec<u64>>, v: Option<u64>| {
+        list.as_ref()
+            .is_none_or(|l| v.is_some_and(|v| l.contains(&v)))
+    };
     let plans = ctx
         .store
         .plans
@@ -186,6 +195,10 @@ pub fn get_plans(ctx: &mut Ctx, call: &ApiCall, _: &Body) -> Outcome {
         .rev()
         .filter(|p| p.project_id == project_id)
         .filter(|p| completed.is_none_or(|c| p.is_completed == c))
+        .filter(|p| after.is_none_or(|t| p.created_on >= t))
+        .filter(|p| before.is_none_or(|t| p.created_on <= t))
+        .filter(|p| in_list(&by, Some(p.created_by)))
+        .filter(|p| in_list(&milestones, p.milestone_id))
         .map(|p| {
             let mut v = render::plan(ctx.store, ctx.base_url, p);
             // get_plans lists plans without their entries.

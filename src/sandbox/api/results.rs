@@ -4,15 +4,17 @@
 //! Bulk calls are all-or-nothing: every entry is validated before anything is stored, so one
 //! case outside the run rejects the whole batch, as on a real server.
 
+use super::attachments::{Owner, file_part, store};
 use super::lookup::{check_user, open_run, run_for};
 use super::params::{arg_id, filter_ids, filter_ts, object, opt_id, opt_string, value_id};
+use super::step_results;
 use super::{ApiError, Body, Ctx, Outcome, Reply};
 use crate::sandbox::elapsed::{self, SpanError};
 use crate::sandbox::pagination::paginate;
 use crate::sandbox::render;
 use crate::sandbox::route::ApiCall;
-use crate::sandbox::store::{Attachment, Store, Test, TestResult};
-use serde_json::{Map, Value, json};
+use crate::sandbox::store::{Store, Test, TestResult};
+use serde_json::{Map, Value};
 use std::collections::HashSet;
 
 const NO_TEST_FOR_CASE: &str = "No (active) test found for the run/case combination.";
@@ -107,6 +109,9 @@ fn parse_result(
         Some(Value::String(s)) => Some(s.clone()),
         Some(other) => Some(other.to_string()),
     };
+    if let Some(steps) = obj.get(step_results::FIELD) {
+        step_results::check(store, steps, &scope.field(step_results::FIELD))?;
+    }
     let extra = obj
         .iter()
         .filter(|(k, _)| k.starts_with("custom_"))
@@ -340,26 +345,13 @@ pub fn add_attachment_to_result(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> O
     // Removing a test removes its results, so a stored result always has its test.
     let run_id = ctx.store.tests.get(&result.test_id).map_or(0, |t| t.run_id);
     open_run(ctx.store, run_id)?;
-    let part = match body {
-        Body::Multipart(parts) => parts.iter().find(|p| p.name == "attachment"),
-        Body::Json(_) => None,
-    };
-    let part = part.ok_or_else(|| ApiError::bad("Field :attachment is a required field."))?;
-    let id = ctx.store.alloc("attachments");
-    let attachment = Attachment {
-        id,
-        result_id,
-        name: part
-            .file_name
-            .clone()
-            .unwrap_or_else(|| "attachment".into()),
-        size: part.size,
-        content_type: part.content_type.clone(),
-        created_on: ctx.now,
-    };
-    ctx.store.attachments.insert(id, attachment);
-    if let Some(result) = ctx.store.results.get_mut(&result_id) {
+    let part = file_part(body)?;
+    let answer = store(ctx, part, Owner::Result(result_id));
+    if let (Some(result), Some(id)) = (
+        ctx.store.results.get_mut(&result_id),
+        answer["attachment_id"].as_u64(),
+    ) {
         result.attachment_ids.push(id);
     }
-    Ok(Reply::Json(json!({"attachment_id": id})))
+    Ok(Reply::Json(answer))
 }

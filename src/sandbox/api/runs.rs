@@ -299,5 +299,8 @@ pub fn delete_run(ctx: &mut Ctx, call: &ApiCall, body: &Body) -> Outcome {
     }
     ctx.store.remove_tests(&tests);
     ctx.store.runs.remove(&run_id);
+    ctx.store
+        .attachments
+        .retain(|_, a| a.run_id != Some(run_id));
     Ok(Reply::Empty)
 }

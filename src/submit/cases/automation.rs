@@ -11,6 +11,8 @@ use serde_json::Value;
 use crate::report::TestCase;
 use crate::testrail::Case;
 
+use super::case_fields::case_field;
+
 /// The case field the official CLI writes and matches (`custom_` + system name `automation_id`).
 pub const FIELD: &str = "custom_automation_id";
 
@@ -66,9 +68,13 @@ impl AutomationIndex {
     }
 }
 
-/// The automation ID a test goes by.
+/// The automation ID a test goes by: as trcli, a `testrail_case_field` naming
+/// `custom_automation_id`, else a `custom_automation_id` property or testcase attribute, else
+/// `classname.name`.
 pub fn key(test: &TestCase) -> String {
-    test.property_values(FIELD)
+    case_field(test, FIELD)
+        .into_iter()
+        .chain(test.property_values(FIELD))
         .chain(test.property_values("automation_id"))
         .map(str::trim)
         .find(|v| !v.is_empty())
@@ -109,6 +115,13 @@ mod tests {
         });
         assert_eq!(index.case_for(&own), Some(2));
         assert_eq!(index.case_for(&test("nothing", Outcome::Passed)), None);
+        // A testrail_case_field wins over the property, as in trcli's
+        // custom_automation_id_in_property.xml.
+        own.details_mut().properties.push(Property {
+            name: "testrail_case_field".into(),
+            value: "custom_automation_id:pkg.Class.login".into(),
+        });
+        assert_eq!(index.case_for(&own), Some(1));
     }
 
     #[test]

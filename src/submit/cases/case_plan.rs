@@ -9,10 +9,13 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use serde_json::{Map, Value};
+
 use crate::report::TestCase;
 use crate::testrail::Case;
 
 use super::automation::{self, AutomationIndex};
+use super::case_fields::case_fields;
 use super::case_title::title;
 use super::sections::{NewSection, Place, SectionPlan, SectionTree};
 
@@ -69,6 +72,8 @@ pub struct PlannedCase {
     pub title: String,
     /// Its `custom_automation_id` (when the project has the field).
     pub automation_id: Option<String>,
+    /// Fields from the first test's `testrail_case_field` properties.
+    pub fields: Map<String, Value>,
     /// Indices of the tests mapped to it.
     pub tests: Vec<usize>,
 }
@@ -135,6 +140,8 @@ pub fn plan(
             place,
             title: name,
             automation_id: suite.automation.as_ref().map(|_| automation::key(t)),
+            // Checked before planning (`create_missing`), so an error cannot reach here.
+            fields: case_fields(t).unwrap_or_default(),
             tests: vec![i],
         });
     }

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use serde_json::{Map, json};
+use serde_json::json;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -79,7 +79,7 @@ async fn add_cases(
     for (n, case) in plan.cases.iter().enumerate() {
         let section = resolve(case.place, section_ids).unwrap_or(0);
         let title = case.title.clone();
-        let mut fields = Map::new();
+        let mut fields = case.fields.clone();
         if let Some(a) = &case.automation_id {
             fields.insert(FIELD.into(), json!(a));
         }

@@ -13,9 +13,10 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::report::TestCase;
 use crate::summary::{CaseCreation, NewCase, Summary};
-use crate::testrail::{ApiError, CaseField, Client};
+use crate::testrail::{CaseField, Client};
 
 use super::automation::FIELD;
+use super::case_fields::case_fields;
 use super::case_plan::{CasePlan, Placement, SuiteIndex, plan};
 use super::case_writes;
 use super::sections::SectionTree;
@@ -67,6 +68,9 @@ pub(crate) async fn create_missing(
         });
         return Ok(());
     }
+    for &i in &unmapped {
+        case_fields(tests[i]).map_err(Error::Input)?;
+    }
     let client = client.ok_or_else(|| {
         Error::Usage(
             "--create-missing-cases reads the suite's cases from TestRail, even in a dry run: \
@@ -79,7 +83,15 @@ pub(crate) async fn create_missing(
     if opts.strict {
         strict_ids(mapped, &suite)?;
     }
-    let plan = plan(tests, &unmapped, &suite, opts.create.placement);
+    let mut plan = plan(tests, &unmapped, &suite, opts.create.placement);
+    // `--case-field` for every new case; a test's own testrail_case_field wins.
+    for case in &mut plan.cases {
+        for (name, value) in &opts.case_fields {
+            case.fields
+                .entry(name.clone())
+                .or_insert_with(|| value.clone());
+        }
+    }
     for &(i, case_id) in &plan.found {
         mapped[i] = vec![case_id];
     }
@@ -143,12 +155,12 @@ async fn download(
     let cases = client
         .get_cases(project_id, suite_id, None)
         .await
-        .map_err(suite_hint)?;
+        .map_err(api)?;
     let sections = SectionTree::new(
         &client
             .get_sections(project_id, suite_id)
             .await
-            .map_err(suite_hint)?,
+            .map_err(api)?,
     );
     if let Some(id) = placement.section_id.filter(|id| !sections.contains(*id)) {
         return Err(Error::Usage(format!(
@@ -191,19 +203,6 @@ fn covers(config: &Value, project_id: u64) -> bool {
         || ctx["project_ids"]
             .as_array()
             .is_some_and(|ids| ids.iter().any(|id| id.as_u64() == Some(project_id)))
-}
-
-/// A multi-suite project needs the suite named; say which option does it.
-fn suite_hint(e: ApiError) -> anyhow::Error {
-    if e.message()
-        .is_some_and(|m| m.contains(":suite_id is a required field"))
-    {
-        return Error::Usage(format!(
-            "{e}\nthis project has several suites: set --suite-id / TESTRAIL_SUITE_ID"
-        ))
-        .into();
-    }
-    api(e)
 }
 
 fn describe(mode: &str, plan: &CasePlan, ids: &[Option<u64>], missing: usize) -> CaseCreation {

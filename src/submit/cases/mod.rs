@@ -2,6 +2,7 @@
 //! already has, planning the sections and cases to create, and writing them.
 
 pub mod automation;
+pub mod case_fields;
 pub mod case_plan;
 pub mod case_title;
 pub mod case_writes;

@@ -18,7 +18,7 @@
 use std::collections::BTreeSet;
 
 use crate::error::Error;
-use crate::testrail::{ApiError, Client, NewPlanEntry, NewRun, Run, RunUpdate};
+use crate::testrail::{ApiError, Client, NewPlanEntry, NewRun, Plan, PlanEntry, Run, RunUpdate};
 
 /// TestRail's answer when `case_ids` holds IDs it does not know (or from another suite).
 const UNRECOGNIZED: &str = "contains unrecognized case IDs";
@@ -171,6 +171,16 @@ async fn new_run(
         extended: false,
         read_latency: std::time::Duration::ZERO,
     })
+}
+
+/// What an error says when the project has several suites and the options name none; the
+/// submit then sorts the cases by suite (`suites.rs`) instead of failing. TestRail's
+/// ":suite_id is a required field" carries it too: `ApiError`'s hint for that message.
+pub const SEVERAL_SUITES: &str = "this project has several suites";
+
+/// Whether opening the target failed only because the project has several suites.
+pub fn is_several_suites(e: &anyhow::Error) -> bool {
+    e.to_string().contains(SEVERAL_SUITES)
 }
 
 /// `add_run`, checking before re-sending when the first attempt's outcome is unknown.
@@ -383,7 +393,7 @@ async fn plan_entry(
     body.include_all = false;
     body.case_ids = Some(case_ids.to_vec());
     let mut unknown = Vec::new();
-    let entry = match client.add_plan_entry(plan_id, &body).await {
+    let entry = match add_plan_entry_once(client, &plan, &body).await {
         Err(e) if is_unrecognized(&e) => {
             let (known, dropped) =
                 drop_unknown(client, project_id, Some(suite_id), case_ids).await?;
@@ -392,7 +402,9 @@ async fn plan_entry(
             }
             unknown = dropped;
             body.case_ids = Some(known);
-            client.add_plan_entry(plan_id, &body).await.map_err(api)?
+            add_plan_entry_once(client, &plan, &body)
+                .await
+                .map_err(api)?
         }
         other => other.map_err(api)?,
     };
@@ -410,15 +422,74 @@ async fn plan_entry(
     })
 }
 
+/// `add_plan_entry`, checking before re-sending when the first attempt's outcome is unknown:
+/// an entry of this suite (and name) that the plan did not have `before` is ours.
+pub async fn add_plan_entry_once(
+    client: &Client,
+    before: &Plan,
+    body: &NewPlanEntry,
+) -> Result<PlanEntry, ApiError> {
+    let plan_id = before.id;
+    let reason = match client.add_plan_entry(plan_id, body).await {
+        Err(ApiError::OutcomeUnknown { reason, .. }) => reason,
+        other => return other,
+    };
+    eprintln!("add_plan_entry: outcome unknown ({reason}); checking whether the entry was added");
+    let known: BTreeSet<&str> = before.entries.iter().map(|e| e.id.as_str()).collect();
+    let now = client.get_plan(plan_id).await?;
+    let ours = now.entries.into_iter().find(|e| {
+        !known.contains(e.id.as_str())
+            && e.suite_id == Some(body.suite_id)
+            && body.name.as_ref().is_none_or(|n| *n == e.name)
+    });
+    match ours {
+        Some(entry) => {
+            eprintln!("add_plan_entry: the entry was added; using it");
+            Ok(entry)
+        }
+        None => client.add_plan_entry(plan_id, body).await,
+    }
+}
+
 /// The suite of a single-suite project (a plan entry always needs one).
 async fn only_suite(client: &Client, project_id: u64) -> anyhow::Result<u64> {
     let suites = client.get_suites(project_id).await.map_err(api)?;
     match suites.as_slice() {
         [one] => Ok(one.id),
         _ => Err(Error::Usage(format!(
-            "project {project_id} has {} suites: set --suite-id / TESTRAIL_SUITE_ID for the plan entry",
+            "project {project_id} has {} suites ({SEVERAL_SUITES}): set --suite-id / \
+             TESTRAIL_SUITE_ID for the plan entry",
             suites.len()
         ))
         .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bad_request(message: &str) -> anyhow::Error {
+        api(ApiError::Status {
+            verb: "POST",
+            endpoint: "add_run/1".into(),
+            status: 400,
+            message: message.into(),
+        })
+    }
+
+    #[test]
+    fn only_a_missing_suite_sorts_cases_by_suite() {
+        // The hint `ApiError` adds to TestRail's text is what marks it.
+        assert!(is_several_suites(&bad_request(
+            "Field :suite_id is a required field."
+        )));
+        for other in [
+            "Field :suite_id is not a valid test suite.",
+            "Field :case_ids contains an invalid case.",
+            "Field :milestone_id is not a valid milestone.",
+        ] {
+            assert!(!is_several_suites(&bad_request(other)), "{other}");
+        }
     }
 }

@@ -62,6 +62,9 @@ pub struct UnsentFile {
     pub since: i64,
     /// Close the run once everything is posted (`--close-run` was given).
     pub close_run: bool,
+    /// Close this plan once everything is posted (`--close-plan` was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close_plan: Option<u64>,
     /// The results to post.
     pub results: Vec<UnsentResult>,
 }
@@ -81,6 +84,7 @@ impl UnsentFile {
             run_url,
             since,
             close_run,
+            close_plan: None,
             results: results
                 .iter()
                 .map(|r| UnsentResult {
@@ -242,6 +246,7 @@ mod tests {
             run_url: Some("u".into()),
             since: 9,
             close_run: true,
+            close_plan: None,
             results: vec![UnsentResult {
                 entry: serde_json::from_value(serde_json::json!({"case_id": 3, "status_id": 5}))
                     .unwrap(),

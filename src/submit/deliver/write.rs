@@ -5,11 +5,16 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::error::Error;
 use crate::summary::{Summary, UnknownCase};
 use crate::testrail::Client;
 
+use super::close::close_plan;
 use super::post::{Posted, landed, post_all};
-use super::target::{OpenedRun, TargetSpec, ids, open, recent};
+use super::refs::update_refs;
+use super::run_files::upload_all;
+use super::suites::write_by_suite;
+use super::target::{OpenedRun, TargetSpec, ids, is_several_suites, open, recent};
 use super::unsent::{Journal, UnsentFile, journal_path};
 use crate::report::{Outcome, TestCase};
 use crate::submit::checks::fetch_statuses;
@@ -30,28 +35,64 @@ pub(crate) async fn write(
     opts: &SubmitOptions,
 ) -> anyhow::Result<Submitted> {
     let opening = open(client, &opts.target, groups.case_ids());
-    let (opened, policy) = match look_up {
+    let (opened, statuses) = match look_up {
         true => {
             let (opened, statuses) = tokio::join!(opening, fetch_statuses(client));
-            let opened = opened?;
-            let statuses = statuses.map_err(|e| {
-                e.context(format!(
+            (opened, Some(statuses))
+        }
+        false => (opening.await, None),
+    };
+    let policy = match statuses {
+        Some(statuses) => {
+            let statuses = statuses.map_err(|e| match &opened {
+                Ok(o) => e.context(format!(
                     "run R{} is open, but nothing was posted to it",
-                    opened.run.id
-                ))
+                    o.run.id
+                )),
+                Err(_) => e,
             })?;
             let policy = opts.status.resolve(Some(&statuses))?;
             restatus_skipped(&mut plan, &policy);
-            (opened, policy)
+            policy
         }
-        false => (opening.await?, policy.clone()),
+        None => policy.clone(),
     };
     let policy = &policy;
+    let opened = match opened {
+        // Nothing was written: find each case's suite and report suite by suite.
+        Err(e) if is_several_suites(&e) => {
+            return write_by_suite(client, summary, tests, groups, plan, policy, opts).await;
+        }
+        other => other?,
+    };
+    if let Some(change) = &opts.refs {
+        // The results matter more than the references: a refused change is reported, and
+        // the results are still posted.
+        if let Err(e) = update_refs(client, &opened.run, change).await {
+            eprintln!(
+                "warning: run {}: references not changed: {e:#}",
+                opened.run.id
+            );
+        }
+    }
     record_unknown(&mut summary, tests, groups, &opened.unknown);
     plan.results
         .retain(|r| !opened.unknown.contains(&r.entry.case_id));
     let run_id = opened.run.id;
+    if opts.close_run
+        && let Some(plan_id) = opened.run.plan_id
+    {
+        // Known before the first result is posted: TestRail would refuse the close_run.
+        return Err(Error::Usage(format!(
+            "run R{run_id} belongs to test plan {plan_id}, and TestRail closes plan runs only \
+             together with their plan: drop --close-run, and close the plan with \
+             `testrail-report plan close {plan_id}` (or submit with --plan-id {plan_id} \
+             --close-plan) once every entry is reported; nothing was posted"
+        ))
+        .into());
+    }
     summary.run_id = Some(run_id);
+    summary.plan_id = opened.run.plan_id;
     summary.run_url = Some(
         opened
             .run
@@ -107,6 +148,7 @@ pub(crate) async fn write(
     for w in &posted.warnings {
         eprintln!("warning: {w}");
     }
+    summary.run_attachments = upload_all(client, &opened.run, &opts.run_files).await;
     finish(client, summary, &results, posted, since, opts, &journal).await
 }
 
@@ -278,16 +320,22 @@ pub(crate) async fn finish(
                 Err(e) => close_failed = Some(e),
             }
         }
+        if let (true, true, Some(plan_id)) = (opts.close_plan, errors.is_empty(), summary.plan_id) {
+            close_plan(client, plan_id, &[run_id]).await?;
+            summary.plan_closed = true;
+            eprintln!("Closed plan {plan_id}");
+        }
     } else {
         let unsent: Vec<&PlannedResult> = posted.unsent.iter().map(|&i| &results[i]).collect();
         let path = journal.to_path_buf();
-        let file = UnsentFile::new(
+        let mut file = UnsentFile::new(
             run_id,
             summary.run_url.clone(),
             since,
             opts.close_run,
             &unsent,
         );
+        file.close_plan = summary.plan_id.filter(|_| opts.close_plan);
         match file.write(&path) {
             Ok(()) => summary.resume_file = Some(path.display().to_string()),
             Err(e) => errors.push(format!("could not save the unsent results: {e:#}")),

@@ -83,6 +83,21 @@ impl Groups {
         self.case_ids.is_empty()
     }
 
+    /// The groups whose case ID `keep` accepts (one suite's cases, say), order kept.
+    pub fn only(&self, keep: impl Fn(u64) -> bool) -> Groups {
+        let mut out = Groups {
+            case_ids: Vec::new(),
+            ends: Vec::new(),
+            positions: Vec::new(),
+        };
+        for (case_id, positions) in self.iter().filter(|(id, _)| keep(*id)) {
+            out.case_ids.push(case_id);
+            out.positions.extend_from_slice(positions);
+            out.ends.push(out.positions.len());
+        }
+        out
+    }
+
     /// The case IDs, in first-appearance order.
     pub fn case_ids(&self) -> &[u64] {
         &self.case_ids

@@ -5,10 +5,15 @@
 //! Relative paths are tried against the working directory, then against the report's own
 //! directory. A missing file is a warning, not a failure: the result matters more than its
 //! screenshot.
+//!
+//! Files embedded in the report itself (Cucumber's `embeddings`) are written once to
+//! `<temp dir>/testrail-report-embedded/`, named by a hash of their content, and attached
+//! from there like any other file: uploads and the resume file only ever deal in paths, and
+//! a re-run or `--resume` finds the same file again.
 
 use std::path::{Path, PathBuf};
 
-use crate::report::TestCase;
+use crate::report::{Embedded, TestCase};
 
 use super::aggregate::CaseGroup;
 
@@ -25,6 +30,18 @@ pub struct Attachments {
 pub fn attachments(group: &CaseGroup<'_>) -> Attachments {
     let mut out = Attachments::default();
     for t in &group.tests {
+        for e in t.embedded() {
+            match materialize(e) {
+                Ok(path) if !out.files.contains(&path) => out.files.push(path),
+                Ok(_) => {}
+                Err(err) => out.warnings.push(format!(
+                    "{}: embedded file `{}` could not be written for upload ({err}); the \
+                     result is posted without it",
+                    t.full_name(),
+                    e.name
+                )),
+            }
+        }
         for raw in named(t) {
             match resolve(&raw, &t.file) {
                 Some(path) if !out.files.contains(&path) => out.files.push(path),
@@ -64,6 +81,40 @@ fn jenkins_markers(text: &str) -> impl Iterator<Item = String> + '_ {
         let len = line[start..].find("]]")?;
         let path = line[start..start + len].trim();
         (!path.is_empty()).then(|| path.to_string())
+    })
+}
+
+/// The file holding an embedded attachment, written unless it is there already.
+fn materialize(e: &Embedded) -> std::io::Result<PathBuf> {
+    let dir = std::env::temp_dir().join("testrail-report-embedded");
+    std::fs::create_dir_all(&dir)?;
+    let safe: String = e
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(100)
+        .collect();
+    let path = dir.join(format!("{:016x}-{safe}", fnv1a(&e.data)));
+    let written = std::fs::metadata(&path).is_ok_and(|m| m.len() == e.data.len() as u64);
+    if !written {
+        // Written beside and renamed, so a concurrent submit never uploads half a file.
+        let partial = dir.join(format!(".{}-{safe}", std::process::id()));
+        std::fs::write(&partial, &e.data)?;
+        std::fs::rename(&partial, &path)?;
+    }
+    Ok(path)
+}
+
+/// FNV-1a: stable across runs and versions, unlike the standard library's hasher.
+fn fnv1a(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
@@ -120,5 +171,26 @@ mod tests {
         assert_eq!(a.files, [shot]);
         assert_eq!(a.warnings.len(), 1);
         assert!(a.warnings[0].contains("missing.log"), "{:?}", a.warnings);
+    }
+
+    #[test]
+    fn embedded_files_are_written_once_by_content_and_attached() {
+        let mut t = test("a", Outcome::Failed);
+        let data: Arc<[u8]> =
+            Arc::from(format!("png {:?}", std::time::SystemTime::now()).as_bytes());
+        t.details_mut().embedded.push(Embedded {
+            name: "shot 1/../x.png".into(),
+            media_type: "image/png".into(),
+            data: data.clone(),
+        });
+        let g = group([(&t, [1])]);
+        let first = attachments(&g[0]);
+        assert!(first.warnings.is_empty(), "{:?}", first.warnings);
+        let path = &first.files[0];
+        assert_eq!(std::fs::read(path).unwrap(), &*data);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.ends_with("-shot_1_.._x.png"), "{name}");
+        assert_eq!(attachments(&g[0]).files, first.files);
+        std::fs::remove_file(path).unwrap();
     }
 }

@@ -23,6 +23,9 @@ pub struct CommentOptions {
     pub include_output: bool,
     /// A link to the CI job, added to every comment.
     pub job_url: Option<String>,
+    /// Start with the machine-readable line naming the tests (`test_names`), which `rerun`
+    /// reads. `submit` always sets it; the default leaves the comment to the prose.
+    pub test_names: bool,
 }
 
 impl Default for CommentOptions {
@@ -31,6 +34,7 @@ impl Default for CommentOptions {
             limit: DEFAULT_COMMENT_LIMIT,
             include_output: false,
             job_url: None,
+            test_names: false,
         }
     }
 }
@@ -45,6 +49,12 @@ enum Piece {
 /// Build the comment for a case's result; `None` when there is nothing to say.
 pub fn comment(group: &CaseGroup<'_>, opts: &CommentOptions) -> Option<String> {
     let mut pieces = Vec::new();
+    if opts.test_names {
+        pieces.push(Piece::Fixed(super::test_names::line(
+            &group.tests,
+            opts.limit / 2,
+        )));
+    }
     let several = group.tests.len() > 1;
     if several {
         pieces.push(Piece::Fixed(format!(
@@ -280,6 +290,26 @@ mod tests {
     }
 
     #[test]
+    fn with_test_names_the_first_line_names_the_tests_and_the_rest_is_unchanged() {
+        let opts = CommentOptions {
+            test_names: true,
+            ..CommentOptions::default()
+        };
+        let passed = test("a", Outcome::Passed);
+        assert_eq!(
+            one(&passed, &opts).unwrap(),
+            "testrail-report tests: [[\"pkg.Class\",\"a\"]]"
+        );
+        let t = failing("b", "AssertionError", "no", "at x.py:1");
+        let plain = one(&t, &CommentOptions::default()).unwrap();
+        let named = one(&t, &opts).unwrap();
+        assert_eq!(
+            named,
+            format!("testrail-report tests: [[\"pkg.Class\",\"b\"]]\n{plain}")
+        );
+    }
+
+    #[test]
     fn a_passing_test_needs_no_comment() {
         let t = test("ok", Outcome::Passed);
         assert_eq!(one(&t, &CommentOptions::default()), None);
@@ -366,10 +396,14 @@ mod tests {
             limit: 300,
             include_output: false,
             job_url: Some("https://ci/1".into()),
+            test_names: true,
         };
         let c = one(&t, &opts).unwrap();
         assert!(c.chars().count() <= 300, "{}", c.len());
-        assert!(c.starts_with("E: boom\n    xxx"), "{c}");
+        assert!(
+            c.starts_with("testrail-report tests: [[\"pkg.Class\",\"f\"]]\nE: boom\n    xxx"),
+            "{c}"
+        );
         assert!(
             c.contains(CUT) && c.ends_with("CI job: https://ci/1"),
             "{c}"
@@ -387,6 +421,7 @@ mod tests {
             limit: 200,
             include_output: true,
             job_url: None,
+            test_names: false,
         };
         let c = one(&t, &opts).unwrap();
         assert!(c.chars().count() <= 200);

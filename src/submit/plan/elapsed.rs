@@ -3,6 +3,8 @@
 //! TestRail rejects `"0s"` ("the minimum value supported is 1s") and older servers misread
 //! fractions (`"0.035s"` became 35 s on a 2020 Cloud), so by default we send whole seconds with
 //! a floor of one second; `--elapsed-ms` sends milliseconds for servers that accept them.
+//! A test that took no measurable time (`time="0"`) gets no elapsed at all, as trcli posts
+//! it: one second would be made up.
 
 use std::fmt;
 
@@ -72,6 +74,9 @@ pub fn elapsed(tests: &[&TestCase], millis: bool) -> Option<Timespan> {
     let mut known = tests.iter().filter_map(|t| t.time).peekable();
     known.peek()?;
     let total: f64 = known.sum();
+    if total <= 0.0 {
+        return None;
+    }
     Some(if millis {
         // Servers with millisecond support reject anything below one millisecond.
         Timespan::Millis(((total * 1000.0).round() as u64).max(1))
@@ -104,7 +109,7 @@ mod tests {
 
     #[test]
     fn whole_seconds_rounded_with_a_one_second_floor() {
-        assert_eq!(run(&[Some(0.0)], false).as_deref(), Some("1s"));
+        assert_eq!(run(&[Some(0.001)], false).as_deref(), Some("1s"));
         assert_eq!(run(&[Some(0.2)], false).as_deref(), Some("1s"));
         assert_eq!(run(&[Some(1.4)], false).as_deref(), Some("1s"));
         assert_eq!(run(&[Some(1.5)], false).as_deref(), Some("2s"));
@@ -122,9 +127,16 @@ mod tests {
     }
 
     #[test]
+    fn no_measurable_time_means_no_elapsed() {
+        assert_eq!(run(&[Some(0.0)], false), None);
+        assert_eq!(run(&[Some(0.0), Some(0.0)], true), None);
+        assert_eq!(run(&[Some(0.0), None], false), None);
+    }
+
+    #[test]
     fn millisecond_mode() {
         assert_eq!(run(&[Some(0.0351)], true).as_deref(), Some("0.035s"));
-        assert_eq!(run(&[Some(0.0)], true).as_deref(), Some("0.001s"));
+        assert_eq!(run(&[Some(0.0004)], true).as_deref(), Some("0.001s"));
         assert_eq!(
             run(&[Some(1.0), Some(0.25)], true).as_deref(),
             Some("1.250s")

@@ -55,7 +55,7 @@ fn field(name: &str, value: &str) -> Result<ResultField, String> {
 }
 
 /// Integers, booleans and arrays as JSON; anything else (including `1.4.2`) as a string.
-fn json_value(v: &str) -> Value {
+pub(crate) fn json_value(v: &str) -> Value {
     let looks_json = v.parse::<i64>().is_ok() || v == "true" || v == "false" || v.starts_with('[');
     if looks_json {
         if let Ok(parsed) = serde_json::from_str(v) {

@@ -8,3 +8,5 @@ pub mod elapsed;
 pub mod fields;
 pub mod results;
 pub mod status;
+pub mod steps;
+pub mod test_names;

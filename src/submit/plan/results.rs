@@ -16,6 +16,7 @@ use super::comment::{CommentOptions, comment};
 use super::elapsed::{Timespan, elapsed};
 use super::fields::{ResultField, defects, fields_for};
 use super::status::StatusPolicy;
+use super::steps::{self, step_results};
 
 /// One entry of an `add_results_for_cases` body, serialized exactly as TestRail expects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,6 +62,8 @@ pub struct ResultOptions {
     pub elapsed_ms: bool,
     /// `--result-field` values for every result.
     pub fields: Vec<ResultField>,
+    /// `--assign`: the users failed results are assigned to, in turn (as trcli's list).
+    pub assignees: Vec<u64>,
 }
 
 /// The results to post, and what the user should hear about.
@@ -72,6 +75,8 @@ pub struct ResultPlan {
     pub left_untested: Vec<u64>,
     /// Missing attachments and the like.
     pub warnings: Vec<String>,
+    /// Failed results given an assignee so far (whose turn is next).
+    assigned: usize,
 }
 
 /// Build the result of every case group (`members`: each case ID with the positions of its
@@ -151,7 +156,18 @@ fn plan_group(
         plan.left_untested.push(g.case_id);
         return Ok(());
     };
-    let fields = fields_for(g, &opts.fields).map_err(Error::Input)?;
+    let mut fields = fields_for(g, &opts.fields).map_err(Error::Input)?;
+    // A value set by the user (`--result-field` or a property) wins over the report's steps.
+    if let Some(steps) = step_results(g, &opts.status).map_err(Error::Input)? {
+        fields.entry(steps::FIELD.to_owned()).or_insert(steps);
+    }
+    let unassigned = !fields.contains_key("assignedto_id");
+    if outcome >= Outcome::Failed && unassigned && !opts.assignees.is_empty() {
+        // A `testrail_result_field` naming the assignee wins, as a test's own field does.
+        let user = opts.assignees[plan.assigned % opts.assignees.len()];
+        fields.insert("assignedto_id".to_string(), Value::from(user));
+        plan.assigned += 1;
+    }
     let files = attachments(g);
     plan.warnings.extend(files.warnings);
     plan.results.push(PlannedResult {
@@ -185,6 +201,7 @@ mod tests {
             comment: CommentOptions::default(),
             elapsed_ms: false,
             fields: vec!["version=1.4.2".parse().unwrap()],
+            assignees: Vec::new(),
         }
     }
 
@@ -211,6 +228,37 @@ mod tests {
                 json!({"case_id": 11, "status_id": 1, "elapsed": "1s", "version": "1.4.2"}),
             ]
         );
+    }
+
+    #[test]
+    fn failed_results_are_assigned_in_turn_unless_a_test_names_its_assignee() {
+        let (a, b, c) = (
+            failing("a", "E", "x", ""),
+            failing("b", "E", "x", ""),
+            failing("c", "E", "x", ""),
+        );
+        let mut own = failing("own", "E", "x", "");
+        own.details_mut().properties.push(Property {
+            name: "testrail_result_field".into(),
+            value: "assignedto_id:9".into(),
+        });
+        let p = test("p", Outcome::Passed);
+        let g = group([(&a, [1]), (&p, [2]), (&own, [3]), (&b, [4]), (&c, [5])]);
+        let mut o = opts("");
+        o.assignees = vec![7, 8];
+        let plan = plan_results(&g, &o).unwrap();
+        let who: Vec<Value> = plan
+            .results
+            .iter()
+            .map(|r| {
+                r.entry
+                    .fields
+                    .get("assignedto_id")
+                    .cloned()
+                    .unwrap_or(Value::Null)
+            })
+            .collect();
+        assert_eq!(who, [json!(7), Value::Null, json!(9), json!(8), json!(7)]);
     }
 
     #[test]

@@ -85,6 +85,29 @@ pub fn calls(sandbox: &Sandbox, api_method: &str) -> usize {
         .count()
 }
 
+/// The API methods of every write (POST), in order.
+pub fn posts(sandbox: &Sandbox) -> Vec<String> {
+    sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .filter_map(|r| r.api_method.clone())
+        .collect()
+}
+
+/// Faults that refuse the next call of `method` with a 400 (a batch TestRail rejects).
+pub fn refuse_next(method: &str) -> testrail_report::sandbox::Faults {
+    testrail_report::sandbox::Faults {
+        errors: vec![testrail_report::sandbox::ErrorFault {
+            status: 400,
+            method: Some(method.into()),
+            next: Some(1),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}
+
 /// Every request path of one API method, as the sandbox received it.
 pub fn paths(sandbox: &Sandbox, api_method: &str) -> Vec<String> {
     sandbox

@@ -26,6 +26,10 @@ fn connection_options_come_last_and_only_where_they_do_something() {
         &["run", "get"],
         &["run", "create"],
         &["run"],
+        &["plan", "get"],
+        &["plan", "add-entry"],
+        &["plan"],
+        &["rerun"],
     ] {
         let text = help(command);
         let heads = headings(&text);
@@ -224,12 +228,28 @@ fn every_submit_option_sits_under_the_heading_of_its_task() {
     );
     let expected = [
         ("Case-ID mapping", &["--case-matcher", "--case-map"][..]),
-        ("Target run", &["--project-id", "--run-id", "--close-run"]),
+        (
+            "Target run",
+            &[
+                "--project-id",
+                "--project ",
+                "--suite ",
+                "--run-id",
+                "--refs-action",
+                "--close-run",
+                "--close-plan",
+                "--attach-to-run",
+            ],
+        ),
+        (
+            "Results",
+            &["--assign", "--result-version", "--result-field"],
+        ),
         (
             "Checks",
             &["--dry-run", "--strict", "--fail-on-test-failure"],
         ),
-        ("Creating missing cases", &["--section-id"]),
+        ("Creating missing cases", &["--section-id", "--case-field"]),
         ("Files for later steps", &["--dotenv", "--summary-json"]),
         ("Delivery", &["--batch-size", "--resume"]),
     ];
@@ -243,4 +263,22 @@ fn every_submit_option_sits_under_the_heading_of_its_task() {
         }
     }
     assert!(!section(&text, "Case-ID mapping").contains("--project-id"));
+    // Under the plain "Options:" only what every command takes.
+    let general = section(&text, "Options");
+    for flag in ["--config", "--output", "--verbose", "--quiet", "--help"] {
+        assert!(general.contains(flag), "{flag} not general: {general}");
+    }
+    // Option lines are indented 2 (short form) or 6 (long only); their help text 10.
+    let flag_lines = general
+        .lines()
+        .filter(|l| l.starts_with("  -") || l.starts_with("      -"));
+    for line in flag_lines {
+        let flag = line.trim_start();
+        assert!(
+            ["-c,", "--output", "-v,", "-q,", "-h,"]
+                .iter()
+                .any(|f| flag.starts_with(f)),
+            "{flag} has no task heading"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 
 mod binary;
 mod faults;
+mod plans;
 mod protocol;
 mod results;
 mod runs;

@@ -206,7 +206,10 @@ fn lookups_answer_with_bare_arrays_where_the_docs_do() {
     let fields = api(&sb, "get_case_fields", None).json();
     assert_eq!(fields[0]["system_name"], "custom_automation_id");
     assert_eq!(fields[0]["is_active"], true);
-    assert_eq!(api(&sb, "get_result_fields", None).json(), json!([]));
+    // The Step Results field trcli posts `custom_step_results` into (type 11).
+    let result_fields = api(&sb, "get_result_fields", None).json();
+    assert_eq!(result_fields[0]["system_name"], "custom_step_results");
+    assert_eq!(result_fields[0]["type_id"], 11);
     assert_eq!(api(&sb, "get_suites/1", None).json()[0]["id"], 1);
     assert_eq!(
         api(&sb, "get_configs/1", None).json()[0]["configs"][1]["name"],

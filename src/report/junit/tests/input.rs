@@ -91,7 +91,6 @@ fn not_junit_says_what_it_looks_like() {
         ("plain-text.xml", "not an XML file"),
         ("not-junit-nunit.xml", "NUnit"),
         ("not-junit-trx.trx", "TRX"),
-        ("not-junit-robot.xml", "Robot Framework"),
         ("not-junit-cobertura.xml", "Cobertura"),
         ("not-junit-xunit2.xml", "xUnit.net"),
         ("not-junit-check.xml", "Check"),
@@ -102,6 +101,17 @@ fn not_junit_says_what_it_looks_like() {
         assert!(e.to_string().contains(says), "{name}: {e}");
         assert!(e.to_string().contains(name), "{name}: {e}");
     }
+}
+
+#[test]
+fn robot_output_is_read_as_robot_and_the_junit_reader_names_it() {
+    let robot = read("not-junit-robot.xml");
+    assert_eq!(robot.format, crate::report::Format::Robot);
+    assert_eq!(robot.tests[0].name, "Valid Login");
+    let bytes = std::fs::read(fixture("not-junit-robot.xml")).unwrap();
+    let e = crate::report::junit::read_bytes(Path::new("r.xml"), &bytes).unwrap_err();
+    assert_eq!(e.kind, ReadErrorKind::NotJunit);
+    assert!(e.to_string().contains("Robot Framework output.xml"), "{e}");
 }
 
 #[test]
