@@ -54,15 +54,12 @@ impl ConnectionConfig {
             .ok_or_else(|| {
                 usage("no TestRail API key: set TESTRAIL_API_KEY (or TESTRAIL_PASSWORD, or --api-key)")
             })?;
-        let timeout = match args.timeout {
-            Some(0) => {
-                return Err(usage(
-                    "--timeout / TESTRAIL_TIMEOUT must be at least 1 second",
-                ));
-            }
-            Some(s) => Duration::from_secs(s),
-            None => DEFAULT_TIMEOUT,
-        };
+        if args.timeout == 0 {
+            return Err(usage(
+                "--timeout / TESTRAIL_TIMEOUT must be at least 1 second",
+            ));
+        }
+        let timeout = Duration::from_secs(args.timeout);
         Ok(ConnectionConfig {
             url,
             user,

@@ -9,6 +9,11 @@ pub const SUCCESS: i32 = 0;
 /// The report held failed tests and `--fail-on-test-failure` was given.
 pub const TEST_FAILURES: i32 = 1;
 /// Bad flags, missing or invalid settings (names the flag or environment variable).
+///
+/// The rule: a failure the user fixes with a flag is a usage error even when only TestRail can
+/// tell, as long as nothing was written yet. So `run create` in a project with several suites
+/// and no `--suite-id` is 2: TestRail refuses the run before creating anything. (`submit`
+/// needs no suite there: it sorts the cases by suite, see `submit::deliver::suites`.)
 pub const USAGE: i32 = 2;
 /// A report could not be read, parsed, or mapped (names the file, line and column).
 pub const INPUT: i32 = 3;

@@ -11,8 +11,10 @@ pub mod config;
 pub mod env;
 pub mod error;
 pub mod exit;
+pub mod failure;
 pub mod mapping;
 pub mod panic;
+pub mod progress;
 pub mod redact;
 pub mod report;
 pub mod sandbox;
@@ -22,11 +24,14 @@ pub mod submit;
 pub mod summary;
 pub mod testrail;
 pub mod timestamp;
+pub mod version;
 
 use cli::Cli;
 
 /// Run a parsed command line and return the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    let interval = cli.global.progress_ms.map(std::time::Duration::from_millis);
+    progress::configure(cli.global.quiet, interval);
     match cli.command {
         cli::Command::Inspect(args) => commands::inspect::run(&args, cli.global.output),
         cli::Command::Run(cmd) => commands::run::execute(&cli.global, &cmd),
@@ -34,5 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         cli::Command::Rerun(args) => commands::rerun::execute(&cli.global, &args),
         cli::Command::Submit(args) => commands::submit::run(&cli.global, &args),
         cli::Command::Demo(args) => commands::demo::run(&cli.global, &args),
+        cli::Command::Completions(args) => commands::docs::completions(args.shell),
+        cli::Command::Man(args) => commands::docs::man(args.command.as_deref()),
     }
 }

@@ -1,6 +1,6 @@
 //! The `testrail-report` binary: parse, run, map the outcome to an exit code.
 
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory as _;
 
 fn main() {
     testrail_report::env::started();
@@ -12,18 +12,11 @@ fn main() {
     }
     testrail_report::panic::install_hook();
     testrail_report::panic::force_for_tests();
-    let cli = testrail_report::cli::Cli::parse();
+    let cli = testrail_report::cli::Cli::parse_args();
+    let output = cli.global.output;
     let code = match testrail_report::run(cli) {
         Ok(code) => code,
-        Err(err) if testrail_report::exit::is_broken_pipe(&err) => testrail_report::exit::SUCCESS,
-        Err(err) => {
-            // Errors quote servers' answers, which may echo our credentials.
-            eprintln!(
-                "error: {}",
-                testrail_report::redact::text(&format!("{err:#}"))
-            );
-            testrail_report::error::code_for(&err)
-        }
+        Err(err) => testrail_report::failure::report(&err, output),
     };
     std::process::exit(code);
 }

@@ -6,23 +6,24 @@
 //! variable counts as unset (see `env::drop_empty_vars`).
 
 pub mod demo;
+pub mod ids;
 pub mod inspect;
 pub mod mapping;
-pub mod reports;
-
-use std::path::PathBuf;
-
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::BoolishValueParser};
-
+mod order;
 pub mod plan;
+pub mod reports;
 pub mod rerun;
 pub mod run;
 pub mod submit;
 pub mod transport;
 
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::BoolishValueParser};
+
 /// Report JUnit XML results to TestRail, and manage TestRail runs and plans from CI.
 #[derive(Debug, Parser)]
-#[command(name = "testrail-report", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "testrail-report", version = crate::version::LONG, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -31,33 +32,48 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parse the process's arguments; on a usage error, print it (and with `--output json`
+    /// an error document on stdout) and exit with the usage code.
+    pub fn parse_args() -> Cli {
+        let args = order::hoist(std::env::args_os().collect());
+        match Cli::try_parse_from(&args) {
+            Ok(cli) => cli,
+            Err(err) => crate::failure::parse_error(&err, &args),
+        }
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read reports and show counts, case-ID mapping and warnings (no network).
     Inspect(inspect::InspectArgs),
     /// Manage TestRail test runs: get, list, create, update, close, delete.
-    Run(run::RunCommand),
+    Run(Box<run::RunCommand>),
     /// Manage TestRail test plans: get, list, create, add-entry, close, delete.
-    Plan(plan::PlanCommand),
+    Plan(Box<plan::PlanCommand>),
     /// Print the selector that re-runs only a run's failed tests (pytest, Maven, Gradle, Jest,
     /// go, dotnet).
-    Rerun(rerun::RerunArgs),
-    /// Report JUnit XML results to TestRail: a run with exactly the executed cases, every result.
+    Rerun(Box<rerun::RerunArgs>),
+    /// Report test results to TestRail: one run with exactly the executed cases.
     Submit(Box<submit::SubmitArgs>),
     /// See it work: submit the demo reports to an in-process sandbox and read the run back.
     Demo(demo::DemoArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// e.g. `testrail-report completions bash >
+    /// ~/.local/share/bash-completion/completions/testrail-report`
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    ///
+    /// e.g. `testrail-report man | man -l -`, or `testrail-report man run-get` for one command.
+    Man(ManArgs),
 }
 
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
-
-    #[command(flatten)]
-    pub transport: transport::TransportArgs,
-
     /// YAML settings file: keys are our option names without `--` (run-name: Nightly) or
     /// trcli's (title: Nightly). The command line and environment override it.
     #[arg(
@@ -69,7 +85,8 @@ pub struct GlobalArgs {
     )]
     pub config: Option<PathBuf>,
 
-    /// Output format: readable text, or one JSON document on stdout for scripts.
+    /// Output format: readable text, or one JSON document on stdout for scripts (also for
+    /// failures: `{"error": {...}, "exit_code": N}`).
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text, env = "TESTRAIL_OUTPUT")]
     pub output: OutputFormat,
 
@@ -77,6 +94,30 @@ pub struct GlobalArgs {
     /// Credentials are never shown.
     #[arg(short, long, global = true, action = ArgAction::SetTrue, env = "TESTRAIL_VERBOSE", value_parser = BoolishValueParser::new())]
     pub verbose: bool,
+
+    /// Print only results, warnings and errors: no progress, no waits, no counts on stderr.
+    #[arg(short, long, global = true, action = ArgAction::SetTrue, env = "TESTRAIL_QUIET", value_parser = BoolishValueParser::new(), conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Milliseconds between progress lines in logs, and before progress shows (tests make it 0).
+    #[arg(long, global = true, env = "TESTRAIL_PROGRESS_MS", hide = true)]
+    pub progress_ms: Option<u64>,
+}
+
+/// `completions SHELL`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `man [COMMAND]`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand's own page instead, e.g. `submit` or `run` (`run-get` for nested ones).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 /// How results are printed.
@@ -88,8 +129,20 @@ pub enum OutputFormat {
     Json,
 }
 
+/// Everything about reaching TestRail: address, credentials, TLS, retries. Flattened last
+/// into the commands that connect (`submit`, `run …`), under a heading of its own.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Connection")]
+pub struct RemoteArgs {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub transport: transport::TransportArgs,
+}
+
 /// Where TestRail is and how to reach it.
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub struct ConnectionArgs {
     /// TestRail address, e.g. https://example.testrail.io (a sub-path, `/index.php` or
     /// `/index.php?/api/v2/` suffix is accepted too).
@@ -112,8 +165,8 @@ pub struct ConnectionArgs {
     pub api_key: Option<String>,
 
     /// Seconds to wait for each HTTP request before treating it as failed.
-    #[arg(long, global = true, env = "TESTRAIL_TIMEOUT", value_name = "SECONDS")]
-    pub timeout: Option<u64>,
+    #[arg(long, global = true, env = "TESTRAIL_TIMEOUT", value_name = "SECONDS", default_value_t = crate::config::DEFAULT_TIMEOUT.as_secs())]
+    pub timeout: u64,
 
     /// Extra PEM certificate(s) to trust, for servers behind a private certificate authority.
     #[arg(long, global = true, env = "TESTRAIL_CA_CERT", value_name = "FILE")]

@@ -5,36 +5,52 @@ use std::path::PathBuf;
 use clap::{ArgAction, ArgGroup, Args, Subcommand};
 
 use super::run::{ListFilterArgs, SelectionArgs};
+use super::{RemoteArgs, ids};
 
 /// Manage TestRail test plans.
 #[derive(Debug, Args)]
 pub struct PlanCommand {
     #[command(subcommand)]
     pub action: PlanAction,
+
+    /// Global within `plan`, so every plan subcommand takes them, listed after its own options.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
-/// The plan subcommands.
+/// The plan subcommands. Each spells out its usage line, as `run`'s do: clap's own would list
+/// the connection options as if they were required.
 #[derive(Debug, Subcommand)]
 pub enum PlanAction {
     /// Show one plan with its entries and their runs.
+    #[command(override_usage = "testrail-report plan get [OPTIONS] <PLAN_ID>")]
     Get(PlanIdArg),
     /// List a project's plans, newest first.
+    #[command(override_usage = "testrail-report plan list --project-id <ID> [OPTIONS]")]
     List(PlanListArgs),
     /// Create an empty plan (add suites with `plan add-entry`).
+    #[command(
+        override_usage = "testrail-report plan create --project-id <ID> --name <NAME> [OPTIONS]"
+    )]
     Create(PlanCreateArgs),
     /// Add an entry to a plan: one suite, one run per configuration combination.
+    #[command(
+        override_usage = "testrail-report plan add-entry --suite-id <ID> <--include-all|--case-ids <IDS>|--case-ids-file <FILE>> [OPTIONS] <PLAN_ID>"
+    )]
     AddEntry(AddEntryArgs),
     /// Close a plan and every run in it (irreversible).
+    #[command(override_usage = "testrail-report plan close [OPTIONS] <PLAN_ID>")]
     Close(PlanIdArg),
     /// Delete a plan with all its runs, tests and results (irreversible).
+    #[command(override_usage = "testrail-report plan delete [OPTIONS] <PLAN_ID>")]
     Delete(PlanDeleteArgs),
 }
 
 /// A plan to act on.
 #[derive(Debug, Args)]
 pub struct PlanIdArg {
-    /// The plan ID (the number in …/plans/view/ID).
-    #[arg(env = "TESTRAIL_PLAN_ID", value_name = "PLAN_ID")]
+    /// The plan ID, e.g. P5 or 5 (the number in …/plans/view/ID).
+    #[arg(env = "TESTRAIL_PLAN_ID", value_name = "PLAN_ID", value_parser = ids::plan_id)]
     pub plan_id: u64,
 }
 

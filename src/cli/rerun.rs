@@ -2,12 +2,14 @@
 
 use clap::{Args, ValueEnum};
 
+use super::{RemoteArgs, ids};
+
 /// Print what a test runner needs to run again exactly the tests of a run that failed (or
 /// have other statuses), from the names `submit` stored with each result.
 #[derive(Debug, Args)]
 pub struct RerunArgs {
-    /// The run whose tests to re-run.
-    #[arg(long, env = "TESTRAIL_RUN_ID", value_name = "ID")]
+    /// The run whose tests to re-run, e.g. R12 or 12.
+    #[arg(long, env = "TESTRAIL_RUN_ID", value_name = "ID", value_parser = ids::run_id)]
     pub run_id: u64,
     /// Statuses to re-run, by name, label or ID, comma-separated (e.g. failed,retest,blocked).
     #[arg(
@@ -21,6 +23,9 @@ pub struct RerunArgs {
     /// The test runner to print a selector for.
     #[arg(long, value_enum, env = "TESTRAIL_RERUN_FORMAT", value_name = "RUNNER")]
     pub format: RerunFormat,
+
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 /// What `rerun` prints.

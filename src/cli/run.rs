@@ -5,35 +5,52 @@ use std::path::PathBuf;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, ArgGroup, Args, Subcommand};
 
+use super::{RemoteArgs, ids};
+
 /// Manage TestRail test runs.
 #[derive(Debug, Args)]
 pub struct RunCommand {
     #[command(subcommand)]
     pub action: RunAction,
+
+    /// Global within `run`, so every run subcommand takes them, listed after its own options.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
-/// The run subcommands.
+/// The run subcommands. Each spells out its usage line: clap's own lists every option that
+/// has a value, and the connection options always have one from the environment in CI, so a
+/// missing run ID printed `run get --url <URL> --user <USER> --api-key <KEY> <RUN_ID>`, as if
+/// those were required.
 #[derive(Debug, Subcommand)]
 pub enum RunAction {
     /// Show one run.
+    #[command(override_usage = "testrail-report run get [OPTIONS] <RUN_ID>")]
     Get(RunIdArg),
     /// List a project's runs (not those inside plans), newest first.
+    #[command(override_usage = "testrail-report run list --project-id <ID> [OPTIONS]")]
     List(ListArgs),
     /// Create a run.
+    #[command(
+        override_usage = "testrail-report run create --project-id <ID> <--include-all|--case-ids <IDS>|--case-ids-file <FILE>> [OPTIONS]"
+    )]
     Create(CreateArgs),
     /// Change a run's name, description, milestone, references or case selection.
+    #[command(override_usage = "testrail-report run update [OPTIONS] <RUN_ID>")]
     Update(UpdateArgs),
     /// Close a run (irreversible: its tests and results become read-only).
+    #[command(override_usage = "testrail-report run close [OPTIONS] <RUN_ID>")]
     Close(CloseArgs),
     /// Delete a run with its tests and results (irreversible), or with --soft only count them.
+    #[command(override_usage = "testrail-report run delete [OPTIONS] <RUN_ID>")]
     Delete(DeleteArgs),
 }
 
 /// A run to act on.
 #[derive(Debug, Args)]
 pub struct RunIdArg {
-    /// The run ID (the number in …/runs/view/ID).
-    #[arg(env = "TESTRAIL_RUN_ID", value_name = "RUN_ID")]
+    /// The run ID, e.g. R12 or 12 (the number in …/runs/view/ID).
+    #[arg(env = "TESTRAIL_RUN_ID", value_name = "RUN_ID", value_parser = ids::run_id)]
     pub run_id: u64,
 }
 
@@ -119,7 +136,7 @@ pub struct SelectionArgs {
     #[arg(long, action = ArgAction::SetTrue)]
     pub include_all: bool,
     /// Include exactly these cases (comma-separated IDs; a C prefix is allowed).
-    #[arg(long, value_name = "IDS", value_delimiter = ',', value_parser = parse_case_id)]
+    #[arg(long, value_name = "IDS", value_delimiter = ',', value_parser = ids::case_id)]
     pub case_ids: Vec<u64>,
     /// Include the cases listed in FILE (IDs separated by commas, spaces or new lines).
     #[arg(long, value_name = "FILE")]
@@ -148,10 +165,10 @@ pub struct UpdateArgs {
     #[arg(long, action = ArgAction::SetTrue)]
     pub include_all: bool,
     /// Replace the selection with exactly these cases (tests of removed cases lose their results).
-    #[arg(long, value_name = "IDS", value_delimiter = ',', value_parser = parse_case_id)]
+    #[arg(long, value_name = "IDS", value_delimiter = ',', value_parser = ids::case_id)]
     pub case_ids: Vec<u64>,
     /// Add these cases to the selection, keeping the cases (and results) already there.
-    #[arg(long, value_name = "IDS", value_delimiter = ',', value_parser = parse_case_id)]
+    #[arg(long, value_name = "IDS", value_delimiter = ',', value_parser = ids::case_id)]
     pub add_case_ids: Vec<u64>,
 }
 
@@ -177,16 +194,4 @@ pub struct DeleteArgs {
     /// Do not ask for confirmation (required when stdin is not a terminal).
     #[arg(long, short = 'y', action = ArgAction::SetTrue)]
     pub yes: bool,
-}
-
-/// A case ID, with or without TestRail's `C` prefix.
-pub fn parse_case_id(text: &str) -> Result<u64, String> {
-    let t = text.trim();
-    let digits = t.strip_prefix(['C', 'c']).unwrap_or(t);
-    match digits.parse::<u64>() {
-        Ok(id) if id > 0 => Ok(id),
-        _ => Err(format!(
-            "{t:?} is not a case ID (expected a number like 123 or C123)"
-        )),
-    }
 }

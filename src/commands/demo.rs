@@ -42,10 +42,10 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<i32> {
     };
     let sandbox = Sandbox::spawn(opts)
         .map_err(|e| anyhow::anyhow!("cannot start the sandbox on port {}: {e}", args.port))?;
-    eprintln!(
+    crate::progress::note(&format!(
         "Sandbox TestRail at {} (user {DEFAULT_USER})",
         sandbox.base_url()
-    );
+    ));
     let mut reports = reports()?;
     let (submitted, run) = block_on(demo_submit(&sandbox, &mut reports))??;
     print(global.output, &submitted, &run)?;

@@ -2,11 +2,23 @@
 //! renders the outcome. The clap definitions live in `cli`, the work in the library modules.
 
 pub mod demo;
+pub mod docs;
 pub mod inspect;
 pub mod plan;
 pub mod rerun;
 pub mod run;
 pub mod submit;
+
+use crate::cli::{GlobalArgs, RemoteArgs};
+use crate::config::ConnectionConfig;
+use crate::testrail::{Client, ClientOptions};
+
+/// A client from the connection options of a command that talks to TestRail.
+pub fn connect(remote: &RemoteArgs, global: &GlobalArgs) -> anyhow::Result<Client> {
+    let cfg = ConnectionConfig::from_args(&remote.connection)?;
+    let opts = ClientOptions::from_args(&remote.transport, global.verbose)?;
+    Client::new(&cfg, &opts)
+}
 
 /// Run async command code on a runtime made for this one command (main stays synchronous).
 pub fn block_on<F: std::future::Future>(future: F) -> anyhow::Result<F::Output> {

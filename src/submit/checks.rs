@@ -37,11 +37,11 @@ pub(crate) async fn map_tests(
         .await
         .map_err(api)?;
     let index = AutomationIndex::new(&cases);
-    eprintln!(
+    crate::progress::note(&format!(
         "Read {} case(s), {} with an automation ID",
         cases.len(),
         index.len()
-    );
+    ));
     for d in &index.duplicates {
         eprintln!(
             "warning: automation ID `{d}` is used by several cases; using the lowest case ID"

@@ -76,12 +76,12 @@ pub async fn submit(
     }
     let tests: Vec<&TestCase> = reports.iter().flat_map(|r| &r.tests).collect();
     let case_ids = members.case_ids();
-    eprintln!(
+    crate::progress::note(&format!(
         "Mapped {} of {} test(s) to {} case(s)",
         tests.len() - summary.unmapped.len(),
         tests.len(),
         case_ids.len()
-    );
+    ));
     if opts.strict {
         strict_check(client, case_ids, opts).await?;
     }

@@ -15,6 +15,7 @@ use super::retry::Verb;
 use super::transport::{Body, Stats, Transport};
 use super::url::{BaseUrl, Filters};
 use crate::config::ConnectionConfig;
+use crate::progress::Meter;
 
 /// TestRail's largest page.
 pub const PAGE_SIZE: usize = 250;
@@ -81,6 +82,8 @@ impl Client {
         };
         let mut url = base.api(endpoint, &filters);
         let mut collector = Collector::default();
+        // A suite of 50,000 cases is 200 pages; at Cloud's rate limit that is a minute.
+        let meter = Meter::new(format!("Reading {key}"), None);
         loop {
             let answer = self
                 .transport
@@ -90,6 +93,7 @@ impl Client {
             let page =
                 parse_page(body, key).map_err(|detail| shape_error(Verb::Get, endpoint, detail))?;
             let on_page = page.items.len();
+            meter.add(on_page as u64);
             for item in page.items {
                 if collector.is_new(item_id(item)) {
                     let item = serde_json::from_str(item.get())
@@ -110,6 +114,7 @@ impl Client {
                 _ => break,
             }
         }
+        meter.finish();
         let mut items = collector.into_items();
         if let Some(n) = limit {
             items.truncate(n);

@@ -23,7 +23,8 @@ pub enum ApiError {
     },
     /// A transient failure (429, 409, 5xx, network) that outlasted the retry budget.
     #[error(
-        "TestRail could not be reached for {verb} {endpoint} after {attempts} attempt(s): {reason} (check --url / TESTRAIL_URL, --proxy and the network; --retries / TESTRAIL_RETRIES and --deadline / TESTRAIL_DEADLINE set how long to keep trying)"
+        "TestRail could not be reached for {verb} {endpoint} after {attempts} attempt(s): {reason}{}",
+        unreachable_hint(reason)
     )]
     Unreachable {
         /// `GET` or `POST`.
@@ -113,6 +114,17 @@ pub enum ApiError {
     },
 }
 
+/// The settings to check, unless the reason already named the fix (a wrong address, plain
+/// HTTP) and more advice would only bury it.
+fn unreachable_hint(reason: &str) -> &'static str {
+    if reason.contains("TESTRAIL_URL") {
+        ""
+    } else {
+        " (check --url / TESTRAIL_URL, --proxy and the network; --retries / TESTRAIL_RETRIES \
+         and --deadline / TESTRAIL_DEADLINE set how long to keep trying)"
+    }
+}
+
 /// What a status code usually means, with the setting to check.
 fn hint(status: u16, message: &str) -> &'static str {
     // TestRail also uses 403 for entities that may not change, not only for missing rights.
@@ -121,6 +133,9 @@ fn hint(status: u16, message: &str) -> &'static str {
     }
     if message.contains("test plan") {
         return " (this run belongs to a test plan; change it through the plan)";
+    }
+    if is_missing_suite(message) {
+        return " (this project has several suites: set --suite-id / TESTRAIL_SUITE_ID)";
     }
     match status {
         400 => " (HTTP 400: an unknown or invalid ID, or a bad field value)",
@@ -156,6 +171,9 @@ impl ApiError {
     pub fn class(&self) -> Error {
         let msg = self.to_string();
         match self {
+            // A missing --suite-id is the user's to fix, and TestRail refused before writing
+            // anything: a usage error, from `submit` and `run create` alike (see `exit::USAGE`).
+            ApiError::Status { message, .. } if is_missing_suite(message) => Error::Usage(msg),
             ApiError::Status { status, .. } if is_transient(*status) => Error::Unreachable(msg),
             ApiError::Status { .. }
             | ApiError::NotJson { .. }
@@ -172,6 +190,11 @@ impl ApiError {
     pub fn exit_code(&self) -> i32 {
         self.class().exit_code()
     }
+}
+
+/// TestRail's answer to a run without `suite_id` in a project with several suites.
+fn is_missing_suite(message: &str) -> bool {
+    message.contains(":suite_id is a required field")
 }
 
 /// Statuses that mean "try again later" rather than "no".
@@ -266,6 +289,9 @@ mod tests {
             reason: "timed out".into(),
         };
         assert_eq!(unknown.exit_code(), crate::exit::UNREACHABLE);
+        let suite = status(400, "Field :suite_id is a required field.");
+        assert_eq!(suite.exit_code(), crate::exit::USAGE);
+        assert!(suite.to_string().contains("--suite-id"), "{suite}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::retry::RetryPolicy;
-use crate::cli::GlobalArgs;
+use crate::cli::transport::TransportArgs;
 use crate::error::usage;
 
 /// Default number of retries for 409/5xx/network failures.
@@ -48,9 +48,8 @@ impl Default for ClientOptions {
 }
 
 impl ClientOptions {
-    /// Resolve the global flags; errors name the flag and variable.
-    pub fn from_global(global: &GlobalArgs) -> anyhow::Result<Self> {
-        let t = &global.transport;
+    /// Resolve the transport flags; errors name the flag and variable.
+    pub fn from_args(t: &TransportArgs, verbose: bool) -> anyhow::Result<Self> {
         if t.deadline == Some(0) {
             return Err(usage(
                 "--deadline / TESTRAIL_DEADLINE must be at least 1 second",
@@ -64,8 +63,9 @@ impl ClientOptions {
                 .map(|s| crate::env::started() + Duration::from_secs(s)),
             max_requests_per_minute: t.max_requests_per_minute.filter(|n| *n > 0),
             backoff_base: t.backoff_ms.map_or(DEFAULT_BACKOFF, Duration::from_millis),
-            verbose: global.verbose,
-            quiet: false,
+            verbose,
+            // Set by `--quiet` before any command runs.
+            quiet: crate::progress::quiet(),
         })
     }
 

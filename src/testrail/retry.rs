@@ -9,6 +9,10 @@
 //!   a safety cap bound them.
 //! * 409 (Cloud maintenance), 500/502/503/504, refused connections, timeouts: exponential
 //!   backoff with jitter, bounded by `--retries` and `--deadline`.
+//! * A refused connection or an unknown host before the server ever answered: one quick
+//!   retry, then give up. The address is wrong or the server is down, and minutes of silent
+//!   backoff help nobody (once the server has answered, the same failure is an outage and
+//!   gets the full backoff).
 //! * A POST whose outcome is unknown (timeout or dropped connection after sending, or a
 //!   500/502/504, which can come after the server applied the write) is *not* re-sent: the
 //!   caller gets `OutcomeUnknown` and checks TestRail's state first. A POST that never left
@@ -19,6 +23,8 @@ use std::time::{Duration, SystemTime};
 
 /// Most 429 waits one call accepts before giving up, whatever the deadline.
 const MAX_RATE_LIMIT_WAITS: u32 = 50;
+/// The one retry of a connection that never worked comes this soon.
+const QUICK_RETRY: Duration = Duration::from_millis(250);
 
 /// How hard to try before giving up.
 #[derive(Debug, Clone)]
@@ -116,6 +122,8 @@ pub struct Progress {
     pub rate_limited: u32,
     /// Time since the call started.
     pub elapsed: Duration,
+    /// Whether the server has answered any request of this process yet.
+    pub answered: bool,
 }
 
 impl RetryPolicy {
@@ -144,6 +152,16 @@ impl RetryPolicy {
                 }
             }
             Failure::Fatal(why) => return give_up(why.clone()),
+            Failure::NotSent(why) if !progress.answered => {
+                if progress.retries >= self.retries.min(1) {
+                    return give_up(why.clone());
+                }
+                return Decision::Retry {
+                    delay: QUICK_RETRY.min(self.backoff_base),
+                    reason: why.clone(),
+                    everyone: false,
+                };
+            }
             Failure::NotSent(why) => (why.clone(), false),
             Failure::MaybeSent(why) if verb == Verb::Get => (why.clone(), false),
             Failure::MaybeSent(why) => {
@@ -378,14 +396,51 @@ mod tests {
             Decision::GiveUp { .. }
         ));
         // Refused before acting: safe to repeat.
+        let answered = Progress {
+            answered: true,
+            ..Progress::default()
+        };
         for failure in [
             status(409, None),
             status(503, None),
             Failure::NotSent("refused".into()),
         ] {
-            let d = p.decide(Verb::Post, &failure, Progress::default());
+            let d = p.decide(Verb::Post, &failure, answered);
             assert!(matches!(d, Decision::Retry { .. }), "{failure:?}");
         }
+    }
+
+    #[test]
+    fn a_connection_that_never_worked_gets_one_quick_retry() {
+        let p = RetryPolicy::with_base(Duration::from_secs(1), 5, Duration::from_secs(300));
+        let refused = Failure::NotSent("connection refused".into());
+        let d = p.decide(Verb::Get, &refused, Progress::default());
+        assert_eq!(
+            d,
+            Decision::Retry {
+                delay: QUICK_RETRY,
+                reason: "connection refused".into(),
+                everyone: false
+            }
+        );
+        let once = Progress {
+            retries: 1,
+            ..Progress::default()
+        };
+        assert!(matches!(
+            p.decide(Verb::Get, &refused, once),
+            Decision::GiveUp { .. }
+        ));
+        // Once the server has answered, a refused connection is an outage: full backoff.
+        let outage = Progress {
+            retries: 1,
+            answered: true,
+            ..Progress::default()
+        };
+        assert!(matches!(
+            p.decide(Verb::Get, &refused, outage),
+            Decision::Retry { delay, .. } if delay >= Duration::from_secs(1)
+        ));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! cannot leak through it.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{self, HeaderValue};
@@ -78,6 +78,10 @@ pub struct Transport {
     max_answer: usize,
     requests: AtomicU64,
     retries: AtomicU64,
+    /// Whether the server has answered anything yet (see the retry policy's quick give-up).
+    answered: AtomicBool,
+    /// Whether `--proxy` is set: then a refused connection is the proxy's.
+    proxied: bool,
     verbose: bool,
     /// Print long waits on stderr (the `--verbose` trace already shows every wait).
     announce: bool,
@@ -122,6 +126,8 @@ impl Transport {
                 .unwrap_or(MAX_ANSWER),
             requests: AtomicU64::new(0),
             retries: AtomicU64::new(0),
+            answered: AtomicBool::new(false),
+            proxied: cfg.proxy.is_some(),
             verbose: opts.verbose,
         })
     }
@@ -171,6 +177,7 @@ impl Transport {
                 Err(failed) => failed,
             };
             progress.elapsed = started.elapsed();
+            progress.answered = self.answered.load(Ordering::Relaxed);
             let decision = self.policy.decide(verb, &failure, progress);
             self.act_on(&call, decision, &detail, (attempts, ticket), &mut progress)
                 .await?;
@@ -253,6 +260,7 @@ impl Transport {
             }
         };
         self.trace(call, &status.to_string(), sent_at);
+        self.answered.store(true, Ordering::Relaxed);
         let (verb, endpoint) = (call.verb.as_str(), call.endpoint.to_string());
         Ok(match status {
             200..=299 if !whole => Err(ApiError::TooLarge {
@@ -423,17 +431,20 @@ impl Transport {
     /// Decide whether a transport error happened before anything was sent.
     fn classify(&self, err: &reqwest::Error) -> (Failure, String) {
         let detail = self.redact(&chain(err));
-        if is_certificate_problem(&detail) {
+        if is_plain_http_answer(&detail) {
+            let why = format!(
+                "the server speaks plain HTTP, not HTTPS: use http:// in --url / TESTRAIL_URL \
+                 ({detail})"
+            );
+            (Failure::Fatal(why), detail)
+        } else if is_certificate_problem(&detail) {
             let why = format!(
                 "the server's TLS certificate is not trusted ({detail}); pass your CA with \
                  --ca-cert FILE / TESTRAIL_CA_CERT"
             );
             (Failure::Fatal(why), detail)
         } else if err.is_connect() {
-            (
-                Failure::NotSent(format!("cannot connect: {detail}")),
-                detail,
-            )
+            (Failure::NotSent(self.cannot_connect(&detail)), detail)
         } else if err.is_timeout() {
             let why = "no answer within --timeout / TESTRAIL_TIMEOUT".to_string();
             (Failure::MaybeSent(why), detail)
@@ -442,6 +453,27 @@ impl Transport {
                 Failure::MaybeSent(format!("connection failed: {detail}")),
                 detail,
             )
+        }
+    }
+
+    /// Why a connection could not be made, with the fix for the usual causes.
+    fn cannot_connect(&self, detail: &str) -> String {
+        let lower = detail.to_ascii_lowercase();
+        let root = self.base.root();
+        if self.proxied {
+            format!("cannot connect through --proxy / TESTRAIL_PROXY to {root}: {detail}")
+        } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
+            format!(
+                "cannot find the host {} ({detail}): check the address in --url / TESTRAIL_URL",
+                self.base.host()
+            )
+        } else if lower.contains("connection refused") {
+            format!(
+                "nothing accepts connections at {root} ({detail}): check the port in --url / \
+                 TESTRAIL_URL and that TestRail is running"
+            )
+        } else {
+            format!("cannot connect to {root}: {detail}")
         }
     }
 
@@ -461,6 +493,12 @@ impl Transport {
             eprintln!("testrail: {}", self.redact(line));
         }
     }
+}
+
+/// Whether a TLS handshake got a plain-HTTP answer: rustls reads `HTTP/1.1 400` as a record
+/// of an unknown type.
+fn is_plain_http_answer(detail: &str) -> bool {
+    detail.contains("InvalidContentType")
 }
 
 /// Whether a connection failed on certificate verification (retrying cannot help).

@@ -11,6 +11,7 @@ mod dotnet;
 mod formats;
 mod formats_corpus;
 mod inspect;
+mod newcomer;
 mod panic;
 mod plans;
 mod reliability;

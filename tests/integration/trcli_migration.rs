@@ -330,3 +330,37 @@ fn the_sandbox_checks_step_results_strictly() {
             .any(|f| f["system_name"] == "custom_step_results" && f["type_id"] == 11)
     );
 }
+
+#[test]
+fn connection_settings_in_the_file_reach_every_command_that_connects() {
+    // The connection options live in each connecting subcommand (`run list`, `plan list`),
+    // not at the top: the file still finds them there.
+    let Job { sb, dir, .. } = job();
+    for (name, key) in [("ours.yml", "api-key"), ("trcli.yml", "key")] {
+        let config = write(
+            dir.path(),
+            name,
+            &format!(
+                "url: {}\nuser: {DEFAULT_USER}\n{key}: {DEFAULT_API_KEY}\n",
+                sb.base_url()
+            ),
+        );
+        for command in [&["run", "list"][..], &["plan", "list"]] {
+            let out = bare_cmd()
+                .args(["--config"])
+                .arg(&config)
+                .args(command)
+                .args(["--project-id", "1"])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "{name} {command:?}: {stderr}");
+        }
+    }
+    // Without the file the same command has no address to go to.
+    let out = bare_cmd()
+        .args(["run", "list", "--project-id", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -21,7 +21,7 @@ pub(super) async fn execute(
         let tests: u64 = plan.runs().map(|r| r.test_count()).sum();
         confirm(
             &format!(
-                "Delete plan {plan_id} \"{}\" with its {} run(s), {tests} test(s) and all their \
+                "Delete plan P{plan_id} \"{}\" with its {} run(s), {tests} test(s) and all their \
                  results? This cannot be undone. [y/N] ",
                 plan.name,
                 plan.runs().count()

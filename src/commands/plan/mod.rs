@@ -14,11 +14,11 @@ use crate::cli::plan::{PlanAction, PlanCommand, PlanListArgs};
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::testrail::{Client, PlanFilters};
 
-use super::run::{api, connect, list_times, show::json};
+use super::run::{api, list_times, show::json};
 
 /// Execute a `plan` subcommand; returns the exit code.
 pub fn execute(global: &GlobalArgs, cmd: &PlanCommand) -> anyhow::Result<i32> {
-    let client = connect(global)?;
+    let client = super::connect(&cmd.remote, global)?;
     let out = global.output;
     super::block_on(async move {
         match &cmd.action {

@@ -15,12 +15,12 @@ use crate::error::usage;
 use crate::submit::plan::test_names;
 use crate::testrail::{Client, Status};
 
-use super::run::{api, connect, show::write_out};
+use super::run::{api, show::write_out};
 use selectors::{RerunTest, render};
 
 /// Run `rerun`; returns the exit code.
 pub fn execute(global: &GlobalArgs, args: &RerunArgs) -> anyhow::Result<i32> {
-    let client = connect(global)?;
+    let client = super::connect(&args.remote, global)?;
     let tests = super::block_on(collect(&client, args))??;
     write_out(&render(args.format, &tests))?;
     Ok(crate::exit::SUCCESS)
@@ -65,12 +65,12 @@ async fn collect(client: &Client, args: &RerunArgs) -> anyhow::Result<Vec<RerunT
             None => unnamed.push(format!("C{}", test.case_id)),
         }
     }
-    eprintln!(
+    crate::progress::note(&format!(
         "Run R{run_id}: {} case(s) with status {}, {} test(s) to re-run",
         tests.len(),
         args.status.join(", "),
         out.len()
-    );
+    ));
     if !unnamed.is_empty() {
         eprintln!(
             "warning: {} has no result from testrail-report naming its tests (never reported, \

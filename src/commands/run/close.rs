@@ -34,9 +34,9 @@ pub(super) async fn execute(
                 String::new()
             };
             show::write_out(&format!(
-                "Closed run {}{note}\n{}",
+                "Closed run R{}{note}\n{}",
                 run.id,
-                show::summary(&run, client)
+                show::summary(&run, client).await
             ))
         }
     }
@@ -55,7 +55,7 @@ async fn prune(client: &Client, run_id: u64) -> anyhow::Result<usize> {
     if keep.is_empty() && !tests.is_empty() {
         // Most likely every shard failed before reporting; emptying the run would hide that.
         return Err(usage(format!(
-            "run {run_id} has no results at all, so --prune-untested would empty it; \
+            "run R{run_id} has no results at all, so --prune-untested would empty it; \
              close it without --prune-untested if that is really what you want"
         )));
     }

@@ -4,7 +4,8 @@ use std::io::Write as _;
 use std::path::Path;
 
 use crate::cli::OutputFormat;
-use crate::cli::run::{CreateArgs, SelectionArgs, parse_case_id};
+use crate::cli::ids::case_id;
+use crate::cli::run::{CreateArgs, SelectionArgs};
 use crate::error::{Error, usage};
 use crate::testrail::{Client, NewRun};
 
@@ -35,7 +36,7 @@ pub(super) async fn execute(
     match out {
         OutputFormat::Json => show::json(&run),
         OutputFormat::Text => show::write_out(&format!(
-            "Created run {} \"{}\" with {} test(s): {url}\n",
+            "Created run R{} \"{}\" with {} test(s): {url}\n",
             run.id,
             run.name,
             run.test_count()
@@ -67,7 +68,7 @@ fn read_case_ids(path: &Path) -> anyhow::Result<Vec<u64>> {
             .split(|c: char| c == ',' || c.is_whitespace())
             .filter(|t| !t.is_empty())
         {
-            let id = parse_case_id(token).map_err(|e| {
+            let id = case_id(token).map_err(|e| {
                 Error::Input(format!("--case-ids-file {}:{}: {e}", path.display(), n + 1))
             })?;
             ids.push(id);

@@ -29,7 +29,7 @@ pub(super) async fn execute(
     if !a.yes {
         confirm(
             &format!(
-                "Delete run {run_id} \"{}\" with its {} test(s) and all their results? This cannot be undone. [y/N] ",
+                "Delete run R{run_id} \"{}\" with its {} test(s) and all their results? This cannot be undone. [y/N] ",
                 run.name,
                 run.test_count()
             ),
@@ -39,12 +39,12 @@ pub(super) async fn execute(
     verify::delete_run(client, run_id).await?;
     match out {
         OutputFormat::Json => show::json(&json!({ "run_id": run_id, "deleted": true })),
-        OutputFormat::Text => show::write_out(&format!("Deleted run {run_id} \"{}\"\n", run.name)),
+        OutputFormat::Text => show::write_out(&format!("Deleted run R{run_id} \"{}\"\n", run.name)),
     }
 }
 
 fn soft_text(run_id: u64, counts: &Value) -> String {
-    let mut text = format!("Deleting run {run_id} would remove (nothing was deleted):\n");
+    let mut text = format!("Deleting run R{run_id} would remove (nothing was deleted):\n");
     match counts.as_object() {
         Some(map) if !map.is_empty() => {
             for (k, v) in map {

@@ -13,13 +13,12 @@ mod verify;
 
 use crate::cli::run::{ListArgs, ListFilterArgs, RunAction, RunCommand};
 use crate::cli::{GlobalArgs, OutputFormat};
-use crate::config::ConnectionConfig;
 use crate::error::{Error, usage};
-use crate::testrail::{ApiError, Client, ClientOptions, RunFilters};
+use crate::testrail::{ApiError, Client, RunFilters};
 
 /// Execute a `run` subcommand; returns the exit code.
 pub fn execute(global: &GlobalArgs, cmd: &RunCommand) -> anyhow::Result<i32> {
-    let client = connect(global)?;
+    let client = super::connect(&cmd.remote, global)?;
     let out = global.output;
     super::block_on(async move {
         match &cmd.action {
@@ -32,13 +31,6 @@ pub fn execute(global: &GlobalArgs, cmd: &RunCommand) -> anyhow::Result<i32> {
         }
     })??;
     Ok(crate::exit::SUCCESS)
-}
-
-/// Build the client from the global flags.
-pub(crate) fn connect(global: &GlobalArgs) -> anyhow::Result<Client> {
-    let cfg = ConnectionConfig::from_args(&global.connection)?;
-    let opts = ClientOptions::from_global(global)?;
-    Client::new(&cfg, &opts)
 }
 
 /// Turn an API failure into the classified error that picks the exit code, naming the flag
@@ -80,7 +72,7 @@ async fn get(client: &Client, out: OutputFormat, run_id: u64) -> anyhow::Result<
     let run = client.get_run(run_id).await.map_err(api)?;
     match out {
         OutputFormat::Json => show::json(&run),
-        OutputFormat::Text => show::run(&run, client),
+        OutputFormat::Text => show::write_out(&show::summary(&run, client).await),
     }
 }
 

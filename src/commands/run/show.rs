@@ -4,7 +4,7 @@ use std::io::Write as _;
 
 use serde::Serialize;
 
-use crate::testrail::{Client, Run};
+use crate::testrail::{Client, Run, Status};
 use crate::timestamp::format_utc;
 
 /// Print any API object(s) as one JSON document on stdout.
@@ -13,13 +13,58 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     write_out(&format!("{text}\n"))
 }
 
-/// Print one run as a short summary.
-pub fn run(run: &Run, client: &Client) -> anyhow::Result<()> {
-    write_out(&summary(run, client))
+/// The summary text of a run. Custom statuses are counted by number; their names cost one
+/// more call, made only when the run has tests in them (without the names, the counts still
+/// add up).
+pub async fn summary(run: &Run, client: &Client) -> String {
+    let has_custom = custom_counts(run).any(|(_, n)| n > 0);
+    let statuses = if has_custom {
+        client.get_statuses().await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    summary_with(run, &statuses, client)
 }
 
-/// The summary text of a run.
-pub fn summary(run: &Run, client: &Client) -> String {
+/// `custom_status1_count`..`custom_status7_count` as (status ID, count): TestRail numbers
+/// custom statuses 6 to 12.
+fn custom_counts(run: &Run) -> impl Iterator<Item = (u64, u64)> + '_ {
+    (1..=7u64).map(|i| {
+        let key = format!("custom_status{i}_count");
+        let n = run.extra.get(&key).and_then(serde_json::Value::as_u64);
+        (i + 5, n.unwrap_or(0))
+    })
+}
+
+/// Every status that has tests, so the counts add up to the total: `passed 5, skipped 2`.
+pub fn counts(run: &Run, statuses: &[Status]) -> String {
+    let name = |id: u64| {
+        statuses
+            .iter()
+            .find(|s| s.id == id && !s.name.is_empty())
+            .map_or_else(|| format!("custom_status{}", id - 5), |s| s.name.clone())
+    };
+    let mut parts: Vec<(String, u64)> = vec![
+        ("passed".into(), run.passed_count),
+        ("failed".into(), run.failed_count),
+        ("blocked".into(), run.blocked_count),
+        ("retest".into(), run.retest_count),
+    ];
+    parts.extend(custom_counts(run).map(|(id, n)| (name(id), n)));
+    parts.push(("untested".into(), run.untested_count));
+    let shown: Vec<String> = parts
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect();
+    if shown.is_empty() {
+        format!("tests {}", run.test_count())
+    } else {
+        format!("tests {}: {}", run.test_count(), shown.join(", "))
+    }
+}
+
+fn summary_with(run: &Run, statuses: &[Status], client: &Client) -> String {
     let opt = |v: Option<u64>| v.map_or("-".to_string(), |v| v.to_string());
     let state = match (run.is_completed, run.completed_on) {
         (true, Some(t)) => format!("completed {}", format_utc(t)),
@@ -28,8 +73,8 @@ pub fn summary(run: &Run, client: &Client) -> String {
     };
     let url = run.url.clone().unwrap_or_else(|| client.run_url(run.id));
     format!(
-        "Run {id}: {name}\n  project {p}, suite {s}, milestone {m}, refs {r}\n  {state}, {sel}\n  \
-         tests {total}: passed {pa}, failed {fa}, blocked {bl}, retest {re}, untested {un}\n  {url}\n",
+        "Run R{id}: {name}\n  project {p}, suite {s}, milestone {m}, refs {r}\n  {state}, {sel}\n  \
+         {counts}\n  {url}\n",
         id = run.id,
         name = run.name,
         p = opt(run.project_id),
@@ -41,12 +86,7 @@ pub fn summary(run: &Run, client: &Client) -> String {
         } else {
             "selected cases"
         },
-        total = run.test_count(),
-        pa = run.passed_count,
-        fa = run.failed_count,
-        bl = run.blocked_count,
-        re = run.retest_count,
-        un = run.untested_count,
+        counts = counts(run, statuses),
     )
 }
 
@@ -87,5 +127,34 @@ pub fn write_out(text: &str) -> anyhow::Result<()> {
     {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn counts_name_custom_statuses_and_add_up() {
+        let run: Run = serde_json::from_value(json!({
+            "id": 1, "name": "r", "passed_count": 5, "failed_count": 1, "untested_count": 2,
+            "custom_status1_count": 3, "custom_status4_count": 0,
+        }))
+        .unwrap();
+        let skipped = Status {
+            id: 6,
+            name: "skipped".into(),
+            ..Status::default()
+        };
+        assert_eq!(
+            counts(&run, &[skipped]),
+            "tests 11: passed 5, failed 1, skipped 3, untested 2"
+        );
+        assert_eq!(
+            counts(&run, &[]),
+            "tests 11: passed 5, failed 1, custom_status1 3, untested 2"
+        );
+        assert_eq!(counts(&Run::default(), &[]), "tests 0");
     }
 }

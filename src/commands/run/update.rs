@@ -53,9 +53,9 @@ pub(super) async fn execute(
     match out {
         OutputFormat::Json => show::json(&run),
         OutputFormat::Text => show::write_out(&format!(
-            "Updated run {}\n{}",
+            "Updated run R{}\n{}",
             run.id,
-            show::summary(&run, client)
+            show::summary(&run, client).await
         )),
     }
 }
@@ -116,13 +116,13 @@ pub async fn add_cases(
             }
         }
         eprintln!(
-            "warning: run {run_id}: {} added case(s) vanished right after update_run (another \
+            "warning: run R{run_id}: {} added case(s) vanished right after update_run (another \
              writer replaced the selection); trying again ({attempt}/{ADD_ATTEMPTS})",
             wanted.difference(&after).count()
         );
     }
     Err(Error::Partial(format!(
-        "run {run_id}: other writers kept replacing the selection; cases {wanted:?} may be missing. \
+        "run R{run_id}: other writers kept replacing the selection; cases {wanted:?} may be missing. \
          Check the run, then repeat `run update {run_id} --add-case-ids ...`"
     ))
     .into())

@@ -31,7 +31,7 @@ pub async fn add_run(client: &Client, project_id: u64, new: &NewRun) -> anyhow::
         .await
         .map_err(api)?;
     if let Some(run) = found.into_iter().next() {
-        eprintln!("note: the run was created after all (run {})", run.id);
+        eprintln!("note: the run was created after all (R{})", run.id);
         return Ok(run);
     }
     client.add_run(project_id, new).await.map_err(api)
@@ -59,7 +59,7 @@ pub async fn close_run(client: &Client, run_id: u64) -> anyhow::Result<Run> {
     eprintln!("warning: {err}; checking the run before trying again");
     let run = client.get_run(run_id).await.map_err(api)?;
     if run.is_completed {
-        eprintln!("note: run {run_id} was closed after all");
+        eprintln!("note: run R{run_id} was closed after all");
         return Ok(run);
     }
     client.close_run(run_id).await.map_err(api)
@@ -75,7 +75,7 @@ pub async fn delete_run(client: &Client, run_id: u64) -> anyhow::Result<()> {
     match client.get_run(run_id).await {
         // TestRail answers 400 for a run that does not exist (any more).
         Err(ApiError::Status { status: 400, .. }) => {
-            eprintln!("note: run {run_id} was deleted after all");
+            eprintln!("note: run R{run_id} was deleted after all");
             Ok(())
         }
         Err(other) => Err(api(other)),

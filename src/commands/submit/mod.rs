@@ -11,12 +11,11 @@ use crate::ci::{self, CiContext, PublishOptions};
 use crate::cli::submit::SubmitArgs;
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::commands::block_on;
-use crate::config::ConnectionConfig;
 use crate::error::Error;
 use crate::mapping::{Mapper, MappingOptions};
 use crate::report::{TestCase, load};
 use crate::summary::Summary;
-use crate::testrail::{Client, ClientOptions};
+use crate::testrail::Client;
 
 use crate::submit::deliver::close::close_plan;
 use crate::submit::deliver::post::{PostOptions, landed, post_all};
@@ -46,7 +45,7 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
     };
     // Names become IDs (read-only look-ups) before the options are checked.
     let named = match wanted.needs_server() {
-        true => Some(client(global)?),
+        true => Some(client(global, args)?),
         false => None,
     };
     let resolved = block_on(resolve(named.as_ref(), &wanted))??;
@@ -60,11 +59,11 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
     for w in &loaded.warnings {
         eprintln!("warning: {w}");
     }
-    eprintln!(
+    crate::progress::note(&format!(
         "Read {} report(s): {} test(s)",
         loaded.reports.len(),
         loaded.test_count()
-    );
+    ));
     let mapper = Mapper::new(&MappingOptions {
         rules: rules(args.case_matcher),
         ..args.mapping.options()
@@ -73,7 +72,7 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
     let client = match named {
         Some(c) => Some(c),
         None if opts.dry_run && opts.matching == Matching::Ids && !opts.create.enabled => None,
-        None => Some(client(global)?),
+        None => Some(client(global, &args)?),
     };
     let map = move |t: &TestCase| {
         let m = mapper.case_ids(t);
@@ -138,10 +137,9 @@ fn is_journal_name(name: &str, target: &TargetSpec) -> bool {
     }
 }
 
-/// A client from the global connection and transport options.
-pub fn client(global: &GlobalArgs) -> anyhow::Result<Client> {
-    let cfg = ConnectionConfig::from_args(&global.connection)?;
-    Client::new(&cfg, &ClientOptions::from_global(global)?)
+/// A client from the connection options.
+pub fn client(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<Client> {
+    crate::commands::connect(&args.remote, global)
 }
 
 /// Print the summary (and a dry run's plan): text for people, one JSON document for scripts.
@@ -208,7 +206,7 @@ fn resume(
     ctx: &CiContext,
 ) -> anyhow::Result<i32> {
     let file = UnsentFile::read(path)?;
-    let client = client(global)?;
+    let client = client(global, args)?;
     let post = PostOptions {
         batch_size: args.batch_size.max(1),
         in_flight: args.parallel_batches.map(|n| n.max(1)),
@@ -237,12 +235,12 @@ async fn resume_file(
         .filter(|r| !already.contains_key(&r.entry.case_id))
         .cloned()
         .collect();
-    eprintln!(
+    crate::progress::note(&format!(
         "Resuming run R{run_id}: {} of {} saved result(s) already there, posting {}",
         already.len(),
         planned.len(),
         missing.len()
-    );
+    ));
     if !missing.is_empty() {
         // Another job may have removed these cases from the run's selection (that is often
         // why they were not posted): put back whichever are missing before posting.

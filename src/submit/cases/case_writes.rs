@@ -13,6 +13,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::error::Error;
+use crate::progress::Meter;
 use crate::testrail::{ApiError, Client};
 
 use super::automation::FIELD;
@@ -72,6 +73,8 @@ async fn add_cases(
 ) -> (Vec<Option<u64>>, Option<ApiError>) {
     let gate = Arc::new(Semaphore::new(IN_FLIGHT));
     let failed = Arc::new(AtomicBool::new(false));
+    // At TestRail Cloud's 180 requests a minute, 1,000 cases take minutes: show it moving.
+    let meter = Arc::new(Meter::new("Creating cases", Some(plan.cases.len() as u64)));
     let mut tasks = JoinSet::new();
     for (n, case) in plan.cases.iter().enumerate() {
         let section = resolve(case.place, section_ids).unwrap_or(0);
@@ -88,13 +91,14 @@ async fn add_cases(
         if failed.load(Ordering::SeqCst) {
             break;
         }
-        let (client, failed) = (client.clone(), failed.clone());
+        let (client, failed, meter) = (client.clone(), failed.clone(), meter.clone());
         tasks.spawn(async move {
             let _permit = permit;
             if failed.load(Ordering::SeqCst) {
                 return (n, Ok(None));
             }
             let out = client.add_case(section, &title, &fields).await;
+            meter.add(1);
             if out.is_err() {
                 failed.store(true, Ordering::SeqCst);
             }
@@ -112,6 +116,7 @@ async fn add_cases(
             Err(_) => {}
         }
     }
+    meter.finish();
     (ids, error)
 }
 

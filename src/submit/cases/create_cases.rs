@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::report::TestCase;
 use crate::summary::{CaseCreation, NewCase, Summary};
-use crate::testrail::{ApiError, CaseField, Client};
+use crate::testrail::{CaseField, Client};
 
 use super::automation::FIELD;
 use super::case_fields::case_fields;
@@ -126,12 +126,12 @@ fn record(
     let mode = if dry_run { "dry-run" } else { "created" };
     let creation = describe(mode, plan, ids, summary.unmapped.len());
     let verb = if dry_run { "Would create" } else { "Created" };
-    eprintln!(
+    crate::progress::note(&format!(
         "{verb} {} section(s) and {} case(s); {} test(s) matched existing cases",
         creation.sections.len(),
         creation.cases.len(),
         creation.found
-    );
+    ));
     summary.case_creation = Some(creation);
 }
 
@@ -155,12 +155,12 @@ async fn download(
     let cases = client
         .get_cases(project_id, suite_id, None)
         .await
-        .map_err(suite_hint)?;
+        .map_err(api)?;
     let sections = SectionTree::new(
         &client
             .get_sections(project_id, suite_id)
             .await
-            .map_err(suite_hint)?,
+            .map_err(api)?,
     );
     if let Some(id) = placement.section_id.filter(|id| !sections.contains(*id)) {
         return Err(Error::Usage(format!(
@@ -170,11 +170,11 @@ async fn download(
         ))
         .into());
     }
-    eprintln!(
+    crate::progress::note(&format!(
         "Read {} case(s) and the suite's sections; the project {} a `{FIELD}` field",
         cases.len(),
         if automation { "has" } else { "has no" }
-    );
+    ));
     let index = SuiteIndex::new(&cases, sections, automation);
     for d in index.automation.iter().flat_map(|a| &a.duplicates) {
         eprintln!(
@@ -203,19 +203,6 @@ fn covers(config: &Value, project_id: u64) -> bool {
         || ctx["project_ids"]
             .as_array()
             .is_some_and(|ids| ids.iter().any(|id| id.as_u64() == Some(project_id)))
-}
-
-/// A multi-suite project needs the suite named; say which option does it.
-fn suite_hint(e: ApiError) -> anyhow::Error {
-    if e.message()
-        .is_some_and(|m| m.contains(":suite_id is a required field"))
-    {
-        return Error::Usage(format!(
-            "{e}\nthis project has several suites: set --suite-id / TESTRAIL_SUITE_ID"
-        ))
-        .into();
-    }
-    api(e)
 }
 
 fn describe(mode: &str, plan: &CasePlan, ids: &[Option<u64>], missing: usize) -> CaseCreation {

@@ -11,7 +11,7 @@ use super::target::api;
 pub async fn close_plan(client: &Client, plan_id: u64, ours: &[u64]) -> anyhow::Result<Plan> {
     let plan = client.get_plan(plan_id).await.map_err(api)?;
     if plan.is_completed {
-        eprintln!("Plan {plan_id} was closed already");
+        crate::progress::note(&format!("Plan {plan_id} was closed already"));
         return Ok(plan);
     }
     eprintln!("{}", closing_note(&plan, ours));

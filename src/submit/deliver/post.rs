@@ -185,6 +185,9 @@ impl Eta {
     fn progress(&mut self, posted: &Posted, batches_left: usize, budget: Option<u32>) {
         use std::io::IsTerminal as _;
         self.done += 1;
+        if crate::progress::quiet() {
+            return;
+        }
         let settled = posted.accepted.len() + posted.unsent.len() + posted.not_in_run.len();
         let (total, done) = (self.done + batches_left, self.done);
         if total <= 1 {

@@ -78,11 +78,11 @@ pub async fn upload_all(client: &Client, run: &Run, files: &[RunFile]) -> Vec<Ru
     }
     let done = out.iter().filter(|a| a.error.is_none()).count();
     if !files.is_empty() {
-        eprintln!(
+        crate::progress::note(&format!(
             "Attached {done} of {} file(s) to run R{}",
             files.len(),
             run.id
-        );
+        ));
     }
     out
 }

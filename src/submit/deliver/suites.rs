@@ -50,14 +50,14 @@ pub(crate) fn write_by_suite<'a>(
             TargetSpec::Existing { .. } => unreachable!("a run has its suite"),
         };
         let by_suite = sort_by_suite(client, project_id, groups.case_ids()).await?;
-        eprintln!(
+        crate::progress::note(&format!(
             "Project {project_id} has several suites; the mapped cases are in {}",
             by_suite
                 .keys()
                 .map(|s| format!("S{s}"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        ));
         if by_suite.len() == 1 && existing_plan.is_none() {
             let suite = *by_suite.keys().next().expect("one suite");
             let mut one = opts.clone();
@@ -85,7 +85,7 @@ pub(crate) fn write_by_suite<'a>(
             let ours: Vec<u64> = done.summary.runs.iter().map(|r| r.run_id).collect();
             close_plan(client, plan_id, &ours).await?;
             done.summary.plan_closed = true;
-            eprintln!("Closed plan {plan_id}");
+            crate::progress::note(&format!("Closed plan {plan_id}"));
         }
         Ok(done)
     })
@@ -137,7 +137,7 @@ async fn new_plan(client: &Client, project_id: u64, opts: &SubmitOptions) -> any
         milestone_id: run.milestone_id,
     };
     let plan = client.add_plan(project_id, &body).await.map_err(api)?;
-    eprintln!("Created plan {}: {}", plan.id, plan.name);
+    crate::progress::note(&format!("Created plan {}: {}", plan.id, plan.name));
     Ok(plan.id)
 }
 

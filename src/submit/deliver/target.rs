@@ -162,7 +162,7 @@ async fn new_run(
             body.case_ids = Some(known);
             add_run_once(client, project_id, &body).await.map_err(api)?
         }
-        other => other.map_err(suite_hint)?,
+        other => other.map_err(api)?,
     };
     Ok(OpenedRun {
         run,
@@ -174,25 +174,13 @@ async fn new_run(
 }
 
 /// What an error says when the project has several suites and the options name none; the
-/// submit then sorts the cases by suite (`suites.rs`) instead of failing.
+/// submit then sorts the cases by suite (`suites.rs`) instead of failing. TestRail's
+/// ":suite_id is a required field" carries it too: `ApiError`'s hint for that message.
 pub const SEVERAL_SUITES: &str = "this project has several suites";
 
 /// Whether opening the target failed only because the project has several suites.
 pub fn is_several_suites(e: &anyhow::Error) -> bool {
     e.to_string().contains(SEVERAL_SUITES)
-}
-
-/// A missing suite is TestRail's most common first-run error; name the option that fixes it.
-fn suite_hint(e: ApiError) -> anyhow::Error {
-    if e.message()
-        .is_some_and(|m| m.contains(":suite_id is a required field"))
-    {
-        return Error::Usage(format!(
-            "{e}\n{SEVERAL_SUITES}: set --suite-id / TESTRAIL_SUITE_ID"
-        ))
-        .into();
-    }
-    api(e)
 }
 
 /// `add_run`, checking before re-sending when the first attempt's outcome is unknown.
@@ -418,7 +406,7 @@ async fn plan_entry(
                 .await
                 .map_err(api)?
         }
-        other => other.map_err(suite_hint)?,
+        other => other.map_err(api)?,
     };
     let run = entry.runs.into_iter().next().ok_or_else(|| {
         Error::Rejected(format!(
@@ -474,5 +462,34 @@ async fn only_suite(client: &Client, project_id: u64) -> anyhow::Result<u64> {
             suites.len()
         ))
         .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bad_request(message: &str) -> anyhow::Error {
+        api(ApiError::Status {
+            verb: "POST",
+            endpoint: "add_run/1".into(),
+            status: 400,
+            message: message.into(),
+        })
+    }
+
+    #[test]
+    fn only_a_missing_suite_sorts_cases_by_suite() {
+        // The hint `ApiError` adds to TestRail's text is what marks it.
+        assert!(is_several_suites(&bad_request(
+            "Field :suite_id is a required field."
+        )));
+        for other in [
+            "Field :suite_id is not a valid test suite.",
+            "Field :case_ids contains an invalid case.",
+            "Field :milestone_id is not a valid milestone.",
+        ] {
+            assert!(!is_several_suites(&bad_request(other)), "{other}");
+        }
     }
 }

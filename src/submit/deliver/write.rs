@@ -101,7 +101,7 @@ pub(crate) async fn write(
             .unwrap_or_else(|| client.run_url(run_id)),
     );
     let verb = if opened.created { "Created" } else { "Using" };
-    eprintln!("{verb} run R{run_id}: {}", opened.run.name);
+    crate::progress::note(&format!("{verb} run R{run_id}: {}", opened.run.name));
     let since = recent();
     let results = Arc::new(plan.results);
     let journal = opts
@@ -133,11 +133,11 @@ pub(crate) async fn write(
     if opened.extended || (checked && !posted.not_in_run.is_empty()) {
         repair(client, &opened, &results, &mut posted, since, opts).await;
     }
-    eprintln!(
+    crate::progress::note(&format!(
         "Posted {} of {} result(s)",
         posted.accepted.len(),
         results.len()
-    );
+    ));
     let not_in_run: Vec<u64> = posted
         .not_in_run
         .iter()

@@ -16,6 +16,18 @@ pub fn sandbox() -> Sandbox {
     sandbox_with(SandboxOptions::default())
 }
 
+/// The demo seed plus project 2, "Multi", with two suites (A and B) of two cases each.
+pub fn multi_suite() -> SandboxOptions {
+    let mut seed = testrail_report::sandbox::Seed::demo();
+    let project = seed.project("Multi", 3);
+    project.suite("A").section("S").cases(2, "a");
+    project.suite("B").section("S").cases(2, "b");
+    SandboxOptions {
+        seed,
+        ..SandboxOptions::default()
+    }
+}
+
 /// A sandbox with custom options.
 pub fn sandbox_with(opts: SandboxOptions) -> Sandbox {
     Sandbox::spawn(opts).expect("sandbox starts")

@@ -117,7 +117,7 @@ fn get_prints_a_summary_or_the_api_object() {
     assert!(text.status.success());
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(
-        stdout.contains(&format!("Run {id}: G")) && stdout.contains("untested 2"),
+        stdout.contains(&format!("Run R{id}: G")) && stdout.contains("tests 2: untested 2"),
         "{stdout}"
     );
 }
