@@ -1,5 +1,5 @@
 //! `testrail-report submit`: the options of the main job. Every option also reads a
-//! `TESTRAIL_…` variable; the README's "Reporting a run" lists them all.
+//! `TESTRAIL_…` variable; the README's "Options by task" lists them all.
 
 use std::path::PathBuf;
 

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-/// How hard to try when TestRail is busy or flaky. See the README's `## Reliability`.
+/// How hard to try when TestRail is busy or flaky. See docs/RELIABILITY.md, "Transport policy".
 #[derive(Debug, Args, Clone, Default)]
 pub struct TransportArgs {
     /// Retries for TestRail maintenance (409), server errors (5xx), timeouts and network

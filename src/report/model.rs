@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::format::Format;
 
-/// The outcome of one testcase, by the rules in the README ("Outcome rules").
+/// The outcome of one testcase, by the rules in docs/FORMATS.md ("Outcome rules").
 ///
 /// Declared from best to worst, so `max()` over several testcases gives the aggregate
 /// (error/failed > skipped > passed).

@@ -1,6 +1,6 @@
 //! The retry policy: which failures are worth another attempt, and how long to wait first.
 //!
-//! One function, [`RetryPolicy::decide`], holds every rule, so the README's `## Reliability`
+//! One function, [`RetryPolicy::decide`], holds every rule, so docs/RELIABILITY.md's "Transport policy"
 //! section can be checked against a single place:
 //!
 //! * 429: wait for `Retry-After` (seconds or an HTTP-date; a default when absent), then retry.

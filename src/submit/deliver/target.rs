@@ -359,7 +359,7 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
     Err(Error::Rejected(format!(
         "run {run_id}: the cases this job needs kept disappearing from the run's selection \
          ({UNION_ATTEMPTS} attempts); another job is replacing it. Create the run with all cases \
-         first (see README, Reliability: sharded CI)"
+         first (see docs/RELIABILITY.md, \"Sharded CI without races\")"
     ))
     .into())
 }
