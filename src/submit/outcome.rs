@@ -23,6 +23,24 @@ pub struct Submitted {
 }
 
 impl Submitted {
+    /// A real submit's outcome, with the client's request and retry counts in the summary.
+    pub fn written(
+        client: &crate::testrail::Client,
+        mut summary: Summary,
+        errors: Vec<String>,
+        close_failed: Option<crate::error::Error>,
+    ) -> Submitted {
+        let stats = client.stats();
+        summary.api_calls = stats.requests;
+        summary.retries = stats.retries;
+        Submitted {
+            summary,
+            dry_run: None,
+            errors,
+            close_failed,
+        }
+    }
+
     /// The dry run's document (`None` for a real submit).
     pub fn dry_run_doc(&self) -> Option<DryRunDoc<'_>> {
         self.dry_run.as_ref().map(|(run, results)| DryRunDoc {

@@ -36,19 +36,24 @@ fn submit(sb: &testrail_report::sandbox::Sandbox, dir: &Path) -> u64 {
     doc["run_id"].as_u64().expect("run_id in the summary")
 }
 
-#[test]
-fn the_run_page_shows_name_counts_and_the_failure_message() {
-    let sb = sandbox();
-    let dir = tempfile::tempdir().unwrap();
-    let run_id = submit(&sb, dir.path());
-    let page = http(
+/// The run's page, as a browser would request it (no credentials).
+fn run_page(sb: &testrail_report::sandbox::Sandbox, run_id: u64) -> crate::common::Answer {
+    http(
         sb.addr(),
         "GET",
         &format!("/index.php?/runs/view/{run_id}"),
         &[],
         b"",
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn the_run_page_shows_name_counts_and_the_failure_message() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let run_id = submit(&sb, dir.path());
+    let page = run_page(&sb, run_id);
     assert_eq!(page.status, 200);
     let body = &page.body;
     assert!(body.contains("<h1>Web &lt;view&gt; run</h1>"), "{body}");
@@ -91,14 +96,7 @@ fn step_results_and_custom_statuses_appear_on_the_run_page() {
         })),
     );
     assert_eq!(posted.status, 200, "{}", posted.body);
-    let page = http(
-        sb.addr(),
-        "GET",
-        &format!("/index.php?/runs/view/{run_id}"),
-        &[],
-        b"",
-    )
-    .unwrap();
+    let page = run_page(&sb, run_id);
     let body = &page.body;
     assert!(body.contains("second try"), "the latest result is shown");
     assert!(body.contains("Open the cart"), "{body}");

@@ -307,13 +307,5 @@ async fn resume_file(
             Err(e) => errors.push(format!("could not update {}: {e:#}", path.display())),
         }
     }
-    let stats = client.stats();
-    summary.api_calls = stats.requests;
-    summary.retries = stats.retries;
-    Ok(Submitted {
-        summary,
-        dry_run: None,
-        errors,
-        close_failed,
-    })
+    Ok(Submitted::written(client, summary, errors, close_failed))
 }

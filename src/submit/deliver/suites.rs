@@ -230,15 +230,7 @@ async fn per_suite(
                 .map(|e| format!("suite S{suite}: {e}")),
         );
     }
-    let stats = client.stats();
-    total.api_calls = stats.requests;
-    total.retries = stats.retries;
-    Ok(Submitted {
-        summary: total,
-        dry_run: None,
-        errors,
-        close_failed,
-    })
+    Ok(Submitted::written(client, total, errors, close_failed))
 }
 
 /// The plan entry each suite gets: the new run's name, description, assignee and references.

@@ -73,6 +73,19 @@ pub struct OpenedRun {
     pub read_latency: std::time::Duration,
 }
 
+impl OpenedRun {
+    /// A run (or plan entry's run) this submit created; `unknown` names the dropped cases.
+    fn created(run: Run, unknown: Vec<u64>) -> OpenedRun {
+        OpenedRun {
+            run,
+            unknown,
+            created: true,
+            extended: false,
+            read_latency: std::time::Duration::ZERO,
+        }
+    }
+}
+
 /// Open the target for these (distinct) case IDs.
 pub async fn open(
     client: &Client,
@@ -164,13 +177,7 @@ async fn new_run(
         }
         other => other.map_err(api)?,
     };
-    Ok(OpenedRun {
-        run,
-        unknown,
-        created: true,
-        extended: false,
-        read_latency: std::time::Duration::ZERO,
-    })
+    Ok(OpenedRun::created(run, unknown))
 }
 
 /// What an error says when the project has several suites and the options name none; the
@@ -413,13 +420,7 @@ async fn plan_entry(
             "add_plan_entry on plan {plan_id} answered an entry without runs"
         ))
     })?;
-    Ok(OpenedRun {
-        run,
-        unknown,
-        created: true,
-        extended: false,
-        read_latency: std::time::Duration::ZERO,
-    })
+    Ok(OpenedRun::created(run, unknown))
 }
 
 /// `add_plan_entry`, checking before re-sending when the first attempt's outcome is unknown:

@@ -341,15 +341,7 @@ pub(crate) async fn finish(
             Err(e) => errors.push(format!("could not save the unsent results: {e:#}")),
         }
     }
-    let stats = client.stats();
-    summary.api_calls = stats.requests;
-    summary.retries = stats.retries;
-    Ok(Submitted {
-        summary,
-        dry_run: None,
-        errors,
-        close_failed,
-    })
+    Ok(Submitted::written(client, summary, errors, close_failed))
 }
 
 /// Close the run. A failure here comes after every result was accepted, so it must not lose
