@@ -144,6 +144,9 @@ fn run(args: Args) -> anyhow::Result<()> {
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
+        // Listen for signals before announcing the address: a SIGTERM sent as soon as the
+        // line is read must save the state, not kill the process with the default action.
+        let stop = stop_signal();
         let sandbox = Sandbox::start(opts)
             .await
             .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
@@ -154,7 +157,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             "testrail-sandbox: the web view is at {}index.php?/dashboard",
             sandbox.base_url()
         );
-        wait_for_signal().await;
+        stop.await;
         sandbox.shutdown().await;
         Ok(())
     })
@@ -173,18 +176,25 @@ fn login_hint(args: &Args) -> String {
     }
 }
 
-/// Wait for Ctrl-C, or SIGTERM on Unix (what `kill` and CI runners send).
-async fn wait_for_signal() {
+/// Ctrl-C, or SIGTERM on Unix (what `kill` and CI runners send). On Unix the handlers are
+/// installed by this call, not at the first poll; the returned future ends at the first signal.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
+    let signals = {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+        signal(SignalKind::terminate())
+            .and_then(|term| Ok((term, signal(SignalKind::interrupt())?)))
+            .ok()
+    };
+    async move {
+        #[cfg(unix)]
+        if let Some((mut term, mut int)) = signals {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
+                _ = int.recv() => {}
                 _ = term.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -91,6 +91,14 @@ fn state_survives_a_sigterm_and_a_restart() {
 }
 
 #[test]
+fn a_sigterm_right_after_the_address_line_is_a_clean_stop() {
+    // Scripts send SIGTERM as soon as they are done; the handler must already be listening.
+    for _ in 0..20 {
+        Server::start(&[]).terminate();
+    }
+}
+
+#[test]
 fn fault_flags_apply_from_the_first_call() {
     let dir = tempfile::tempdir().unwrap();
     let faults = dir.path().join("faults.json");
