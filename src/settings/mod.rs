@@ -10,7 +10,7 @@
 mod trcli;
 mod yaml;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -18,6 +18,9 @@ use std::path::PathBuf;
 #[derive(Debug, Default)]
 pub struct OptionIndex {
     vars: HashMap<String, Vec<(String, Option<char>)>>,
+    /// `--long` and `-s` spellings of options that take a value, so the pre-scan for
+    /// `--config` skips values: `--run-name -c` names a run, not a config file.
+    valued: HashSet<String>,
 }
 
 impl OptionIndex {
@@ -30,6 +33,10 @@ impl OptionIndex {
 
     fn add(&mut self, command: &clap::Command) {
         for arg in command.get_arguments() {
+            if arg.get_action().takes_values() {
+                self.valued.extend(arg.get_long().map(|l| format!("--{l}")));
+                self.valued.extend(arg.get_short().map(|s| format!("-{s}")));
+            }
             let (Some(long), Some(env)) = (arg.get_long(), arg.get_env()) else {
                 continue;
             };
@@ -103,7 +110,7 @@ pub fn gather(
             }
         }
     }
-    let Some(path) = config_path(argv).or_else(|| {
+    let Some(path) = config_path(argv, index).or_else(|| {
         env("TESTRAIL_CONFIG")
             .or_else(|| env("TR_CLI_CONFIG"))
             .map(PathBuf::from)
@@ -134,7 +141,7 @@ pub fn gather(
 }
 
 /// `--config FILE`, `--config=FILE` or `-c FILE` on the command line (the last one wins).
-fn config_path(argv: &[OsString]) -> Option<PathBuf> {
+fn config_path(argv: &[OsString], index: &OptionIndex) -> Option<PathBuf> {
     let mut found = None;
     let mut args = argv.iter().skip(1);
     while let Some(arg) = args.next() {
@@ -146,6 +153,8 @@ fn config_path(argv: &[OsString]) -> Option<PathBuf> {
             found = args.next().map(PathBuf::from);
         } else if let Some(path) = text.strip_prefix("--config=") {
             found = Some(PathBuf::from(path));
+        } else if index.valued.contains(text.as_ref()) {
+            args.next();
         }
     }
     found

@@ -97,15 +97,16 @@ fn command_line_beats_environment_beats_tr_cli_beats_file() {
 
 #[test]
 fn config_path_forms_and_errors() {
+    let path = |args: &[&str]| config_path(&argv(args), &index());
+    assert_eq!(path(&["t", "--config=a.yml"]), Some("a.yml".into()));
+    assert_eq!(path(&["t", "-c", "b.yml", "submit"]), Some("b.yml".into()));
+    assert_eq!(path(&["t", "submit", "--", "--config"]), None);
+    // An option's value is not an option, even when it reads like one.
+    assert_eq!(path(&["t", "submit", "--run-name", "-c", "r.xml"]), None);
     assert_eq!(
-        config_path(&argv(&["t", "--config=a.yml"])),
-        Some("a.yml".into())
+        path(&["t", "submit", "--run-name", "-c", "-c", "x.yml"]),
+        Some("x.yml".into())
     );
-    assert_eq!(
-        config_path(&argv(&["t", "-c", "b.yml", "submit"])),
-        Some("b.yml".into())
-    );
-    assert_eq!(config_path(&argv(&["t", "submit", "--", "--config"])), None);
     let err = gather(&argv(&["t", "-c", "/no/such.yml"]), &|_| None, &index()).unwrap_err();
     assert_eq!(crate::error::code_for(&err), crate::exit::USAGE);
     assert!(err.to_string().contains("/no/such.yml"), "{err}");
