@@ -131,7 +131,16 @@ pub fn plan_and_release(
             }
         }
     }
+    plan.dedup_warnings();
     Ok(plan)
+}
+
+impl ResultPlan {
+    /// Say each warning once: a test mapped to several cases plans its attachments for each.
+    fn dedup_warnings(&mut self) {
+        let mut seen = std::collections::HashSet::new();
+        self.warnings.retain(|w| seen.insert(w.clone()));
+    }
 }
 
 /// [`plan_and_release`] over groups of testcases, leaving the reports alone: how unit tests
@@ -142,6 +151,7 @@ fn plan_results(groups: &[CaseGroup<'_>], opts: &ResultOptions) -> anyhow::Resul
     for g in groups {
         plan_group(&mut plan, g, opts)?;
     }
+    plan.dedup_warnings();
     Ok(plan)
 }
 
@@ -281,6 +291,18 @@ mod tests {
         });
         let err = plan_results(&group([(&t, [1])]), &opts("")).unwrap_err();
         assert_eq!(crate::error::code_for(&err), crate::exit::INPUT);
+    }
+
+    #[test]
+    fn a_missing_attachment_of_a_test_with_two_cases_is_warned_about_once() {
+        let mut t = test("t", Outcome::Failed);
+        t.details_mut().properties.push(Property {
+            name: "testrail_attachment".into(),
+            value: "no-such-file.log".into(),
+        });
+        let plan = plan_results(&group([(&t, [1, 2])]), &opts("")).unwrap();
+        assert_eq!(plan.results.len(), 2);
+        assert_eq!(plan.warnings.len(), 1, "{:?}", plan.warnings);
     }
 
     #[test]
