@@ -5,6 +5,7 @@
 //! (`sniff`), the caps on kept text and the warnings. Each format has a sub-module that fills
 //! the model; `read` picks the reader for a file.
 
+pub(crate) mod bounded;
 mod classnames;
 pub mod cucumber;
 mod dotnet;

@@ -8,6 +8,7 @@ use std::path::Path;
 use super::error::{ReadError, ReadErrorKind};
 use super::format::Format;
 use super::model::Report;
+use super::xml::Input;
 use super::{cucumber, dotnet, junit, robot, sniff};
 
 /// Read one report file in the format its first bytes show, using every core for a large
@@ -28,10 +29,9 @@ pub(super) fn read_report_with(
     };
     match format {
         Format::Junit => junit::read_report(path, cores),
-        Format::Trx | Format::Nunit | Format::Xunit => {
-            let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
-            read_bytes_as(path, &bytes, Some(format))
-        }
+        Format::Trx => dotnet::trx::read(path, Input::File),
+        Format::Nunit => dotnet::nunit::read(path, Input::File),
+        Format::Xunit => dotnet::xunit::read(path, Input::File),
         Format::Robot => robot::read_report(path),
         Format::Cucumber => cucumber::read_report(path),
     }
@@ -53,9 +53,9 @@ pub fn read_bytes_as(
     });
     match format {
         Format::Junit => junit::read_bytes(path, bytes),
-        Format::Trx => dotnet::trx::read_bytes(path, bytes),
-        Format::Nunit => dotnet::nunit::read_bytes(path, bytes),
-        Format::Xunit => dotnet::xunit::read_bytes(path, bytes),
+        Format::Trx => dotnet::trx::read(path, Input::Bytes(bytes)),
+        Format::Nunit => dotnet::nunit::read(path, Input::Bytes(bytes)),
+        Format::Xunit => dotnet::xunit::read(path, Input::Bytes(bytes)),
         Format::Robot => robot::read_bytes(path, bytes),
         Format::Cucumber => cucumber::read_bytes(path, bytes),
     }

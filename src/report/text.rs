@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use super::model::Text;
+use super::notes::Notes;
 
 /// The most text kept for one field (a failure body, system-out, a property value).
 pub const TEXT_CAP: usize = 64 * 1024;
@@ -139,6 +140,8 @@ pub fn keepable_prefix(raw: &[u8], room: usize, escaped: bool) -> usize {
 pub struct TextBuf {
     text: String,
     truncated: bool,
+    /// Bytes of the report not kept (counted as read: before decoding and unescaping).
+    cut: u64,
 }
 
 impl TextBuf {
@@ -152,9 +155,37 @@ impl TextBuf {
         self.truncated
     }
 
-    /// Mark that some of the original text was not kept.
-    pub fn mark_truncated(&mut self) {
+    /// Mark that `bytes` more of the original text were not kept.
+    pub fn mark_cut(&mut self, bytes: u64) {
         self.truncated = true;
+        self.cut += bytes;
+    }
+
+    /// Append the raw bytes of one text event, decoding only what can be kept (a 50 MB log
+    /// costs no more than the cap); `dropped` bytes of it never reached the parser (see
+    /// `report::bounded`).
+    pub(crate) fn push_raw(
+        &mut self,
+        raw: &[u8],
+        escaped: bool,
+        dropped: u64,
+        enc: Enc,
+        notes: &mut Notes,
+    ) {
+        if self.is_full() {
+            self.cut += raw.len() as u64 + dropped;
+            return;
+        }
+        let take = keepable_prefix(raw, self.remaining() + 16, escaped);
+        let mut decoded = enc.decode(&raw[..take], &mut notes.invalid_utf8);
+        if escaped {
+            decoded = unescape(decoded, &mut notes.unknown_entity);
+        }
+        self.push(decoded);
+        let rest = (raw.len() - take) as u64 + dropped;
+        if rest > 0 {
+            self.mark_cut(rest);
+        }
     }
 
     /// Append, cutting at a character boundary when the cap is reached. Owned text that
@@ -175,11 +206,11 @@ impl TextBuf {
             cut -= 1;
         }
         self.text.push_str(&s[..cut]);
-        self.truncated = true;
+        self.mark_cut((s.len() - cut) as u64);
     }
 
     /// The collected text, trimmed in place when asked (bodies often are indented
-    /// whitespace).
+    /// whitespace), and ending with [`cut_note`] when some was not kept.
     pub fn finish(self, trim: bool) -> Text {
         let mut text = self.text;
         if trim {
@@ -187,10 +218,34 @@ impl TextBuf {
             let start = text.len() - text.trim_start().len();
             text.drain(..start);
         }
+        if self.cut > 0 {
+            text.push('\n');
+            text.push_str(&cut_note(self.cut));
+        }
         Text {
             text,
             truncated: self.truncated,
         }
+    }
+}
+
+/// The line that ends a text of which `bytes` were not kept.
+pub fn cut_note(bytes: u64) -> String {
+    format!("[… {bytes} bytes cut]")
+}
+
+/// `text` without its last line when that is a [`cut_note`], and that line.
+pub fn split_cut_note(text: &str) -> (&str, Option<&str>) {
+    let start = text.rfind('\n').map_or(0, |i| i + 1);
+    let last = &text[start..];
+    let is_note = last
+        .strip_prefix("[… ")
+        .and_then(|rest| rest.strip_suffix(" bytes cut]"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if is_note {
+        (text[..start].trim_end_matches('\n'), Some(last))
+    } else {
+        (text, None)
     }
 }
 
@@ -239,7 +294,8 @@ mod tests {
         buf.push("éé");
         let text = buf.finish(false);
         assert!(text.truncated);
-        assert_eq!(text.text.len(), TEXT_CAP - 1);
+        let (kept, note) = split_cut_note(&text.text);
+        assert_eq!((kept.len(), note), (TEXT_CAP - 1, Some("[… 4 bytes cut]")));
     }
 
     #[test]
@@ -251,5 +307,30 @@ mod tests {
         let mut buf = TextBuf::default();
         buf.push(" \u{e9} ");
         assert_eq!(buf.finish(false).text, " \u{e9} ");
+    }
+
+    #[test]
+    fn raw_text_counts_what_the_parser_and_the_input_dropped() {
+        let mut buf = TextBuf::default();
+        let mut notes = Notes::default();
+        buf.push_raw(
+            &vec![b'a'; TEXT_CAP + 100],
+            true,
+            1000,
+            Enc::Utf8,
+            &mut notes,
+        );
+        buf.push_raw(b"more", true, 0, Enc::Utf8, &mut notes);
+        let text = buf.finish(false);
+        assert!(
+            text.text.ends_with("\n[… 1104 bytes cut]"),
+            "{}",
+            &text.text[TEXT_CAP - 4..]
+        );
+        assert_eq!(split_cut_note(&text.text).0.len(), TEXT_CAP);
+        assert_eq!(
+            split_cut_note("a\n[… x bytes cut]"),
+            ("a\n[… x bytes cut]", None)
+        );
     }
 }

@@ -10,17 +10,22 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
-use std::io::BufRead;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use super::bounded::Bounded;
 use super::error::{ReadError, ReadErrorKind, line_column};
 use super::format::Format;
 use super::model::{Report, TestCase};
 use super::notes::Notes;
 use super::sniff;
 use super::text::{self, Enc, TEXT_CAP, TextBuf};
+
+/// Read buffer size for files: large enough that syscalls do not show in profiles.
+pub const FILE_BUFFER: usize = 256 * 1024;
 
 /// A problem at a byte offset of the parsed input; the caller turns it into a `ReadError`.
 #[derive(Debug)]
@@ -120,8 +125,31 @@ pub trait Handler {
     fn notes(&mut self) -> &mut Notes;
 }
 
+/// Where a report comes from: bytes in memory or the file at its path.
+#[derive(Clone, Copy)]
+pub enum Input<'a> {
+    /// The report's bytes, already read.
+    Bytes(&'a [u8]),
+    /// Streamed from the file.
+    File,
+}
+
+/// Read `input`, whose root must be one of `roots`, into `handler`.
+pub fn read_input(
+    path: &Path,
+    input: Input,
+    format: Format,
+    roots: &[&str],
+    handler: &mut impl Handler,
+) -> Result<(), ReadError> {
+    match input {
+        Input::Bytes(bytes) => read(path, bytes, format, roots, handler),
+        Input::File => read_file(path, format, roots, handler),
+    }
+}
+
 /// Read `bytes`, whose root must be one of `roots`, into `handler`.
-pub fn read(
+fn read(
     path: &Path,
     bytes: &[u8],
     format: Format,
@@ -136,6 +164,33 @@ pub fn read(
     let input = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let bom = bytes.len() - input.len();
     drive(input, false, format, roots, handler).map_err(|f| locate(path, f, bytes, bom))
+}
+
+/// Read the file at `path` like [`read`], streamed (only UTF-16 is read whole, to transcode
+/// it), so that memory follows the tests kept, not the size of the file.
+fn read_file(
+    path: &Path,
+    format: Format,
+    roots: &[&str],
+    handler: &mut impl Handler,
+) -> Result<(), ReadError> {
+    let io_err =
+        |e: std::io::Error| ReadError::new(path, ReadErrorKind::Io, format!("cannot read: {e}"));
+    let file = File::open(path).map_err(io_err)?;
+    let mut input = BufReader::with_capacity(FILE_BUFFER, file);
+    let head = input.fill_buf().map_err(io_err)?;
+    if sniff::utf16(head).is_some() {
+        let mut bytes = Vec::new();
+        input.read_to_end(&mut bytes).map_err(io_err)?;
+        return read(path, &bytes, format, roots, handler);
+    }
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    input.consume(bom);
+    drive(input, false, format, roots, handler).map_err(|f| locate_in_file(path, f, bom))
 }
 
 /// The report from the tests a handler collected.
@@ -159,6 +214,42 @@ pub fn locate(path: &Path, fail: Fail, bytes: &[u8], base: usize) -> ReadError {
     err
 }
 
+/// The error for a failure in a file. Positions are only needed on failure: the file is read
+/// again to turn the offset into a line and column instead of counting lines for every event;
+/// streamed through a small buffer, so a huge file does not double the memory.
+pub fn locate_in_file(path: &Path, fail: Fail, bom: usize) -> ReadError {
+    let mut err = ReadError::new(path, fail.kind, fail.message);
+    if fail.positioned {
+        let offset = bom as u64 + fail.offset;
+        err.position = File::open(path)
+            .and_then(|f| streamed_line_column(BufReader::with_capacity(FILE_BUFFER, f), offset))
+            .ok();
+    }
+    err
+}
+
+/// [`line_column`] over a stream, up to `offset` bytes.
+fn streamed_line_column<R: BufRead>(mut input: R, offset: u64) -> std::io::Result<(usize, usize)> {
+    let (mut line, mut column, mut read) = (1, 1, 0u64);
+    while read < offset {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let take = chunk.len().min((offset - read) as usize);
+        for &b in &chunk[..take] {
+            if b == b'\n' {
+                (line, column) = (line + 1, 1);
+            } else if (b & 0xC0) != 0x80 {
+                column += 1;
+            }
+        }
+        input.consume(take);
+        read += take as u64;
+    }
+    Ok((line, column))
+}
+
 /// A quick-xml reader configured the way the parsers expect their events.
 pub fn reader<R: BufRead>(input: R) -> Reader<R> {
     let mut reader = Reader::from_reader(input);
@@ -167,6 +258,24 @@ pub fn reader<R: BufRead>(input: R) -> Reader<R> {
     config.check_end_names = true;
     config.expand_empty_elements = false;
     reader
+}
+
+/// [`reader`] over an input whose text runs and attribute values are bounded: the parsers'
+/// reader, which ask its [`Bounded`] for input offsets and what was cut.
+pub fn bounded_reader<R: BufRead>(input: R) -> Reader<Bounded<R>> {
+    reader(Bounded::new(input))
+}
+
+/// Where the next event starts, in the filtered stream and in the input.
+pub fn event_start<R>(reader: &Reader<Bounded<R>>) -> (u64, u64) {
+    let filtered = reader.buffer_position();
+    (filtered, reader.get_ref().original(filtered))
+}
+
+/// The input offset of a failure quick-xml reports.
+pub fn syntax_error<R>(reader: &Reader<Bounded<R>>, err: &quick_xml::Error) -> Fail {
+    let at = reader.get_ref().original(reader.error_position());
+    Fail::malformed(at, format!("malformed XML: {err}"))
 }
 
 /// Where the document is relative to its root element.
@@ -178,20 +287,22 @@ enum Root {
     Closed,
 }
 
-fn drive(
-    input: &[u8],
+fn drive<R: BufRead>(
+    input: R,
     transcoded: bool,
     format: Format,
     roots: &[&str],
     handler: &mut impl Handler,
 ) -> Result<(), Fail> {
-    let mut reader = reader(input);
+    let mut reader = bounded_reader(input);
     let (mut root, mut enc, mut saw_content) = (Root::Before, Enc::Utf8, false);
+    let mut buf = Vec::with_capacity(64 * 1024);
     loop {
-        let offset = reader.buffer_position();
-        let event = reader.read_event().map_err(|err| {
-            Fail::malformed(reader.error_position(), format!("malformed XML: {err}"))
-        })?;
+        buf.clear();
+        let (start, offset) = event_start(&reader);
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|err| syntax_error(&reader, &err))?;
         let (start, empty) = match event {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
@@ -207,11 +318,13 @@ fn drive(
                 continue;
             }
             Event::Text(t) => {
-                text(&t, true, &root, enc, offset, handler)?;
+                let dropped = reader.get_ref().dropped_since(start);
+                text(&t, true, &root, enc, (offset, dropped), handler)?;
                 continue;
             }
             Event::CData(t) => {
-                text(&t, false, &root, enc, offset, handler)?;
+                let dropped = reader.get_ref().dropped_since(start);
+                text(&t, false, &root, enc, (offset, dropped), handler)?;
                 continue;
             }
             Event::Decl(decl) => {
@@ -248,6 +361,7 @@ fn drive(
                 continue;
             }
             Event::Eof => {
+                let offset = event_start(&reader).1;
                 return match root {
                     Root::Closed => Ok(()),
                     Root::Open(_) => Err(Fail::malformed(
@@ -319,7 +433,7 @@ fn text(
     escaped: bool,
     root: &Root,
     enc: Enc,
-    offset: u64,
+    (offset, dropped): (u64, u64),
     handler: &mut impl Handler,
 ) -> Result<(), Fail> {
     match root {
@@ -339,22 +453,31 @@ fn text(
             )));
         }
     }
-    let room = match handler.capture() {
-        Some(buf) if !buf.is_full() => buf.remaining(),
-        _ => return Ok(()),
-    };
-    // Decode only what can be kept: a 50 MB log costs no more than the cap.
-    let take = text::keepable_prefix(raw, room + 16, escaped);
-    let notes = handler.notes();
-    let mut decoded = enc.decode(&raw[..take], &mut notes.invalid_utf8);
-    if escaped {
-        decoded = text::unescape(decoded, &mut notes.unknown_entity);
+    if handler.capture().is_none() {
+        return Ok(());
     }
+    let mut notes = std::mem::take(handler.notes());
     if let Some(buf) = handler.capture() {
-        buf.push(decoded);
-        if take < raw.len() {
-            buf.mark_truncated();
+        buf.push_raw(raw, escaped, dropped, enc, &mut notes);
+    }
+    *handler.notes() = notes;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_streamed_position_matches_the_in_memory_one() {
+        let text = "ab\ncé<x\n\n  <y>".as_bytes();
+        for offset in 0..=text.len() {
+            let small = BufReader::with_capacity(3, text);
+            assert_eq!(
+                streamed_line_column(small, offset as u64).unwrap(),
+                line_column(text, offset),
+                "{offset}"
+            );
         }
     }
-    Ok(())
 }

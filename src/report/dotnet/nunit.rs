@@ -14,13 +14,13 @@ use crate::report::format::Format;
 use crate::report::model::{Outcome, Property, Report, TestCase};
 use crate::report::notes::Notes;
 use crate::report::text::TextBuf;
-use crate::report::xml::{self, Fail, Handler, Tag};
+use crate::report::xml::{self, Fail, Handler, Input, Tag};
 
 /// Read an NUnit result file held in memory.
-pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
+pub fn read(path: &Path, input: Input) -> Result<Report, ReadError> {
     let mut nunit = Nunit::new(Arc::from(path));
     let roots = ["test-run", "test-results", "test-suite"];
-    xml::read(path, bytes, Format::Nunit, &roots, &mut nunit)?;
+    xml::read_input(path, input, Format::Nunit, &roots, &mut nunit)?;
     Ok(xml::finish(
         nunit.path,
         Format::Nunit,

@@ -14,12 +14,12 @@ use crate::report::format::Format;
 use crate::report::model::{Outcome, Property, Report, TestCase};
 use crate::report::notes::Notes;
 use crate::report::text::TextBuf;
-use crate::report::xml::{self, Fail, Handler, Tag};
+use crate::report::xml::{self, Fail, Handler, Input, Tag};
 
 /// Read a TRX file held in memory.
-pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
+pub fn read(path: &Path, input: Input) -> Result<Report, ReadError> {
     let mut trx = Trx::new(Arc::from(path));
-    xml::read(path, bytes, Format::Trx, &["TestRun"], &mut trx)?;
+    xml::read_input(path, input, Format::Trx, &["TestRun"], &mut trx)?;
     Ok(trx.into_report())
 }
 

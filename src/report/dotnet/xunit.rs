@@ -12,14 +12,14 @@ use crate::report::format::Format;
 use crate::report::model::{Outcome, Report, TestCase};
 use crate::report::notes::Notes;
 use crate::report::text::TextBuf;
-use crate::report::xml::{self, Fail, Handler, Tag};
+use crate::report::xml::{self, Fail, Handler, Input, Tag};
 
 /// Read an xUnit.net result file held in memory.
-pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
+pub fn read(path: &Path, input: Input) -> Result<Report, ReadError> {
     let mut xunit = Xunit::new(Arc::from(path));
-    xml::read(
+    xml::read_input(
         path,
-        bytes,
+        input,
         Format::Xunit,
         &["assemblies", "assembly"],
         &mut xunit,

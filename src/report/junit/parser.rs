@@ -74,6 +74,8 @@ pub struct Parser {
     classnames: Classnames,
     case: Option<Pending>,
     capture: Option<TextBuf>,
+    /// Bytes cut from the attribute values of the start tag being read.
+    tag_cut: u64,
     pub tests: Vec<TestCase>,
     pub notes: Notes,
 }
@@ -94,6 +96,7 @@ impl Parser {
             classnames: Classnames::default(),
             case: None,
             capture: None,
+            tag_cut: 0,
             tests: Vec::new(),
             notes: Notes::default(),
         }
@@ -138,8 +141,9 @@ impl Parser {
         self.notes.doctype = true;
     }
 
-    /// Character data; `escaped` is false for CDATA.
-    pub fn text(&mut self, raw: &[u8], escaped: bool, offset: u64) -> Result<(), Fail> {
+    /// Character data; `escaped` is false for CDATA; `cut` bytes of it were dropped below
+    /// quick-xml (`report::bounded`).
+    pub fn text(&mut self, raw: &[u8], escaped: bool, offset: u64, cut: u64) -> Result<(), Fail> {
         if self.root != Root::Open {
             return self.text_outside_root(raw, offset);
         }
@@ -153,19 +157,9 @@ impl Parser {
                     | Frame::Time
             )
         );
-        let Some(buf) = self.capture.as_mut().filter(|b| capturing && !b.is_full()) else {
-            return Ok(());
-        };
-        // Decode only what can be kept: a 50 MB log costs no more than 64 KiB of work.
-        let take = text::keepable_prefix(raw, buf.remaining() + 16, escaped);
-        if take < raw.len() {
-            buf.mark_truncated();
+        if let Some(buf) = self.capture.as_mut().filter(|_| capturing) {
+            buf.push_raw(raw, escaped, cut, self.enc, &mut self.notes);
         }
-        let mut text = self.enc.decode(&raw[..take], &mut self.notes.invalid_utf8);
-        if escaped {
-            text = text::unescape(text, &mut self.notes.unknown_entity);
-        }
-        buf.push(text);
         Ok(())
     }
 
@@ -186,8 +180,16 @@ impl Parser {
         )))
     }
 
-    /// A start tag; `empty` for `<x/>`.
-    pub fn start(&mut self, e: &BytesStart, empty: bool, offset: u64) -> Result<(), Fail> {
+    /// A start tag; `empty` for `<x/>`; `cut` bytes of its attribute values were dropped
+    /// below quick-xml.
+    pub fn start(
+        &mut self,
+        e: &BytesStart,
+        empty: bool,
+        offset: u64,
+        cut: u64,
+    ) -> Result<(), Fail> {
+        self.tag_cut = cut;
         let frame = match self.root {
             Root::Before => self.open_root(e, offset)?,
             Root::Closed => {
@@ -419,6 +421,11 @@ impl Parser {
             let value = self.value(&attr);
             test.time = self.parse_time(&value, &test);
         }
+        if self.tag_cut > 0 {
+            let name = test.full_name();
+            self.notes
+                .truncated(|| format!("an attribute of \"{name}\""));
+        }
         self.case = Some(Pending {
             test,
             skip_attr,
@@ -480,11 +487,16 @@ impl Parser {
             body: Default::default(),
         };
         let (mut file, mut line) = (None, None);
+        // A huge `message=` is cut below quick-xml, then at the cap: the body's note counts both.
+        let mut body = TextBuf::default();
+        if self.tag_cut > 0 {
+            body.mark_cut(self.tag_cut);
+        }
         for attr in Attrs::new(e) {
             let attr = attr.map_err(|err| bad_attr(err, offset))?;
             match attr.key {
-                b"type" => record.kind_name = Some(capped(self.value(&attr))),
-                b"message" => record.message = Some(capped(self.value(&attr))),
+                b"type" => record.kind_name = Some(capped(self.value(&attr), &mut body)),
+                b"message" => record.message = Some(capped(self.value(&attr), &mut body)),
                 b"file" | b"filepath" => file = Some(self.value(&attr).into_owned()),
                 b"line" | b"lineno" => line = self.value(&attr).trim().parse().ok(),
                 _ => {}
@@ -504,7 +516,7 @@ impl Parser {
             }
             case.test.records.push(record);
         }
-        self.capture = Some(TextBuf::default());
+        self.capture = Some(body);
         Ok(Frame::Record)
     }
 
@@ -611,7 +623,8 @@ fn bad_attr(err: BadAttr, offset: u64) -> Fail {
     }
 }
 
-fn capped(s: Cow<'_, str>) -> String {
+/// An attribute value cut at the cap; what was cut is counted in `body`.
+fn capped(s: Cow<'_, str>, body: &mut TextBuf) -> String {
     if s.len() <= TEXT_CAP {
         return s.into_owned();
     }
@@ -619,6 +632,7 @@ fn capped(s: Cow<'_, str>) -> String {
     while !s.is_char_boundary(cut) {
         cut -= 1;
     }
+    body.mark_cut((s.len() - cut) as u64);
     s[..cut].to_owned()
 }
 

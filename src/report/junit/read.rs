@@ -12,16 +12,16 @@ use quick_xml::events::Event;
 
 use super::parser::{Fail, Parser};
 use crate::report::Format;
+use crate::report::bounded::Bounded;
 use crate::report::error::{ReadError, ReadErrorKind};
 use crate::report::model::{Report, TestCase};
 use crate::report::notes::Notes;
 use crate::report::sniff;
-use crate::report::xml::locate;
+use crate::report::xml::{bounded_reader, event_start, locate, syntax_error};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Read buffer size for files: large enough that syscalls do not show in profiles.
-pub(super) const FILE_BUFFER: usize = 256 * 1024;
+pub(super) use crate::report::xml::FILE_BUFFER;
 
 /// A single text event larger than this is not kept in the reused event buffer afterwards.
 const BUFFER_KEEP: usize = 1 << 20;
@@ -92,42 +92,6 @@ pub(super) fn read_stream(
     parse(path, input, false).map_err(|fail| locate_in_file(path, fail, bom))
 }
 
-/// The error for a failure in a file. Positions are only needed on failure: the file is read
-/// again to turn the offset into a line and column instead of counting lines for every event;
-/// streamed through a small buffer, so a huge file does not double the memory.
-pub(super) fn locate_in_file(path: &Path, fail: Fail, bom: usize) -> ReadError {
-    let mut err = ReadError::new(path, fail.kind, fail.message);
-    if fail.positioned {
-        let offset = bom as u64 + fail.offset;
-        err.position = File::open(path)
-            .and_then(|f| streamed_line_column(BufReader::with_capacity(FILE_BUFFER, f), offset))
-            .ok();
-    }
-    err
-}
-
-/// [`line_column`](crate::report::error::line_column) over a stream, up to `offset` bytes.
-fn streamed_line_column<R: BufRead>(mut input: R, offset: u64) -> std::io::Result<(usize, usize)> {
-    let (mut line, mut column, mut read) = (1, 1, 0u64);
-    while read < offset {
-        let chunk = input.fill_buf()?;
-        if chunk.is_empty() {
-            break;
-        }
-        let take = chunk.len().min((offset - read) as usize);
-        for &b in &chunk[..take] {
-            if b == b'\n' {
-                (line, column) = (line + 1, 1);
-            } else if (b & 0xC0) != 0x80 {
-                column += 1;
-            }
-        }
-        input.consume(take);
-        read += take as u64;
-    }
-    Ok((line, column))
-}
-
 /// Read a report held in memory; `path` is used for messages and `Report::path`.
 pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
     if let Some(utf16) = sniff::utf16(bytes) {
@@ -149,41 +113,43 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
 fn parse<R: BufRead>(path: &Path, input: R, transcoded: bool) -> Result<Report, Fail> {
     let shared: Arc<Path> = Arc::from(path);
     let mut parser = Parser::new(shared.clone(), transcoded);
-    let mut reader = xml_reader(input);
+    let mut reader = bounded_reader(input);
     drive(&mut reader, &mut parser, |_, _| false)?;
     Ok(finish(shared, parser.tests, parser.notes))
 }
 
-pub(super) use crate::report::xml::reader as xml_reader;
+pub(super) use crate::report::xml::{locate_in_file, reader as xml_reader};
 
 /// Feed events to `parser` until the end of the input, or until `stop`, asked before each
-/// event with the offset where it starts, says another reader takes over from there.
+/// event with the input offset where it starts, says another reader takes over from there.
 /// Returns whether it stopped early.
 pub(super) fn drive<R: BufRead>(
-    reader: &mut Reader<R>,
+    reader: &mut Reader<Bounded<R>>,
     parser: &mut Parser,
     mut stop: impl FnMut(u64, &Parser) -> bool,
 ) -> Result<bool, Fail> {
     let mut buf = Vec::with_capacity(64 * 1024);
     loop {
-        let offset = reader.buffer_position();
+        let (start, offset) = event_start(reader);
         if stop(offset, parser) {
             return Ok(true);
         }
-        let event = reader.read_event_into(&mut buf).map_err(|err| {
-            Fail::malformed(reader.error_position(), format!("malformed XML: {err}"))
-        })?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|err| syntax_error(reader, &err))?;
+        // What the bounded input cut from this event (a huge body, attribute or CDATA).
+        let cut = || reader.get_ref().dropped_since(start);
         match event {
-            Event::Start(e) => parser.start(&e, false, offset)?,
-            Event::Empty(e) => parser.start(&e, true, offset)?,
+            Event::Start(e) => parser.start(&e, false, offset, cut())?,
+            Event::Empty(e) => parser.start(&e, true, offset, cut())?,
             Event::End(_) => parser.end(),
-            Event::Text(t) => parser.text(&t, true, offset)?,
-            Event::CData(c) => parser.text(&c, false, offset)?,
+            Event::Text(t) => parser.text(&t, true, offset, cut())?,
+            Event::CData(c) => parser.text(&c, false, offset, cut())?,
             Event::Decl(d) => parser.decl(&d, offset)?,
             Event::DocType(_) => parser.doctype(),
             Event::Comment(_) | Event::PI(_) => parser.other(),
             Event::Eof => {
-                parser.eof(reader.buffer_position())?;
+                parser.eof(event_start(reader).1)?;
                 return Ok(false);
             }
         }
@@ -211,20 +177,6 @@ pub(super) fn finish(path: Arc<Path>, mut tests: Vec<TestCase>, notes: Notes) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::error::line_column;
-
-    #[test]
-    fn the_streamed_position_matches_the_in_memory_one() {
-        let text = "ab\ncé<x\n\n  <y>".as_bytes();
-        for offset in 0..=text.len() {
-            let small = BufReader::with_capacity(3, text);
-            assert_eq!(
-                streamed_line_column(small, offset as u64).unwrap(),
-                line_column(text, offset),
-                "{offset}"
-            );
-        }
-    }
 
     #[test]
     fn non_xml_is_recognised_from_the_first_bytes() {

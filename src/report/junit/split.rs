@@ -22,6 +22,7 @@ use super::read::{self as single, FILE_BUFFER, Opened, drive, finish, xml_reader
 use crate::report::error::{ReadError, ReadErrorKind};
 use crate::report::model::{Report, TestCase};
 use crate::report::notes::Notes;
+use crate::report::xml::bounded_reader;
 
 /// A file is read in parallel parts of at least this size, one per core. A single pass
 /// over a smaller one takes about a tenth of a second, and parts cost memory: joining them
@@ -370,7 +371,7 @@ fn read_part(
     file.seek(SeekFrom::Start(bom + this.at)).map_err(io)?;
     let body = BufReader::with_capacity(FILE_BUFFER, file);
     let replayed = this.replay.len() as u64;
-    let mut reader = xml_reader(Cursor::new(this.replay.as_slice()).chain(body));
+    let mut reader = bounded_reader(Cursor::new(this.replay.as_slice()).chain(body));
     let mut parser = Parser::new(shared, false);
     let input_offset = |offset: u64| this.input_offset(offset);
     if k > 0 {

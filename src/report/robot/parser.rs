@@ -277,8 +277,9 @@ impl Parser {
         Ok(El::Step)
     }
 
-    /// Character data; `escaped` is false for CDATA.
-    pub fn text(&mut self, raw: &[u8], escaped: bool, offset: u64) -> Result<(), Fail> {
+    /// Character data; `escaped` is false for CDATA; `cut` bytes of it were dropped below
+    /// quick-xml (`report::bounded`).
+    pub fn text(&mut self, raw: &[u8], escaped: bool, offset: u64, cut: u64) -> Result<(), Fail> {
         if !self.root || self.closed {
             if raw.iter().all(u8::is_ascii_whitespace) {
                 return Ok(());
@@ -294,22 +295,9 @@ impl Parser {
             ));
         }
         let capturing = self.stack.last().is_some_and(|el| el.captures());
-        let Some(buf) = self.capture.as_mut().filter(|b| capturing && !b.is_full()) else {
-            return Ok(());
-        };
-        // Decode only what can be kept, never cutting a UTF-8 sequence in two.
-        let mut take = raw.len().min(buf.remaining() + 16);
-        while take < raw.len() && take > 0 && (raw[take] & 0xC0) == 0x80 {
-            take -= 1;
+        if let Some(buf) = self.capture.as_mut().filter(|_| capturing) {
+            buf.push_raw(raw, escaped, cut, Enc::Utf8, &mut self.notes);
         }
-        if take < raw.len() {
-            buf.mark_truncated();
-        }
-        let mut s = Enc::Utf8.decode(&raw[..take], &mut self.notes.invalid_utf8);
-        if escaped {
-            s = text::unescape(s, &mut self.notes.unknown_entity);
-        }
-        buf.push(s);
         Ok(())
     }
 

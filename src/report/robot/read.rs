@@ -12,12 +12,9 @@ use super::parser::{Fail, Parser};
 use crate::report::Format;
 use crate::report::error::{ReadError, ReadErrorKind};
 use crate::report::model::Report;
-use crate::report::xml::{self, locate};
+use crate::report::xml::{self, FILE_BUFFER, locate};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Read buffer size for files, as the JUnit reader's.
-const FILE_BUFFER: usize = 256 * 1024;
 
 /// Read one output.xml file.
 pub fn read_report(path: &Path) -> Result<Report, ReadError> {
@@ -31,10 +28,7 @@ pub fn read_report(path: &Path) -> Result<Report, ReadError> {
         0
     };
     input.consume(bom);
-    parse(path, input).map_err(|fail| {
-        // Positions are only needed on failure: read the file again to count lines.
-        locate(path, fail, &std::fs::read(path).unwrap_or_default(), bom)
-    })
+    parse(path, input).map_err(|fail| xml::locate_in_file(path, fail, bom))
 }
 
 /// Read an output.xml held in memory; `path` is used for messages and `Report::path`.
@@ -50,21 +44,22 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
 fn parse<R: BufRead>(path: &Path, input: R) -> Result<Report, Fail> {
     let shared: Arc<Path> = Arc::from(path);
     let mut parser = Parser::new(shared.clone());
-    let mut reader = xml::reader(input);
+    let mut reader = xml::bounded_reader(input);
     let mut buf = Vec::with_capacity(64 * 1024);
     loop {
-        let offset = reader.buffer_position();
-        let event = reader.read_event_into(&mut buf).map_err(|err| {
-            Fail::malformed(reader.error_position(), format!("malformed XML: {err}"))
-        })?;
+        let (start, offset) = xml::event_start(&reader);
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|err| xml::syntax_error(&reader, &err))?;
+        let cut = || reader.get_ref().dropped_since(start);
         match event {
             Event::Start(e) => parser.start(&e, false, offset)?,
             Event::Empty(e) => parser.start(&e, true, offset)?,
             Event::End(_) => parser.end(),
-            Event::Text(t) => parser.text(&t, true, offset)?,
-            Event::CData(c) => parser.text(&c, false, offset)?,
+            Event::Text(t) => parser.text(&t, true, offset, cut())?,
+            Event::CData(c) => parser.text(&c, false, offset, cut())?,
             Event::Eof => {
-                parser.eof(reader.buffer_position())?;
+                parser.eof(xml::event_start(&reader).1)?;
                 break;
             }
             Event::Decl(_) | Event::DocType(_) | Event::Comment(_) | Event::PI(_) => {}

@@ -6,6 +6,7 @@
 //! Comments are capped (`--comment-limit`) so one huge log cannot make a batch too big. The
 //! fixed lines are kept whole; stack traces and output share what is left of the budget.
 
+use crate::report::text::split_cut_note;
 use crate::report::{Outcome, TestCase};
 
 use super::aggregate::CaseGroup;
@@ -125,12 +126,25 @@ fn problem_pieces(t: &TestCase, several: bool, pieces: &mut Vec<Piece>) {
         (None, Some(m)) => m.clone(),
         (None, None) => t.outcome.as_str().to_string(),
     };
-    pieces.push(Piece::Fixed(format!("{prefix}{headline}")));
-    let body = record.body.text.trim_end();
-    if !body.is_empty() && body.trim() != headline.trim() {
+    let (body, cut) = split_cut_note(record.body.text.trim_end());
+    let repeats = body.trim() == headline.trim();
+    let headline = format!("{prefix}{headline}");
+    // A huge message shares the budget like a body instead of crowding out everything else.
+    pieces.push(if headline.len() > LONG_HEADLINE {
+        Piece::Head(headline)
+    } else {
+        Piece::Fixed(headline)
+    });
+    if !body.is_empty() && !repeats {
         pieces.push(Piece::Head(indent(body)));
     }
+    if let Some(cut) = cut {
+        pieces.push(Piece::Fixed(cut.to_string()));
+    }
 }
+
+/// A headline longer than this (in bytes) is cut like a body.
+const LONG_HEADLINE: usize = 1000;
 
 /// The end of system-out and system-err, where the interesting part of a log usually is.
 fn output_pieces(t: &TestCase, several: bool, pieces: &mut Vec<Piece>) {

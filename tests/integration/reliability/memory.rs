@@ -14,7 +14,7 @@ fn inspect(path: &Path) -> std::process::Command {
 /// child's `VmHWM` (its own high-water mark; `wait4`'s `ru_maxrss` would also count this test
 /// process's, inherited through the exec). Polling can only miss a peak, never invent one.
 #[cfg(target_os = "linux")]
-fn peak_mib(mut command: std::process::Command) -> (u64, Option<i32>) {
+pub(super) fn peak_mib(mut command: std::process::Command) -> (u64, Option<i32>) {
     command
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());

@@ -12,6 +12,7 @@ use crate::common::{cmd, sandbox_with};
 
 mod crash;
 mod deadline;
+mod huge_texts;
 mod leaks;
 mod memory;
 mod paging;

@@ -1,7 +1,8 @@
 //! Encodings, hostile input, caps, malformed XML and files that are not JUnit.
 
 use super::*;
-use crate::report::{ReadErrorKind, read_bytes, text::TEXT_CAP};
+use crate::report::text::{TEXT_CAP, split_cut_note};
+use crate::report::{ReadErrorKind, read_bytes};
 
 #[test]
 fn utf16_with_bom() {
@@ -136,10 +137,16 @@ fn long_text_is_capped_and_flagged() {
     );
     let r = read_bytes(Path::new("big.xml"), xml.as_bytes()).unwrap();
     let t = &r.tests[0];
-    assert_eq!(t.records[0].body.text.len(), TEXT_CAP);
+    // What is cut is counted, whether the reader or the bounded input below it dropped it.
+    let cut = Some("[… 131072 bytes cut]");
+    assert_eq!(
+        split_cut_note(&t.records[0].body.text),
+        (&body[..TEXT_CAP], cut)
+    );
     assert!(t.records[0].body.truncated);
     let out = t.system_out().unwrap();
-    assert_eq!((out.text.len(), out.truncated), (TEXT_CAP, true));
+    assert_eq!(split_cut_note(&out.text), (&body[..TEXT_CAP], cut));
+    assert!(out.truncated);
     assert!(!t.system_err().unwrap().truncated);
     assert!(
         r.warnings.iter().any(|w| w.contains("2 text field(s)")),
@@ -158,7 +165,8 @@ fn many_cdata_sections_add_up_to_the_cap() {
     let r = read_bytes(Path::new("m.xml"), xml.as_bytes()).unwrap();
     let out = r.tests[0].system_out().unwrap();
     assert!(out.truncated);
-    assert!(out.text.len() <= TEXT_CAP && out.text.len() > TEXT_CAP - 4);
+    let kept = split_cut_note(&out.text).0;
+    assert!(kept.len() <= TEXT_CAP && kept.len() > TEXT_CAP - 4);
 }
 
 #[test]
@@ -168,7 +176,13 @@ fn very_long_lines_and_names() {
         "<testsuites><testsuite name=\"s\"><testcase name=\"{name}\"/></testsuite></testsuites>"
     );
     let r = read_bytes(Path::new("long.xml"), xml.as_bytes()).unwrap();
-    assert_eq!(r.tests[0].name.len(), 200_000);
+    // An attribute value is bounded below the parser, and the cut is named in a warning.
+    assert_eq!(r.tests[0].name.len(), crate::report::bounded::RUN_CAP);
+    assert!(
+        r.warnings.iter().any(|w| w.contains("were cut")),
+        "{:?}",
+        r.warnings
+    );
 }
 
 #[test]
