@@ -72,46 +72,77 @@ struct Scan {
 /// The longest entity reference the parsers resolve: `&`, up to 11 bytes, `;`.
 const REF: usize = 13;
 
+/// Bytes of one event handed out before it is scanned. Events are almost always shorter, and
+/// scanning every byte cost a fifth of the reader's time; a longer event is scanned from its
+/// start (kept in the buffer for that) and from then on as it is handed out.
+const LAZY: usize = 64 * 1024;
+
+/// Bytes read from the input at a time.
+const READ: usize = 256 * 1024;
+
+/// Bytes kept before the next one to hand out when the buffer is refilled: room to put back
+/// the end sequence of a cut section.
+const BACK: usize = 3;
+
 /// A [`BufRead`] that bounds every run of `inner` (see the module documentation).
 pub struct Bounded<R> {
     inner: R,
+    /// Input read and not yet discarded; `buf[at..end]` may be handed out as it is.
+    buf: Vec<u8>,
+    at: usize,
+    end: usize,
+    filled: usize,
+    /// The filtered offset of `buf[0]`: input offsets shifted by what was dropped.
+    shift: i64,
+    /// Where the current event started in `buf`, and whether it is still unscanned.
+    event: usize,
+    lazy: bool,
     scan: Scan,
-    /// Bytes at the front of `inner`'s buffer already scanned, to be passed as they are.
-    ready: usize,
-    /// The run at the front of `inner` is past the cap: drop until its end.
+    /// The run at `at` is past the cap: drop until its end.
     dropping: bool,
     /// Input bytes dropped in the current cut so far.
     dropped_now: u64,
-    /// A terminator to hand out after a cut section (whose own bytes were dropped with it).
-    synth: &'static [u8],
-    /// Bytes handed out so far: the position in the filtered stream.
-    pos: u64,
     /// Every cut: (its filtered offset, input bytes dropped up to and including it).
     cuts: Vec<(u64, u64)>,
 }
 
-impl<R: BufRead> Bounded<R> {
+impl<R: Read> Bounded<R> {
     /// Bound the runs of `inner`.
     pub fn new(inner: R) -> Self {
         Bounded {
             inner,
+            buf: Vec::new(),
+            at: 0,
+            end: 0,
+            filled: 0,
+            shift: 0,
+            event: 0,
+            lazy: true,
             scan: Scan {
                 state: State::Text,
                 run: 0,
                 tail: [0; 2],
                 recent: Vec::with_capacity(REF),
             },
-            ready: 0,
             dropping: false,
             dropped_now: 0,
-            synth: b"",
-            pos: 0,
             cuts: Vec::new(),
         }
     }
 }
 
 impl<R> Bounded<R> {
+    /// A new event starts at the next byte (quick-xml is between events): it is handed out
+    /// unscanned until it grows long.
+    #[inline]
+    pub fn boundary(&mut self) {
+        if !self.dropping {
+            self.lazy = true;
+            self.event = self.at;
+            self.end = self.filled.min(self.at + LAZY);
+        }
+    }
+
     /// The input offset of a filtered offset.
     pub fn original(&self, filtered: u64) -> u64 {
         filtered + self.dropped_before(filtered)
@@ -137,15 +168,41 @@ impl<R> Bounded<R> {
         }
     }
 
-    fn record_cut(&mut self, dropped: u64) {
-        if dropped > 0 {
-            let total = self.cuts.last().map_or(0, |c| c.1) + dropped;
-            self.cuts.push((self.pos, total));
+    /// Bytes handed out so far: the position in the filtered stream.
+    fn pos(&self) -> u64 {
+        (self.shift + self.at as i64) as u64
+    }
+
+    /// A dropped run ended; `end` is the end sequence of a section, the last input bytes
+    /// dropped (empty for a text run or attribute value, whose end byte is still ahead).
+    fn finish_cut(&mut self, end: &'static [u8]) {
+        let consumed = std::mem::take(&mut self.dropped_now);
+        self.dropping = false;
+        self.scan.new_run();
+        let len = end.len() as u64;
+        if consumed < len {
+            // The end sequence began among the bytes passed on: hand out its rest, as read.
+            self.at -= consumed as usize;
+            self.shift += consumed as i64;
+        } else {
+            // Hand it out again, from the room kept before `at`.
+            self.at -= end.len();
+            self.shift += end.len() as i64;
+            self.buf[self.at..self.at + end.len()].copy_from_slice(end);
+            let dropped = consumed - len;
+            if dropped > 0 {
+                let total = self.cuts.last().map_or(0, |c| c.1) + dropped;
+                self.cuts.push((self.pos(), total));
+            }
+        }
+        self.end = self.at + (len.min(consumed) as usize);
+        if !end.is_empty() {
+            self.scan.state = State::Text;
         }
     }
 }
 
-impl<R: BufRead> Read for Bounded<R> {
+impl<R: Read> Read for Bounded<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let chunk = self.fill_buf()?;
         let n = chunk.len().min(out.len());
@@ -155,69 +212,105 @@ impl<R: BufRead> Read for Bounded<R> {
     }
 }
 
-impl<R: BufRead> BufRead for Bounded<R> {
+impl<R: Read> BufRead for Bounded<R> {
+    // quick-xml asks several times per event: the common case must cost next to nothing.
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.at < self.end {
+            return Ok(&self.buf[self.at..self.end]);
+        }
+        self.fill_slow()
+    }
+
+    #[inline]
+    fn consume(&mut self, amt: usize) {
+        self.at += amt;
+    }
+}
+
+impl<R: Read> Bounded<R> {
+    /// Read more, scan (or drop) the next bytes; see [`BufRead::fill_buf`].
+    #[inline(never)]
+    fn fill_slow(&mut self) -> io::Result<&[u8]> {
         loop {
-            if !self.synth.is_empty() {
-                return Ok(self.synth);
+            if self.lazy {
+                self.end = self.filled.min(self.event + LAZY);
+                if self.at < self.end {
+                    return Ok(&self.buf[self.at..self.end]);
+                }
+                if self.at < self.event + LAZY {
+                    if !self.refill()? {
+                        return Ok(&[]);
+                    }
+                    continue;
+                }
+                // A long event: where is it now? Its start is in the buffer, and too short
+                // to hold a cut.
+                self.lazy = false;
+                let open = self.event > 0 && self.buf[self.event - 1] == b'<';
+                self.scan
+                    .restart(if open { State::Open } else { State::Text });
+                self.scan.chunk(&self.buf[self.event..self.at]);
+                self.end = self.at;
+                continue;
             }
-            if self.ready > 0 {
-                let ready = self.ready;
-                return Ok(&self.inner.fill_buf()?[..ready]);
+            if self.at < self.end {
+                return Ok(&self.buf[self.at..self.end]);
             }
-            let chunk = self.inner.fill_buf()?;
-            if chunk.is_empty() {
+            if self.at == self.filled && !self.refill()? {
                 return Ok(&[]);
             }
+            let chunk = &self.buf[self.at..self.filled];
             if self.dropping {
                 let (used, done) = drop_run(self.scan.state, chunk, &mut self.scan.tail);
-                self.inner.consume(used);
+                self.at += used;
+                self.shift -= used as i64;
                 self.dropped_now += used as u64;
-                if let Some(synth) = done {
-                    self.finish_cut(synth);
+                if let Some(end) = done {
+                    self.finish_cut(end);
                 }
                 continue;
             }
             let (keep, cut) = self.scan.chunk(chunk);
-            self.ready = keep;
+            self.end = self.at + keep;
             self.dropping = cut;
         }
     }
 
-    fn consume(&mut self, amt: usize) {
-        self.pos += amt as u64;
-        if !self.synth.is_empty() {
-            self.synth = &self.synth[amt.min(self.synth.len())..];
-            return;
+    /// Read more input once everything read is handed out, keeping the current event while
+    /// it is unscanned, and a few bytes before it (a `<` that quick-xml took with a text; room
+    /// for an end sequence).
+    fn refill(&mut self) -> io::Result<bool> {
+        let from = if self.lazy { self.event } else { self.at };
+        let from = from.saturating_sub(BACK);
+        self.buf.copy_within(from..self.filled, 0);
+        (self.at, self.filled) = (self.at - from, self.filled - from);
+        self.end = self.end.saturating_sub(from);
+        self.event = self.event.saturating_sub(from);
+        self.shift += from as i64;
+        if self.buf.len() < self.filled + READ {
+            self.buf.resize(self.filled + READ, 0);
         }
-        self.ready -= amt.min(self.ready);
-        self.inner.consume(amt);
-    }
-}
-
-impl<R> Bounded<R> {
-    /// A dropped run ended; `synth` is the end sequence of a section, whose last
-    /// `synth.len()` input bytes were consumed with the dropped ones.
-    fn finish_cut(&mut self, synth: &'static [u8]) {
-        let consumed = self.dropped_now;
-        self.dropped_now = 0;
-        self.dropping = false;
-        self.scan.new_run();
-        let end = synth.len() as u64;
-        if consumed < end {
-            // The end sequence began among the bytes passed on: hand out only its rest.
-            self.synth = &synth[(end - consumed) as usize..];
-        } else {
-            self.synth = synth;
-            self.record_cut(consumed - end);
-        }
-        if !synth.is_empty() {
-            self.scan.state = State::Text;
+        loop {
+            match self.inner.read(&mut self.buf[self.filled..]) {
+                Ok(n) => {
+                    self.filled += n;
+                    return Ok(n > 0);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
     }
 }
 
 impl Scan {
+    fn restart(&mut self, state: State) {
+        self.state = state;
+        self.tail = [0; 2];
+        self.new_run();
+    }
+
     fn new_run(&mut self) {
         self.run = 0;
         self.recent.clear();

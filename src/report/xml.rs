@@ -262,14 +262,21 @@ pub fn reader<R: BufRead>(input: R) -> Reader<R> {
 
 /// [`reader`] over an input whose text runs and attribute values are bounded: the parsers'
 /// reader, which ask its [`Bounded`] for input offsets and what was cut.
-pub fn bounded_reader<R: BufRead>(input: R) -> Reader<Bounded<R>> {
+pub fn bounded_reader<R: Read>(input: R) -> Reader<Bounded<R>> {
     reader(Bounded::new(input))
 }
 
-/// Where the next event starts, in the filtered stream and in the input.
-pub fn event_start<R>(reader: &Reader<Bounded<R>>) -> (u64, u64) {
+/// Where the next event starts, in the filtered stream and in the input; called before each
+/// event is read.
+pub fn event_start<R>(reader: &mut Reader<Bounded<R>>) -> (u64, u64) {
+    reader.get_mut().boundary();
     let filtered = reader.buffer_position();
     (filtered, reader.get_ref().original(filtered))
+}
+
+/// The input offset quick-xml is at.
+pub fn input_position<R>(reader: &Reader<Bounded<R>>) -> u64 {
+    reader.get_ref().original(reader.buffer_position())
 }
 
 /// The input offset of a failure quick-xml reports.
@@ -287,7 +294,7 @@ enum Root {
     Closed,
 }
 
-fn drive<R: BufRead>(
+fn drive<R: Read>(
     input: R,
     transcoded: bool,
     format: Format,
@@ -299,7 +306,7 @@ fn drive<R: BufRead>(
     let mut buf = Vec::with_capacity(64 * 1024);
     loop {
         buf.clear();
-        let (start, offset) = event_start(&reader);
+        let (start, offset) = event_start(&mut reader);
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|err| syntax_error(&reader, &err))?;
@@ -361,7 +368,7 @@ fn drive<R: BufRead>(
                 continue;
             }
             Event::Eof => {
-                let offset = event_start(&reader).1;
+                let offset = input_position(&reader);
                 return match root {
                     Root::Closed => Ok(()),
                     Root::Open(_) => Err(Fail::malformed(

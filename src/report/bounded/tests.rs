@@ -1,10 +1,25 @@
-use std::io::{BufReader, Read};
+use std::io::Read;
 
 use super::*;
 
-/// Everything `input` gives through [`Bounded`], read through a buffer of `chunk` bytes.
-fn filtered(input: &[u8], chunk: usize) -> (Vec<u8>, Bounded<BufReader<&[u8]>>) {
-    let mut bounded = Bounded::new(BufReader::with_capacity(chunk, input));
+/// An input that gives at most `chunk` bytes a read.
+struct Trickle<'a> {
+    rest: &'a [u8],
+    chunk: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.chunk.min(out.len()).min(self.rest.len());
+        out[..n].copy_from_slice(&self.rest[..n]);
+        self.rest = &self.rest[n..];
+        Ok(n)
+    }
+}
+
+/// Everything `input` gives through [`Bounded`], read `chunk` bytes at a time, as one event.
+fn filtered(input: &[u8], chunk: usize) -> (Vec<u8>, Bounded<Trickle<'_>>) {
+    let mut bounded = Bounded::new(Trickle { rest: input, chunk });
     let mut out = Vec::new();
     bounded.read_to_end(&mut out).unwrap();
     (out, bounded)
@@ -106,4 +121,45 @@ fn offsets_after_several_cuts_map_back_to_the_input() {
     }
     assert_eq!(bounded.original(3), 3);
     assert_eq!(bounded.dropped_since(0), (input.len() - out.len()) as u64);
+}
+
+#[test]
+fn events_read_through_it_stay_bounded_and_short_ones_are_untouched() {
+    let big = "z&amp;".repeat(RUN_CAP);
+    let input = format!(
+        "<r>\n<a n='1'>{big}</a><!--{big}--><b x=\"{big}\"/><c>short &lt;</c><![CDATA[{big}]]></r>"
+    );
+    for chunk in [999, 1 << 20] {
+        let mut reader = quick_xml::Reader::from_reader(Bounded::new(Trickle {
+            rest: input.as_bytes(),
+            chunk,
+        }));
+        let mut buf = Vec::new();
+        let mut seen = Vec::new();
+        loop {
+            reader.get_mut().boundary();
+            buf.clear();
+            let event = reader.read_event_into(&mut buf).unwrap();
+            let size = match &event {
+                quick_xml::events::Event::Text(t) => t.len(),
+                quick_xml::events::Event::CData(t) => t.len(),
+                quick_xml::events::Event::Comment(t) => t.len(),
+                quick_xml::events::Event::Empty(e) => e.len(),
+                _ => 0,
+            };
+            assert!(size <= RUN_CAP + 64, "chunk {chunk}: an event of {size}");
+            match event {
+                quick_xml::events::Event::Eof => break,
+                quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                    seen.push(String::from_utf8_lossy(e.name().as_ref()).into_owned())
+                }
+                quick_xml::events::Event::Text(t) if t.starts_with(b"short") => {
+                    assert_eq!(&*t, b"short &lt;")
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(seen, ["r", "a", "b", "c"]);
+        assert_eq!(reader.get_ref().cuts.len(), 4);
+    }
 }

@@ -17,7 +17,7 @@ use crate::report::error::{ReadError, ReadErrorKind};
 use crate::report::model::{Report, TestCase};
 use crate::report::notes::Notes;
 use crate::report::sniff;
-use crate::report::xml::{bounded_reader, event_start, locate, syntax_error};
+use crate::report::xml::{bounded_reader, event_start, input_position, locate, syntax_error};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -110,7 +110,7 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
     parse(path, &bytes[bom..], false).map_err(|f| locate(path, f, bytes, bom))
 }
 
-fn parse<R: BufRead>(path: &Path, input: R, transcoded: bool) -> Result<Report, Fail> {
+fn parse<R: Read>(path: &Path, input: R, transcoded: bool) -> Result<Report, Fail> {
     let shared: Arc<Path> = Arc::from(path);
     let mut parser = Parser::new(shared.clone(), transcoded);
     let mut reader = bounded_reader(input);
@@ -123,7 +123,7 @@ pub(super) use crate::report::xml::{locate_in_file, reader as xml_reader};
 /// Feed events to `parser` until the end of the input, or until `stop`, asked before each
 /// event with the input offset where it starts, says another reader takes over from there.
 /// Returns whether it stopped early.
-pub(super) fn drive<R: BufRead>(
+pub(super) fn drive<R: Read>(
     reader: &mut Reader<Bounded<R>>,
     parser: &mut Parser,
     mut stop: impl FnMut(u64, &Parser) -> bool,
@@ -149,7 +149,7 @@ pub(super) fn drive<R: BufRead>(
             Event::DocType(_) => parser.doctype(),
             Event::Comment(_) | Event::PI(_) => parser.other(),
             Event::Eof => {
-                parser.eof(event_start(reader).1)?;
+                parser.eof(input_position(reader))?;
                 return Ok(false);
             }
         }

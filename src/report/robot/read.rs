@@ -41,13 +41,13 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Report, ReadError> {
     parse(path, &bytes[bom..]).map_err(|fail| locate(path, fail, bytes, bom))
 }
 
-fn parse<R: BufRead>(path: &Path, input: R) -> Result<Report, Fail> {
+fn parse<R: std::io::Read>(path: &Path, input: R) -> Result<Report, Fail> {
     let shared: Arc<Path> = Arc::from(path);
     let mut parser = Parser::new(shared.clone());
     let mut reader = xml::bounded_reader(input);
     let mut buf = Vec::with_capacity(64 * 1024);
     loop {
-        let (start, offset) = xml::event_start(&reader);
+        let (start, offset) = xml::event_start(&mut reader);
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|err| xml::syntax_error(&reader, &err))?;
@@ -59,7 +59,7 @@ fn parse<R: BufRead>(path: &Path, input: R) -> Result<Report, Fail> {
             Event::Text(t) => parser.text(&t, true, offset, cut())?,
             Event::CData(c) => parser.text(&c, false, offset, cut())?,
             Event::Eof => {
-                parser.eof(xml::event_start(&reader).1)?;
+                parser.eof(xml::input_position(&reader))?;
                 break;
             }
             Event::Decl(_) | Event::DocType(_) | Event::Comment(_) | Event::PI(_) => {}
