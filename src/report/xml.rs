@@ -174,15 +174,41 @@ fn read_file(
     roots: &[&str],
     handler: &mut impl Handler,
 ) -> Result<(), ReadError> {
-    let io_err =
-        |e: std::io::Error| ReadError::new(path, ReadErrorKind::Io, format!("cannot read: {e}"));
-    let file = File::open(path).map_err(io_err)?;
+    match open(path)? {
+        Opened::Utf16(bytes) => read(path, &bytes, format, roots, handler),
+        Opened::Stream { input, bom, .. } => {
+            drive(input, false, format, roots, handler).map_err(|f| locate_in_file(path, f, bom))
+        }
+    }
+}
+
+/// How a file opened for reading turned out: UTF-16 (transcoded, read from memory) or a
+/// stream of UTF-8 or single-byte text whose byte-order mark, if any, is already skipped.
+pub enum Opened {
+    /// The whole file, UTF-16, still to be transcoded.
+    Utf16(Vec<u8>),
+    /// The file positioned after its UTF-8 byte-order mark.
+    Stream {
+        /// The buffered file.
+        input: BufReader<File>,
+        /// Length of the skipped byte-order mark (0 or 3).
+        bom: usize,
+        /// The file's length in bytes.
+        len: u64,
+    },
+}
+
+/// Open a report file and look at its first bytes.
+pub fn open(path: &Path) -> Result<Opened, ReadError> {
+    let file = File::open(path).map_err(|e| io_error(path, &e))?;
     let mut input = BufReader::with_capacity(FILE_BUFFER, file);
-    let head = input.fill_buf().map_err(io_err)?;
+    let head = input.fill_buf().map_err(|e| io_error(path, &e))?;
     if sniff::utf16(head).is_some() {
         let mut bytes = Vec::new();
-        input.read_to_end(&mut bytes).map_err(io_err)?;
-        return read(path, &bytes, format, roots, handler);
+        input
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_error(path, &e))?;
+        return Ok(Opened::Utf16(bytes));
     }
     let bom = if head.starts_with(b"\xEF\xBB\xBF") {
         3
@@ -190,7 +216,13 @@ fn read_file(
         0
     };
     input.consume(bom);
-    drive(input, false, format, roots, handler).map_err(|f| locate_in_file(path, f, bom))
+    let len = input.get_ref().metadata().map_or(0, |m| m.len());
+    Ok(Opened::Stream { input, bom, len })
+}
+
+/// The error for a file that cannot be read.
+pub fn io_error(path: &Path, err: &std::io::Error) -> ReadError {
+    ReadError::new(path, ReadErrorKind::Io, format!("cannot read: {err}"))
 }
 
 /// The report from the tests a handler collected.

@@ -17,6 +17,7 @@ use crate::report::error::{ReadError, ReadErrorKind};
 use crate::report::model::{Report, TestCase};
 use crate::report::notes::Notes;
 use crate::report::sniff;
+use crate::report::xml;
 use crate::report::xml::{bounded_reader, event_start, input_position, locate, syntax_error};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -26,51 +27,24 @@ pub(super) use crate::report::xml::FILE_BUFFER;
 /// A single text event larger than this is not kept in the reused event buffer afterwards.
 const BUFFER_KEEP: usize = 1 << 20;
 
-/// How a file opened for reading turned out: UTF-16 (transcoded, read from memory) or a
-/// stream of UTF-8 or single-byte text whose byte-order mark, if any, is already skipped.
-pub(super) enum Opened {
-    /// The whole file, UTF-16, still to be transcoded.
-    Utf16(Vec<u8>),
-    /// The file positioned after its UTF-8 byte-order mark.
-    Stream {
-        /// The buffered file.
-        input: BufReader<File>,
-        /// Length of the skipped byte-order mark (0 or 3).
-        bom: usize,
-        /// The file's length in bytes.
-        len: u64,
-    },
-}
+pub(super) use crate::report::xml::Opened;
 
 /// Open a report file and look at its first bytes.
 pub(super) fn open(path: &Path) -> Result<Opened, ReadError> {
-    let io_err =
-        |e: std::io::Error| ReadError::new(path, ReadErrorKind::Io, format!("cannot read: {e}"));
-    let file = File::open(path).map_err(io_err)?;
-    let mut input = BufReader::with_capacity(FILE_BUFFER, file);
-    let head = input.fill_buf().map_err(io_err)?;
-    if sniff::utf16(head).is_some() {
-        let mut bytes = Vec::new();
-        input.read_to_end(&mut bytes).map_err(io_err)?;
-        return Ok(Opened::Utf16(bytes));
+    let mut opened = xml::open(path)?;
+    if let Opened::Stream { input, .. } = &mut opened {
+        let head = input.fill_buf().map_err(|e| xml::io_error(path, &e))?;
+        if let Some(preview) = not_xml(head) {
+            // Refused from its first bytes: parsing on would hold the whole text (gigabytes
+            // of a log or binary) as one XML text event before finding out.
+            return Err(ReadError::new(
+                path,
+                ReadErrorKind::NotJunit,
+                format!("not an XML file (it starts with \"{preview}\")"),
+            ));
+        }
     }
-    let bom = if head.starts_with(UTF8_BOM) {
-        UTF8_BOM.len()
-    } else {
-        0
-    };
-    if let Some(preview) = not_xml(&head[bom..]) {
-        // Refused from its first bytes: parsing on would hold the whole text (gigabytes of a
-        // log or binary) as one XML text event before finding out.
-        return Err(ReadError::new(
-            path,
-            ReadErrorKind::NotJunit,
-            format!("not an XML file (it starts with \"{preview}\")"),
-        ));
-    }
-    input.consume(bom);
-    let len = input.get_ref().metadata().map_or(0, |m| m.len());
-    Ok(Opened::Stream { input, bom, len })
+    Ok(opened)
 }
 
 /// A preview of the start when the first non-blank byte cannot begin an XML document.

@@ -2,8 +2,8 @@
 //! memory than a small one: it is cut below the XML parser, the comment says how much was
 //! cut, and errors after it still name the right line and column.
 
+use super::memory::big_file;
 use super::*;
-use std::io::Write as _;
 
 /// Size of each huge text. 200 MB shows the bound as well; this keeps the test to a few
 /// seconds on CI's 2-core machine (figures in docs/RELIABILITY.md).
@@ -11,19 +11,6 @@ const HUGE_MIB: usize = 200;
 
 /// Peak memory allowed for a submit of one such report, in MiB.
 const BOUND_MIB: u64 = 40;
-
-/// `head`, `HUGE_MIB` MiB of `line` repeated, then `tail`, streamed into `dir/name`.
-fn huge(dir: &Path, name: &str, head: &str, line: &str, mib: usize, tail: &str) -> PathBuf {
-    let path = dir.join(name);
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    out.write_all(head.as_bytes()).unwrap();
-    let block = line.repeat(64 * 1024 / line.len());
-    for _ in 0..(mib * 1024 * 1024 / block.len()) {
-        out.write_all(block.as_bytes()).unwrap();
-    }
-    out.write_all(tail.as_bytes()).unwrap();
-    path
-}
 
 fn submit(sb: &Sandbox, report: &Path) -> std::process::Command {
     use testrail_report::sandbox::{DEFAULT_API_KEY, DEFAULT_USER};
@@ -61,7 +48,7 @@ fn huge_texts_are_cut_with_bounded_memory_and_the_comment_says_so() {
     ];
     for (what, head, tail) in cases {
         let sb = with_cases(1, Faults::default());
-        let path = huge(dir.path(), "r.xml", head, line, HUGE_MIB, tail);
+        let path = big_file(dir.path(), "r.xml", head, line, tail, HUGE_MIB);
         let size = std::fs::metadata(&path).unwrap().len();
         let (peak, code) = super::memory::peak_mib(submit(&sb, &path));
         std::fs::remove_file(&path).unwrap();
@@ -98,7 +85,7 @@ fn an_error_after_a_huge_text_names_the_right_line_and_column() {
     // A mismatched end tag, some way into the line after the text.
     let tail = "</failure></testcase>\n  <testcase name=\"b\"></testcas>\n</testsuite>\n";
     let position = |mib: usize| {
-        let path = huge(dir.path(), "bad.xml", head, line, mib, tail);
+        let path = big_file(dir.path(), "bad.xml", head, line, tail, mib);
         let out = bare_inspect(&path);
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         assert_eq!(out.status.code(), Some(3), "{err}");
@@ -108,7 +95,7 @@ fn an_error_after_a_huge_text_names_the_right_line_and_column() {
         let column: usize = parts.next().unwrap().parse().unwrap();
         (line, column)
     };
-    // The lines `huge` writes for `mib` MiB.
+    // The lines `big_file` writes for `mib` MiB.
     let per_block = 64 * 1024 / line.len();
     let lines = |mib: usize| mib * 1024 * 1024 / (per_block * line.len()) * per_block;
     let small = position(1);

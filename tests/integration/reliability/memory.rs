@@ -39,7 +39,14 @@ pub(super) fn peak_mib(mut command: std::process::Command) -> (u64, Option<i32>)
 }
 
 /// A file of `mib` MiB: `head`, then `line` repeated, then `tail`.
-fn big_file(dir: &Path, name: &str, head: &str, line: &str, tail: &str, mib: usize) -> PathBuf {
+pub(super) fn big_file(
+    dir: &Path,
+    name: &str,
+    head: &str,
+    line: &str,
+    tail: &str,
+    mib: usize,
+) -> PathBuf {
     let path = dir.join(name);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
     out.write_all(head.as_bytes()).unwrap();
