@@ -131,9 +131,19 @@ impl Client {
     ) -> Result<T, ApiError> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| shape_error(Verb::Post, endpoint, e.to_string()))?;
+        self.post_json(endpoint, filters, bytes).await
+    }
+
+    /// POST a serialized JSON body and read the answer.
+    pub(crate) async fn post_json<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        filters: &Filters,
+        bytes: Vec<u8>,
+    ) -> Result<T, ApiError> {
         let url = self.transport.base().api(endpoint, filters);
         self.transport
-            .send(Verb::Post, endpoint, &url, &Body::Json(bytes))
+            .send(Verb::Post, endpoint, &url, &Body::Json(bytes.into()))
             .await?
             .decode(Verb::Post, endpoint)
     }
@@ -149,7 +159,7 @@ impl Client {
             .map_err(|e| shape_error(Verb::Post, endpoint, e.to_string()))?;
         let url = self.transport.base().api(endpoint, &Filters::new());
         self.transport
-            .send_once(endpoint, &url, &Body::Json(bytes))
+            .send_once(endpoint, &url, &Body::Json(bytes.into()))
             .await?
             .decode(Verb::Post, endpoint)
     }

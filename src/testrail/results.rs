@@ -2,9 +2,11 @@
 
 use serde::Serialize;
 
+use super::answer::shape_error;
 use super::client::Client;
 use super::error::ApiError;
 use super::models::{AttachmentId, PostedResult, ResultEntry, ResultForCase};
+use super::retry::Verb;
 use super::url::Filters;
 
 impl Client {
@@ -16,17 +18,23 @@ impl Client {
         run_id: u64,
         results: &[ResultForCase],
     ) -> Result<Vec<PostedResult>, ApiError> {
-        #[derive(Serialize)]
-        struct Results<'a> {
-            results: &'a [ResultForCase],
-        }
-        let body = Results { results };
-        self.post(
-            &format!("add_results_for_cases/{run_id}"),
-            &Filters::new(),
-            &body,
-        )
-        .await
+        let endpoint = format!("add_results_for_cases/{run_id}");
+        let bytes = results_json(&endpoint, results)?;
+        self.post_json(&endpoint, &Filters::new(), bytes).await
+    }
+
+    /// [`Client::add_results_for_cases`], dropping `results` once they are serialized, before
+    /// the request goes out: a submit has dozens of batches in flight, and each would hold
+    /// its entries twice until answered.
+    pub async fn add_results_for_cases_owned(
+        &self,
+        run_id: u64,
+        results: Vec<ResultForCase>,
+    ) -> Result<Vec<PostedResult>, ApiError> {
+        let endpoint = format!("add_results_for_cases/{run_id}");
+        let bytes = results_json(&endpoint, &results)?;
+        drop(results);
+        self.post_json(&endpoint, &Filters::new(), bytes).await
     }
 
     /// `get_results_for_run/{run_id}`, every page, newest first.
@@ -74,4 +82,14 @@ impl Client {
         )
         .await
     }
+}
+
+/// The body of `add_results_for_cases`.
+fn results_json(endpoint: &str, results: &[ResultForCase]) -> Result<Vec<u8>, ApiError> {
+    #[derive(Serialize)]
+    struct Results<'a> {
+        results: &'a [ResultForCase],
+    }
+    serde_json::to_vec(&Results { results })
+        .map_err(|e| shape_error(Verb::Post, endpoint, e.to_string()))
 }

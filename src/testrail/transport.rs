@@ -44,8 +44,9 @@ pub struct Stats {
 pub enum Body {
     /// Nothing to send (POSTs still get `{}` and the JSON content type TestRail insists on).
     Empty,
-    /// A JSON document.
-    Json(Vec<u8>),
+    /// A JSON document, shared (not copied) by every attempt to send it: a submit has dozens
+    /// of batches in flight.
+    Json(bytes::Bytes),
     /// One file in a multipart form (attachments); no JSON content type.
     File {
         /// The form field, `attachment` for TestRail.

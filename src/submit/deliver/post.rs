@@ -292,7 +292,7 @@ async fn send(
 ) -> Result<Vec<u64>, ApiError> {
     let body: Vec<ResultForCase> = entries.iter().map(|e| to_client(e)).collect();
     let since = recent();
-    match client.add_results_for_cases(run_id, &body).await {
+    match client.add_results_for_cases_owned(run_id, body).await {
         Ok(answer) => Ok(answer.into_iter().map(|r| r.id).collect()),
         Err(ApiError::OutcomeUnknown { reason, .. }) => {
             eprintln!(
