@@ -118,4 +118,47 @@ mod tests {
         let missing = read_report(&dir.path().join("nope.xml")).unwrap_err();
         assert_eq!(missing.kind, ReadErrorKind::Io);
     }
+
+    #[test]
+    fn every_xml_format_streams_a_file_and_cuts_a_huge_text_with_a_note() {
+        let big = "x".repeat(3 << 20);
+        let trx = "xmlns='http://microsoft.com/schemas/VisualStudio/TeamTest/2010'";
+        let docs = [
+            format!(
+                "<testsuite><testcase name='t'><failure>{big}</failure></testcase></testsuite>"
+            ),
+            format!(
+                "<test-run><test-case name='t' result='Failed'><failure><message>{big}\
+                 </message></failure></test-case></test-run>"
+            ),
+            format!(
+                "<assemblies><assembly name='a'><collection><test name='t' result='Fail'>\
+                 <failure><message>{big}</message></failure></test></collection></assembly>\
+                 </assemblies>"
+            ),
+            format!(
+                "<TestRun {trx}><Results><UnitTestResult testName='t' outcome='Failed' \
+                 testId='1'><Output><ErrorInfo><Message>{big}</Message></ErrorInfo></Output>\
+                 </UnitTestResult></Results></TestRun>"
+            ),
+            format!(
+                "<robot generator='Robot 7.0'><suite name='s'><test name='t'>\
+                 <status status='FAIL'>{big}</status></test></suite></robot>"
+            ),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for (i, xml) in docs.iter().enumerate() {
+            let path = dir.path().join(format!("r{i}.xml"));
+            std::fs::write(&path, xml).unwrap();
+            let report = read_report(&path).unwrap();
+            let shown = format!("{:?}", report.tests);
+            assert!(
+                shown.contains(" bytes cut]"),
+                "{:?}: {}",
+                report.format,
+                &shown[..200]
+            );
+            assert!(shown.len() < 100_000, "{:?}", report.format);
+        }
+    }
 }
