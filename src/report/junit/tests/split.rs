@@ -377,3 +377,38 @@ fn a_suite_begun_further_back_than_the_look_back_is_guessed_to_be_the_first() {
     assert!(std::fs::metadata(&path).unwrap().len() > 17 << 20);
     assert_eq!(same_in_parts(&path, 2), 2);
 }
+
+#[test]
+fn huge_bodies_in_any_part_are_cut_alike_and_errors_after_them_keep_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "log line &amp; more\n".repeat(40_000);
+    // Every 400th test carries an 800 KB body, cut below the parser in whichever part it is.
+    let xml = many_suites(20, 100, |s, t| match t {
+        50 => {
+            format!("<testcase name=\"big{s}\"><failure><![CDATA[{big}]]></failure></testcase>\n")
+        }
+        90 => format!("<testcase name=\"out{s}\"><system-out>{big}</system-out></testcase>\n"),
+        _ => String::new(),
+    });
+    let path = write(&dir, "big.xml", &xml);
+    for parts in [2, 3, 5] {
+        assert!(same_in_parts(&path, parts) > 1, "{parts} parts");
+    }
+    let report = read_report_in(&path, |_| 3).unwrap();
+    let out = report.tests.iter().find(|t| t.name == "out7").unwrap();
+    assert!(out.system_out().unwrap().text.ends_with(" bytes cut]"));
+    // A mismatched end tag near the end: the same line and column in parts as in one pass.
+    let at = xml.rfind("</testcase>").unwrap();
+    let broken = format!(
+        "{}</testcas>{}",
+        &xml[..at],
+        &xml[at + "</testcase>".len()..]
+    );
+    let path = write(&dir, "broken.xml", &broken);
+    let whole = read_report_in(&path, |_| 1).unwrap_err();
+    let line = broken[..at].matches('\n').count() + 1;
+    assert_eq!(whole.position.map(|p| p.0), Some(line), "{whole}");
+    for parts in [2, 3, 5] {
+        assert_eq!(read_report_in(&path, |_| parts).unwrap_err(), whole);
+    }
+}
