@@ -134,7 +134,7 @@ impl<'a> Inventory<'a> {
                     outcome: test.outcome,
                     time: test.time,
                     case_ids: ids,
-                    retries: test.retries,
+                    retries: u32::from(test.retries),
                 });
             }
             inv.add_file(path.to_string(), report.format, counts);
