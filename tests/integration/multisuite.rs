@@ -331,3 +331,40 @@ fn run_files_are_attached_to_every_suite_s_run() {
     );
     assert!(text.contains("one run per suite:\n  - S2: run R"), "{text}");
 }
+
+#[test]
+fn inspect_shows_the_suite_a_report_names() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/junit/suite-hints.xml");
+    let out = crate::common::bare_cmd()
+        .args(["inspect", "--output", "json"])
+        .arg(&fixture)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let suites: Vec<(String, Value)> = doc["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap().to_string(),
+                t["suite_id"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        suites,
+        [
+            ("valid_C13".to_string(), json!(2)),
+            ("invalid_C14".to_string(), json!(2)),
+            ("one_C15".to_string(), json!(3)),
+            ("remove_C16".to_string(), json!(2)),
+            ("plain_C1".to_string(), Value::Null),
+        ]
+    );
+}
