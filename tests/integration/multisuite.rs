@@ -191,7 +191,7 @@ fn a_dry_run_that_reads_the_server_shows_the_plan_it_would_make() {
         dir.path(),
         "<testsuite name=\"s\"><testcase classname=\"a\" name=\"x_C13\"/>\
          <testcase classname=\"a\" name=\"y_C14\"><failure/></testcase>\
-         <testcase classname=\"c\" name=\"z_C17\"/></testsuite>",
+         <testcase classname=\"c\" name=\"z_C17\"/><testcase name=\"w_C99\"/></testsuite>",
     );
     // `--project Multi` (a name) makes the dry run read the server.
     let s = json_of(submit(&sb, dir.path()).args(["--project", "Multi", "--dry-run"]));
@@ -218,6 +218,7 @@ fn a_dry_run_that_reads_the_server_shows_the_plan_it_would_make() {
             json!([4, [17], 1, {"passed": 1}])
         ]
     );
+    assert_eq!(run["not_in_any_suite"], json!([99]));
     let out = submit(&sb, dir.path())
         .args(["--project", "Multi", "--dry-run"])
         .output()
@@ -226,7 +227,8 @@ fn a_dry_run_that_reads_the_server_shows_the_plan_it_would_make() {
     assert!(
         text.contains("Would create plan \"Nightly\" in project 2, one entry per suite:")
             && text.contains("  S2: 2 case(s) (C13, C14); 2 result(s): failed 1, passed 1")
-            && text.contains("  S4: 1 case(s) (C17); 1 result(s): passed 1"),
+            && text.contains("  S4: 1 case(s) (C17); 1 result(s): passed 1")
+            && text.contains("  in no suite (not posted): C99"),
         "{text}"
     );
     assert!(posts(&sb).is_empty(), "a dry run writes nothing");

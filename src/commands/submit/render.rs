@@ -182,6 +182,10 @@ fn plan_text(plan: &serde_json::Value, entries: &[serde_json::Value]) -> String 
         )
         .ok();
     }
+    if let Some(nowhere) = plan["not_in_any_suite"].as_array() {
+        let ids: Vec<String> = nowhere.iter().map(|c| format!("C{c}")).collect();
+        writeln!(out, "  in no suite (not posted): {}", ids.join(", ")).ok();
+    }
     out
 }
 

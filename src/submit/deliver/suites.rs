@@ -180,6 +180,17 @@ pub(crate) async fn dry_run_plan(
         None => json!({ "add_plan": project_id, "body": plan_body(opts) }),
     };
     doc["entries"] = Value::Array(entries);
+    let placed: HashSet<u64> = by_suite.values().flatten().copied().collect();
+    let nowhere: Vec<u64> = groups
+        .case_ids()
+        .iter()
+        .copied()
+        .filter(|c| !placed.contains(c))
+        .collect();
+    if !nowhere.is_empty() {
+        // As in a real submit: in no suite of the project, so their results would be dropped.
+        doc["not_in_any_suite"] = json!(nowhere);
+    }
     Ok(Some(doc))
 }
 
