@@ -337,17 +337,7 @@ fn run_files_are_attached_to_every_suite_s_run() {
 #[test]
 fn inspect_shows_the_suite_a_report_names() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/junit/suite-hints.xml");
-    let out = crate::common::bare_cmd()
-        .args(["inspect", "--output", "json"])
-        .arg(&fixture)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = json_of(crate::common::bare_cmd().arg("inspect").arg(&fixture));
     let suites: Vec<(String, Value)> = doc["tests"]
         .as_array()
         .unwrap()
