@@ -8,7 +8,7 @@ use crate::summary::Summary;
 use crate::testrail::Client;
 
 use crate::submit::cases::automation::AutomationIndex;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::submit::deliver::case_suites::project_cases;
 use crate::submit::deliver::target::{TargetSpec, api, ids};
@@ -48,9 +48,22 @@ pub(crate) async fn map_tests(
             "warning: automation ID `{d}` is used by several cases; using the lowest case ID"
         );
     }
+    // Across suites, a test whose report names its suite is matched in that suite: two suites
+    // may use one automation ID.
+    let mut in_suite: HashMap<u64, AutomationIndex> = HashMap::new();
+    if suite_id.is_none() && tests.iter().any(|t| t.suite_hint.is_some()) {
+        let suites: BTreeSet<u64> = cases.iter().filter_map(|c| c.suite_id).collect();
+        for s in suites {
+            let index = AutomationIndex::new(cases.iter().filter(|c| c.suite_id == Some(s)));
+            in_suite.insert(s, index);
+        }
+    }
     Ok(tests
         .iter()
-        .map(|t| index.case_for(t).into_iter().collect())
+        .map(|t| {
+            let hinted = t.suite_hint.and_then(|h| in_suite.get(&u64::from(h.get())));
+            hinted.unwrap_or(&index).case_for(t).into_iter().collect()
+        })
         .collect())
 }
 

@@ -360,3 +360,48 @@ fn inspect_shows_the_suite_a_report_names() {
         ]
     );
 }
+
+#[test]
+fn a_test_that_names_its_suite_matches_an_automation_id_in_that_suite() {
+    // Suites A and B both have a case with automation ID `login`: 13 in A (S2), 14 in B (S3).
+    let mut seed = Seed::demo();
+    let project = seed.project("Multi", 3);
+    project.suite("A").section("S").case("login", Some("login"));
+    project.suite("B").section("S").case("login", Some("login"));
+    let sb = sandbox_with(SandboxOptions {
+        seed,
+        ..SandboxOptions::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let report = |hint: &str| {
+        hinted(&[(
+            hint,
+            "<testcase classname=\"t\" name=\"x\"><properties>\
+             <property name=\"custom_automation_id\" value=\"login\"/></properties></testcase>",
+        )])
+    };
+    write(dir.path(), &report("S3"));
+    let s = json_of(submit(&sb, dir.path()).args([
+        "--project-id",
+        "2",
+        "--case-matcher",
+        "automation-id",
+    ]));
+    let run = &sb.state()["runs"][s["run_id"].as_u64().unwrap().to_string()];
+    assert_eq!(run["suite_id"], 3, "{run}");
+    // Without the hint, the lowest case ID wins, with a warning.
+    write(dir.path(), &report(""));
+    let out = submit(&sb, dir.path())
+        .args(["--project-id", "2", "--case-matcher", "automation-id"])
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`login` is used by several cases"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = &sb.state()["runs"][s["run_id"].as_u64().unwrap().to_string()];
+    assert_eq!(run["suite_id"], 2, "{run}");
+}
