@@ -8,7 +8,7 @@ use std::path::Path;
 use super::error::{ReadError, ReadErrorKind};
 use super::format::Format;
 use super::model::Report;
-use super::{cucumber, dotnet, junit, robot, sniff};
+use super::{cucumber, dotnet, junit, robot, sniff, suite_hint};
 
 /// Read one report file in the format its first bytes show, using every core for a large
 /// one.
@@ -32,9 +32,15 @@ pub(super) fn read_report_with(
             let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
             read_bytes_as(path, &bytes, Some(format))
         }
-        Format::Robot => robot::read_report(path),
-        Format::Cucumber => cucumber::read_report(path),
+        Format::Robot => robot::read_report(path).map(with_hints),
+        Format::Cucumber => cucumber::read_report(path).map(with_hints),
     }
+}
+
+/// A report of a format whose reader does not read suite hints itself, with them read.
+fn with_hints(mut report: Report) -> Report {
+    suite_hint::from_properties(&mut report);
+    report
 }
 
 /// Read a report held in memory; `path` is used for messages and `Report::path`.
@@ -51,14 +57,15 @@ pub fn read_bytes_as(
     let format = format.unwrap_or_else(|| {
         sniff::format(&bytes[..bytes.len().min(sniff::HEAD)]).unwrap_or(Format::Junit)
     });
-    match format {
-        Format::Junit => junit::read_bytes(path, bytes),
+    let read = match format {
+        Format::Junit => return junit::read_bytes(path, bytes),
         Format::Trx => dotnet::trx::read_bytes(path, bytes),
         Format::Nunit => dotnet::nunit::read_bytes(path, bytes),
         Format::Xunit => dotnet::xunit::read_bytes(path, bytes),
         Format::Robot => robot::read_bytes(path, bytes),
         Format::Cucumber => cucumber::read_bytes(path, bytes),
-    }
+    };
+    read.map(with_hints)
 }
 
 /// The format a file's first bytes show; JUnit when they show none, so its reader explains.

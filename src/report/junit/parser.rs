@@ -15,13 +15,10 @@ use crate::report::classnames::Classnames;
 use crate::report::error::ReadErrorKind;
 use crate::report::model::{Outcome, Property, Record, RecordKind, TestCase};
 use crate::report::notes::Notes;
-use crate::report::sniff;
 use crate::report::text::{self, Enc, TEXT_CAP, TextBuf};
+use crate::report::{sniff, suite_hint};
 
 pub use crate::report::xml::Fail;
-
-/// The property that names the TestRail suite of a testsuite's (or a testcase's) cases.
-pub const SUITE_HINT: &str = "testrail_suite_id";
 
 /// An element that is open, and what its content means to us.
 #[derive(Debug)]
@@ -552,7 +549,7 @@ impl Parser {
     fn close_property(&mut self, name: String, value: Option<String>, suite: bool) {
         let text = self.take_capture(true, "a property value");
         let value = value.unwrap_or(text.text);
-        if name == SUITE_HINT {
+        if name == suite_hint::PROPERTY {
             let hint = self.suite_hint(&value);
             match (suite, self.case.as_mut()) {
                 (true, _) => {
@@ -578,14 +575,9 @@ impl Parser {
 
     /// A `testrail_suite_id` value (`2` or `S2`); anything else is noted and ignored.
     fn suite_hint(&mut self, value: &str) -> Option<NonZeroU32> {
-        let v = value.trim();
-        let digits = v.strip_prefix(['S', 's']).unwrap_or(v);
-        let hint = digits.parse::<NonZeroU32>().ok();
+        let hint = suite_hint::parse(value);
         if hint.is_none() {
-            let shown: String = v.chars().take(40).collect();
-            self.notes.push(format!(
-                "{SUITE_HINT} \"{shown}\" is not a TestRail suite ID (like 2 or S2); ignored"
-            ));
+            self.notes.push(suite_hint::not_a_suite(value));
         }
         hint
     }
