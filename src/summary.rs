@@ -135,6 +135,9 @@ pub struct RunAttachment {
     pub size: u64,
     /// TestRail's attachment ID, once uploaded.
     pub attachment_id: Option<String>,
+    /// The run it was attached to (a multi-suite submit attaches every file to each run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<u64>,
     /// Why the upload failed (the results were posted either way).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

@@ -72,6 +72,9 @@ pub struct TestRow<'a> {
     pub time: Option<f64>,
     pub case_ids: Vec<u64>,
     pub retries: u32,
+    /// The TestRail suite the report names (`testrail_suite_id`), if it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suite_id: Option<u32>,
 }
 
 /// A case ID claimed by more than one testcase (their results would be merged).
@@ -134,7 +137,8 @@ impl<'a> Inventory<'a> {
                     outcome: test.outcome,
                     time: test.time,
                     case_ids: ids,
-                    retries: test.retries,
+                    retries: u32::from(test.retries),
+                    suite_id: test.suite_hint.map(u32::from),
                 });
             }
             inv.add_file(path.to_string(), report.format, counts);

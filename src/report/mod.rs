@@ -21,6 +21,7 @@ mod read;
 pub mod robot;
 mod select;
 mod sniff;
+pub mod suite_hint;
 pub mod text;
 mod xml;
 

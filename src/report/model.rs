@@ -1,6 +1,7 @@
 //! What a report says about each test, independent of the dialect it was written in.
 //! Compare quick-junit's model: report → suites → cases, with flaky and rerun records.
 
+use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -150,8 +151,14 @@ pub struct TestCase {
     pub records: Vec<Record>,
     /// Captured output, properties and source location: most tests have none of them.
     pub details: Option<Box<Details>>,
-    /// Failed attempts recorded as rerun/flaky elements.
-    pub retries: u32,
+    /// Failed attempts recorded as rerun/flaky elements (saturating; u16 keeps the test
+    /// within its size budget).
+    pub retries: u16,
+    /// The TestRail suite the report says the test's cases are in (JUnit: a
+    /// `testrail_suite_id` property of the test or of an enclosing testsuite). In a
+    /// multi-suite project it spares the look-up of the case's suite; TestRail's suite IDs
+    /// are 32-bit.
+    pub suite_hint: Option<NonZeroU32>,
 }
 
 impl TestCase {
@@ -167,6 +174,7 @@ impl TestCase {
             records: Vec::new(),
             details: None,
             retries: 0,
+            suite_hint: None,
         }
     }
 

@@ -9,7 +9,7 @@ use super::error::{ReadError, ReadErrorKind};
 use super::format::Format;
 use super::model::Report;
 use super::xml::Input;
-use super::{cucumber, dotnet, junit, robot, sniff};
+use super::{cucumber, dotnet, junit, robot, sniff, suite_hint};
 
 /// Read one report file in the format its first bytes show, using every core for a large
 /// one.
@@ -29,12 +29,18 @@ pub(super) fn read_report_with(
     };
     match format {
         Format::Junit => junit::read_report(path, cores),
-        Format::Trx => dotnet::trx::read(path, Input::File),
-        Format::Nunit => dotnet::nunit::read(path, Input::File),
-        Format::Xunit => dotnet::xunit::read(path, Input::File),
-        Format::Robot => robot::read_report(path),
-        Format::Cucumber => cucumber::read_report(path),
+        Format::Trx => dotnet::trx::read(path, Input::File).map(with_hints),
+        Format::Nunit => dotnet::nunit::read(path, Input::File).map(with_hints),
+        Format::Xunit => dotnet::xunit::read(path, Input::File).map(with_hints),
+        Format::Robot => robot::read_report(path).map(with_hints),
+        Format::Cucumber => cucumber::read_report(path).map(with_hints),
     }
+}
+
+/// A report of a format whose reader does not read suite hints itself, with them read.
+fn with_hints(mut report: Report) -> Report {
+    suite_hint::from_properties(&mut report);
+    report
 }
 
 /// Read a report held in memory; `path` is used for messages and `Report::path`.
@@ -51,14 +57,15 @@ pub fn read_bytes_as(
     let format = format.unwrap_or_else(|| {
         sniff::format(&bytes[..bytes.len().min(sniff::HEAD)]).unwrap_or(Format::Junit)
     });
-    match format {
-        Format::Junit => junit::read_bytes(path, bytes),
+    let read = match format {
+        Format::Junit => return junit::read_bytes(path, bytes),
         Format::Trx => dotnet::trx::read(path, Input::Bytes(bytes)),
         Format::Nunit => dotnet::nunit::read(path, Input::Bytes(bytes)),
         Format::Xunit => dotnet::xunit::read(path, Input::Bytes(bytes)),
         Format::Robot => robot::read_bytes(path, bytes),
         Format::Cucumber => cucumber::read_bytes(path, bytes),
-    }
+    };
+    read.map(with_hints)
 }
 
 /// The format a file's first bytes show; JUnit when they show none, so its reader explains.

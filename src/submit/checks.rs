@@ -8,7 +8,10 @@ use crate::summary::Summary;
 use crate::testrail::Client;
 
 use crate::submit::cases::automation::AutomationIndex;
-use crate::submit::deliver::target::{TargetSpec, api, ids, suite_case_ids};
+use std::collections::{BTreeSet, HashMap};
+
+use crate::submit::deliver::case_suites::project_cases;
+use crate::submit::deliver::target::{TargetSpec, api, ids};
 use crate::submit::options::{Matching, SubmitOptions};
 use crate::submit::plan::status::{StatusInfo, StatusPolicy};
 
@@ -32,10 +35,8 @@ pub(crate) async fn map_tests(
         )
     })?;
     let (project_id, suite_id) = suite_of(client, opts).await?;
-    let cases = client
-        .get_cases(project_id, suite_id, None)
-        .await
-        .map_err(api)?;
+    // Without --suite-id in a multi-suite project: every suite's cases.
+    let cases = project_cases(client, project_id, suite_id).await?;
     let index = AutomationIndex::new(&cases);
     crate::progress::note(&format!(
         "Read {} case(s), {} with an automation ID",
@@ -47,9 +48,22 @@ pub(crate) async fn map_tests(
             "warning: automation ID `{d}` is used by several cases; using the lowest case ID"
         );
     }
+    // Across suites, a test whose report names its suite is matched in that suite: two suites
+    // may use one automation ID.
+    let mut in_suite: HashMap<u64, AutomationIndex> = HashMap::new();
+    if suite_id.is_none() && tests.iter().any(|t| t.suite_hint.is_some()) {
+        let suites: BTreeSet<u64> = cases.iter().filter_map(|c| c.suite_id).collect();
+        for s in suites {
+            let index = AutomationIndex::new(cases.iter().filter(|c| c.suite_id == Some(s)));
+            in_suite.insert(s, index);
+        }
+    }
     Ok(tests
         .iter()
-        .map(|t| index.case_for(t).into_iter().collect())
+        .map(|t| {
+            let hinted = t.suite_hint.and_then(|h| in_suite.get(&u64::from(h.get())));
+            hinted.unwrap_or(&index).case_for(t).into_iter().collect()
+        })
         .collect())
 }
 
@@ -143,7 +157,8 @@ pub(crate) fn lookup_can_overlap(
         && !opts.status.needs_lookup(false)
 }
 
-/// `--strict`: every case ID must exist before anything is created (one `get_cases`).
+/// `--strict`: every case ID must exist before anything is created (one `get_cases`, or
+/// one per suite in a multi-suite project without `--suite-id`).
 pub(crate) async fn strict_check(
     client: Option<&Client>,
     case_ids: &[u64],
@@ -159,7 +174,11 @@ pub(crate) async fn strict_check(
         return Ok(());
     }
     let (project_id, suite_id) = suite_of(client, opts).await?;
-    let known = suite_case_ids(client, project_id, suite_id).await?;
+    let known: BTreeSet<u64> = project_cases(client, project_id, suite_id)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     refuse_unknown(case_ids.iter().copied(), |id| known.contains(id))
 }
 

@@ -19,6 +19,9 @@ use crate::submit::cases::create_cases::create_missing;
 use crate::submit::checks::{
     check_unmapped, lookup_can_overlap, map_tests, resolve_statuses, strict_check,
 };
+use crate::submit::configs::check_configs;
+use crate::submit::deliver::case_suites::check_hints;
+use crate::submit::deliver::suites::dry_run_plan;
 use crate::submit::deliver::target::TargetSpec;
 use crate::submit::deliver::write::write;
 use crate::submit::options::SubmitOptions;
@@ -45,7 +48,9 @@ pub async fn submit(
             reports: reports.iter().map(report_read).collect(),
             ..Summary::default()
         };
+        check_configs(client, opts).await?;
         let mut mapped = map_tests(client, &tests, map_ids, opts).await?;
+        check_hints(&tests, &mapped, named_suite(&opts.target))?;
         summary.unmapped = tests
             .iter()
             .zip(&mapped)
@@ -86,7 +91,11 @@ pub async fn submit(
         strict_check(client, case_ids, opts).await?;
     }
     if opts.dry_run {
-        return Ok(dry_run(summary, &plan, &policy, case_ids, opts));
+        let by_suite = match client {
+            Some(c) => dry_run_plan(c, &tests, &members, &plan.results, &policy, opts).await?,
+            None => None,
+        };
+        return Ok(dry_run(summary, &plan, &policy, case_ids, opts, by_suite));
     }
     let client = client.ok_or_else(|| Error::Usage("no TestRail connection".into()))?;
     write(
@@ -122,6 +131,15 @@ fn any_skipped_step(tests: &[&TestCase], members: &Groups) -> bool {
         })
 }
 
+/// The suite the options name for the run (`--suite-id`), if any.
+fn named_suite(target: &TargetSpec) -> Option<u64> {
+    match target {
+        TargetSpec::New { run, .. } => run.suite_id,
+        TargetSpec::Plan { suite_id, .. } => *suite_id,
+        TargetSpec::Existing { .. } => None,
+    }
+}
+
 fn report_read(report: &Report) -> ReportRead {
     ReportRead {
         path: report.path.display().to_string(),
@@ -154,25 +172,30 @@ fn dry_run(
     policy: &StatusPolicy,
     case_ids: &[u64],
     opts: &SubmitOptions,
+    by_suite: Option<serde_json::Value>,
 ) -> Submitted {
-    let run = match &opts.target {
-        TargetSpec::New { project_id, run } => {
+    let run = match (by_suite, &opts.target) {
+        (Some(plan), _) => plan,
+        (None, TargetSpec::New { project_id, run }) => {
             let mut body = run.clone();
             body.include_all = false;
             body.case_ids = Some(case_ids.to_vec());
             json!({ "add_run": project_id, "body": body })
         }
-        TargetSpec::Existing { run_id } => match &opts.refs {
+        (None, TargetSpec::Existing { run_id }) => match &opts.refs {
             None => json!({ "run_id": run_id, "ensure_case_ids": case_ids }),
             Some(r) => json!({ "run_id": run_id, "ensure_case_ids": case_ids,
                                "refs": { "action": format!("{:?}", r.action).to_lowercase(),
                                          "refs": r.refs } }),
         },
-        TargetSpec::Plan {
-            plan_id,
-            suite_id,
-            entry,
-        } => {
+        (
+            None,
+            TargetSpec::Plan {
+                plan_id,
+                suite_id,
+                entry,
+            },
+        ) => {
             let mut body = entry.clone();
             body.suite_id = suite_id.unwrap_or(0);
             body.include_all = false;

@@ -9,6 +9,7 @@
 
 pub mod cases;
 pub mod checks;
+pub mod configs;
 pub mod deliver;
 pub mod execute;
 pub mod lookup;

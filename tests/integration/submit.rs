@@ -404,6 +404,8 @@ fn run_id_with_cases_already_in_the_run_does_not_touch_the_selection() {
 fn plan_id_adds_an_entry_with_the_configurations() {
     let mut seed = Seed::demo();
     seed.projects[0].plan(json!({"name": "Release 1.0 sign-off"}));
+    // One configuration per group (Browsers: 1 Chrome; OS: 3 Linux): one combination.
+    seed.projects[0].config_group("OS", &["Linux"]);
     let sb = sandbox_with(SandboxOptions {
         seed,
         ..SandboxOptions::default()
@@ -422,16 +424,16 @@ fn plan_id_adds_an_entry_with_the_configurations() {
                 "--suite-id",
                 "1",
                 "--config-ids",
-                "1,2",
+                "1,3",
                 "--run-name",
-                "Chrome+Firefox",
+                "Chrome on Linux",
             ])
             .arg(&r),
     );
     let id = run_id(&s);
     let run = run_of(&sb, id);
     assert_eq!(run["plan_id"], 1);
-    assert_eq!(run["config_ids"], json!([1, 2]));
+    assert_eq!(run["config_ids"], json!([1, 3]));
     let tests = run_tests(&sb, id);
     assert_eq!(tests.keys().copied().collect::<Vec<_>>(), [1, 2]);
     assert_eq!(tests[&2].0, 5);

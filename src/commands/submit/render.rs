@@ -47,6 +47,28 @@ pub fn text(s: &Summary) -> String {
             writeln!(out, "  - C{}: {}", u.case_id, names.join(", ")).ok();
         }
     }
+    if !s.runs.is_empty() {
+        writeln!(
+            out,
+            "Plan {}, one run per suite:",
+            s.plan_id.unwrap_or_default()
+        )
+        .ok();
+        for r in &s.runs {
+            writeln!(
+                out,
+                "  - S{}: run R{}, {} result(s){}",
+                r.suite_id,
+                r.run_id,
+                r.results_posted,
+                r.run_url
+                    .as_deref()
+                    .map(|u| format!(" ({u})"))
+                    .unwrap_or_default()
+            )
+            .ok();
+        }
+    }
     if s.closed {
         writeln!(out, "Run closed").ok();
     }
@@ -54,11 +76,17 @@ pub fn text(s: &Summary) -> String {
         writeln!(out, "Plan {plan_id} closed, with every run in it").ok();
     }
     if !s.run_attachments.is_empty() {
-        writeln!(out, "Attached to the run:").ok();
+        let several = !s.runs.is_empty();
+        let head = if several { "each run" } else { "the run" };
+        writeln!(out, "Attached to {head}:").ok();
         for a in &s.run_attachments {
+            let to = match (several, a.run_id) {
+                (true, Some(r)) => format!(" to R{r}"),
+                _ => String::new(),
+            };
             match &a.error {
-                None => writeln!(out, "  - {} ({} bytes)", a.file, a.size),
-                Some(why) => writeln!(out, "  - {}: not attached ({why})", a.file),
+                None => writeln!(out, "  - {} ({} bytes){to}", a.file, a.size),
+                Some(why) => writeln!(out, "  - {}: not attached{to} ({why})", a.file),
             }
             .ok();
         }
@@ -92,8 +120,13 @@ fn counts_plain(map: &std::collections::BTreeMap<String, u64>) -> String {
 /// The dry run's plan as text: the run request, then one line per result.
 pub fn dry_run_text(doc: &DryRunDoc<'_>) -> String {
     let mut out = String::new();
-    let run = serde_json::to_string_pretty(&doc.run).unwrap_or_default();
-    writeln!(out, "Would open the run:\n{run}").ok();
+    match doc.run["entries"].as_array() {
+        Some(entries) => out.push_str(&plan_text(&doc.run, entries)),
+        None => {
+            let run = serde_json::to_string_pretty(&doc.run).unwrap_or_default();
+            writeln!(out, "Would open the run:\n{run}").ok();
+        }
+    }
     writeln!(out, "Results, in posting order ({}):", doc.results.len()).ok();
     for r in &doc.results {
         let first = r
@@ -109,6 +142,49 @@ pub fn dry_run_text(doc: &DryRunDoc<'_>) -> String {
             r.case_id, r.status_id
         )
         .ok();
+    }
+    out
+}
+
+/// A multi-suite dry run's plan: the plan, then one line per entry (suite, cases, results).
+fn plan_text(plan: &serde_json::Value, entries: &[serde_json::Value]) -> String {
+    let mut out = match (plan["add_plan"].as_u64(), plan["plan_id"].as_u64()) {
+        (Some(project), _) => format!(
+            "Would create plan \"{}\" in project {project}, one entry per suite:\n",
+            plan["body"]["name"].as_str().unwrap_or_default()
+        ),
+        (None, plan_id) => format!(
+            "Would add to plan {} one entry per suite:\n",
+            plan_id.unwrap_or_default()
+        ),
+    };
+    for e in entries {
+        let cases: Vec<String> = e["body"]["case_ids"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.as_u64().map(|c| format!("C{c}")))
+            .collect();
+        let statuses: Vec<String> = e["statuses"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        writeln!(
+            out,
+            "  S{}: {} case(s) ({}); {} result(s): {}",
+            e["suite_id"],
+            cases.len(),
+            cases.join(", "),
+            e["results"],
+            statuses.join(", ")
+        )
+        .ok();
+    }
+    if let Some(nowhere) = plan["not_in_any_suite"].as_array() {
+        let ids: Vec<String> = nowhere.iter().map(|c| format!("C{c}")).collect();
+        writeln!(out, "  in no suite (not posted): {}", ids.join(", ")).ok();
     }
     out
 }

@@ -3,6 +3,7 @@
 //! field is capped, so memory follows the number of tests, not the size of their logs.
 
 use std::borrow::Cow;
+use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,8 +15,8 @@ use crate::report::classnames::Classnames;
 use crate::report::error::ReadErrorKind;
 use crate::report::model::{Outcome, Property, Record, RecordKind, TestCase};
 use crate::report::notes::Notes;
-use crate::report::sniff;
 use crate::report::text::{self, Enc, TEXT_CAP, TextBuf};
+use crate::report::{sniff, suite_hint};
 
 pub use crate::report::xml::Fail;
 
@@ -30,8 +31,15 @@ enum Frame {
     Case,
     /// `<properties>` of the open testcase.
     Properties,
-    /// A testcase `<property>` whose text may be its value.
-    Property { name: String, value: Option<String> },
+    /// `<properties>` of the open testsuite (only `testrail_suite_id` is read from them).
+    SuiteProperties,
+    /// A `<property>` whose text may be its value, of the open testcase or (`suite`) of the
+    /// open testsuite.
+    Property {
+        name: String,
+        value: Option<String>,
+        suite: bool,
+    },
     /// A result element of the open testcase; its text is the body.
     Record,
     /// `<stackTrace>` inside a Surefire 3 rerun/flaky record: part of the body.
@@ -70,6 +78,8 @@ pub struct Parser {
     /// Where each open container (`Container` or `Suite` frame) started, outermost first.
     containers_at: Vec<u64>,
     suites: Vec<String>,
+    /// Each open testsuite's `testrail_suite_id`, parallel to `suites`.
+    suite_hints: Vec<Option<NonZeroU32>>,
     suite_arc: Option<Arc<[String]>>,
     classnames: Classnames,
     case: Option<Pending>,
@@ -92,6 +102,7 @@ impl Parser {
             stack: Vec::with_capacity(16),
             containers_at: Vec::new(),
             suites: Vec::new(),
+            suite_hints: Vec::new(),
             suite_arc: None,
             classnames: Classnames::default(),
             case: None,
@@ -244,7 +255,9 @@ impl Parser {
                 Some(kind) => self.open_record(e, kind, offset)?,
                 None => self.case_child(e, name, offset)?,
             },
-            (Frame::Properties, b"property") => self.open_property(e, offset)?,
+            (Frame::Properties, b"property") => self.open_property(e, offset, false)?,
+            (Frame::Suite, b"properties") => Frame::SuiteProperties,
+            (Frame::SuiteProperties, b"property") => self.open_property(e, offset, true)?,
             (Frame::Record, b"stackTrace") => Frame::Trace,
             _ => Frame::Ignore,
         })
@@ -253,7 +266,7 @@ impl Parser {
     fn case_child(&mut self, e: &BytesStart, name: &[u8], offset: u64) -> Result<Frame, Fail> {
         Ok(match name {
             b"properties" => Frame::Properties,
-            b"property" => self.open_property(e, offset)?,
+            b"property" => self.open_property(e, offset, false)?,
             b"system-out" | b"system-err" => {
                 self.capture = Some(TextBuf::default());
                 Frame::Output {
@@ -273,6 +286,7 @@ impl Parser {
         match self.stack.pop() {
             Some(Frame::Suite) => {
                 self.suites.pop();
+                self.suite_hints.pop();
                 self.suite_arc = None;
                 self.containers_at.pop();
             }
@@ -281,7 +295,9 @@ impl Parser {
             }
             Some(Frame::Case) => self.close_case(),
             Some(Frame::Record) => self.close_record(),
-            Some(Frame::Property { name, value }) => self.close_property(name, value),
+            Some(Frame::Property { name, value, suite }) => {
+                self.close_property(name, value, suite);
+            }
             Some(Frame::Output { err }) => self.close_output(err),
             Some(Frame::Time) => self.close_time(),
             _ => {}
@@ -311,8 +327,13 @@ impl Parser {
     /// Where the open elements started, when all of them are the root and suites (no
     /// testcase or anything else open): the places a report can be cut, and the part after
     /// the cut read on its own by replaying those elements' start tags first.
+    ///
+    /// None while a testsuite's `testrail_suite_id` is in force: a part read on its own would
+    /// replay only the suite's start tag and miss it, so such a suite is read in one piece.
     pub fn open_containers(&self) -> Option<&[u64]> {
-        let between = self.root == Root::Open && self.stack.len() == self.containers_at.len();
+        let between = self.root == Root::Open
+            && self.stack.len() == self.containers_at.len()
+            && self.suite_hints.iter().all(Option::is_none);
         between.then_some(&self.containers_at)
     }
 
@@ -324,6 +345,7 @@ impl Parser {
     fn open_suite(&mut self, e: &BytesStart, offset: u64) -> Result<Frame, Fail> {
         let name = self.attr(e, b"name", offset)?.unwrap_or_default();
         self.suites.push(name);
+        self.suite_hints.push(None);
         self.suite_arc = None;
         Ok(Frame::Suite)
     }
@@ -355,6 +377,7 @@ impl Parser {
             self.classnames.empty(),
             String::new(),
         );
+        test.suite_hint = self.suite_hints.iter().rev().find_map(|h| *h);
         let (mut skip_attr, mut status_outcome) = (false, None);
         let (mut time_attr, mut duration_attr) = (None, None);
         let mut class_attr: Option<Arc<str>> = None;
@@ -464,7 +487,8 @@ impl Parser {
         } else {
             status_outcome.unwrap_or(Outcome::Passed)
         };
-        test.retries = test.records.iter().filter(|r| is_retry(r.kind)).count() as u32;
+        let retries = test.records.iter().filter(|r| is_retry(r.kind)).count();
+        test.retries = u16::try_from(retries).unwrap_or(u16::MAX);
         // A vector's first push reserves room for four; most tests have one record or none,
         // and a submit keeps every test until its results are posted.
         test.records.shrink_to_fit();
@@ -527,22 +551,47 @@ impl Parser {
         }
     }
 
-    fn open_property(&mut self, e: &BytesStart, offset: u64) -> Result<Frame, Fail> {
+    fn open_property(&mut self, e: &BytesStart, offset: u64, suite: bool) -> Result<Frame, Fail> {
         let name = self.attr(e, b"name", offset)?.unwrap_or_default();
         let value = self.attr(e, b"value", offset)?;
         self.capture = Some(TextBuf::default());
-        Ok(Frame::Property { name, value })
+        Ok(Frame::Property { name, value, suite })
     }
 
-    fn close_property(&mut self, name: String, value: Option<String>) {
+    fn close_property(&mut self, name: String, value: Option<String>, suite: bool) {
         let text = self.take_capture(true, "a property value");
         let value = value.unwrap_or(text.text);
+        if name == suite_hint::PROPERTY {
+            let hint = self.suite_hint(&value);
+            match (suite, self.case.as_mut()) {
+                (true, _) => {
+                    if let Some(top) = self.suite_hints.last_mut() {
+                        *top = hint.or(*top);
+                    }
+                    return;
+                }
+                (false, Some(case)) => case.test.suite_hint = hint.or(case.test.suite_hint),
+                (false, None) => {}
+            }
+        }
+        if suite {
+            return;
+        }
         if let Some(case) = self.case.as_mut() {
             case.test
                 .details_mut()
                 .properties
                 .push(Property { name, value });
         }
+    }
+
+    /// A `testrail_suite_id` value (`2` or `S2`); anything else is noted and ignored.
+    fn suite_hint(&mut self, value: &str) -> Option<NonZeroU32> {
+        let hint = suite_hint::parse(value);
+        if hint.is_none() {
+            self.notes.push(suite_hint::not_a_suite(value));
+        }
+        hint
     }
 
     fn close_output(&mut self, err: bool) {

@@ -26,7 +26,7 @@ pub struct AutomationIndex {
 
 impl AutomationIndex {
     /// Index the cases that carry an automation ID.
-    pub fn new(cases: &[Case]) -> AutomationIndex {
+    pub fn new<'a>(cases: impl IntoIterator<Item = &'a Case>) -> AutomationIndex {
         let mut index = AutomationIndex::default();
         for case in cases {
             let Some(key) = case.custom_automation_id.as_ref().and_then(Value::as_str) else {

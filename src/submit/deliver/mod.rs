@@ -3,6 +3,7 @@
 //! ties them together.
 
 pub mod batch;
+pub mod case_suites;
 pub mod check;
 pub mod close;
 pub mod pace;

@@ -4,7 +4,8 @@
 //! before the first write, so a typo or an oversized file stops the submit with nothing
 //! created. The uploads happen after the results are posted and before the run (or plan) is
 //! closed: a closed run takes no attachments. A plan's run takes them through its entry
-//! (`add_attachment_to_plan_entry`). A failed upload is a warning, named in the summary; the
+//! (`add_attachment_to_plan_entry`); a multi-suite submit uploads them to each suite's entry,
+//! since a plan's own attachments (`add_attachment_to_plan`) show on the plan, not its runs. A failed upload is a warning, named in the summary; the
 //! results matter more than their artifacts.
 
 use std::path::PathBuf;
@@ -73,6 +74,7 @@ pub async fn upload_all(client: &Client, run: &Run, files: &[RunFile]) -> Vec<Ru
             file: file.path.display().to_string(),
             size: file.size,
             attachment_id: outcome.as_ref().ok().map(ToString::to_string),
+            run_id: Some(run.id),
             error: outcome.err(),
         });
     }

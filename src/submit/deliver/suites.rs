@@ -8,24 +8,26 @@
 //!
 //! Nothing is written before the suites are known. A new plan is closed with `--close-run` (all
 //! its runs are this submit's) only after every result of every entry was accepted; an existing
-//! plan only with `--close-plan`. `--attach-to-run` files go to the first suite's run.
+//! plan only with `--close-plan`. `--attach-to-run` files go to every suite's run (through its
+//! entry), so each run of the plan shows them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::error::Error;
 use crate::report::TestCase;
 use crate::summary::{SuiteRun, Summary};
 use crate::testrail::{Client, NewPlan, NewPlanEntry};
+use serde_json::{Value, json};
 
+use super::case_suites::{hints, sort_by_suite};
 use super::close::close_plan;
 use super::target::{TargetSpec, api, ids};
 use super::write::write;
 use crate::submit::options::SubmitOptions;
 use crate::submit::outcome::Submitted;
 use crate::submit::plan::aggregate::Groups;
-use crate::submit::plan::results::ResultPlan;
+use crate::submit::plan::results::{PlannedResult, ResultPlan};
 use crate::submit::plan::status::StatusPolicy;
 
 type Boxed<'a> = Pin<Box<dyn Future<Output = anyhow::Result<Submitted>> + Send + 'a>>;
@@ -49,7 +51,8 @@ pub(crate) fn write_by_suite<'a>(
             }
             TargetSpec::Existing { .. } => unreachable!("a run has its suite"),
         };
-        let by_suite = sort_by_suite(client, project_id, groups.case_ids()).await?;
+        let hints = hints(tests, groups)?;
+        let by_suite = sort_by_suite(client, project_id, groups.case_ids(), &hints).await?;
         crate::progress::note(&format!(
             "Project {project_id} has several suites; the mapped cases are in {}",
             by_suite
@@ -91,54 +94,104 @@ pub(crate) fn write_by_suite<'a>(
     })
 }
 
-/// Each mapped case's suite, suite by suite; cases in no suite of the project are left out
-/// (they surface as unknown when posting, as with one suite).
-async fn sort_by_suite(
-    client: &Client,
-    project_id: u64,
-    case_ids: &[u64],
-) -> anyhow::Result<BTreeMap<u64, Vec<u64>>> {
-    let mut suite_of: HashMap<u64, u64> = HashMap::new();
-    for suite in client.get_suites(project_id).await.map_err(api)? {
-        let cases = client
-            .get_cases(project_id, Some(suite.id), None)
-            .await
-            .map_err(api)?;
-        suite_of.extend(cases.into_iter().map(|c| (c.id, suite.id)));
-    }
-    let mut by_suite: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
-    for id in case_ids {
-        if let Some(suite) = suite_of.get(id) {
-            by_suite.entry(*suite).or_default().push(*id);
-        }
-    }
-    if by_suite.is_empty() {
-        return Err(Error::Rejected(format!(
-            "none of the mapped case IDs ({}) is in a suite of project {project_id}; nothing \
-             was created",
-            ids(case_ids)
-        ))
-        .into());
-    }
-    Ok(by_suite)
-}
-
 /// `add_plan` named like the run would have been.
 async fn new_plan(client: &Client, project_id: u64, opts: &SubmitOptions) -> anyhow::Result<u64> {
+    let plan = client
+        .add_plan(project_id, &plan_body(opts))
+        .await
+        .map_err(api)?;
+    crate::progress::note(&format!("Created plan {}: {}", plan.id, plan.name));
+    Ok(plan.id)
+}
+
+/// The new plan's body: named, described and scheduled like the run would have been.
+fn plan_body(opts: &SubmitOptions) -> NewPlan {
     let TargetSpec::New { run, .. } = &opts.target else {
         unreachable!("only a new run becomes a new plan")
     };
-    let body = NewPlan {
+    NewPlan {
         name: run
             .name
             .clone()
             .unwrap_or_else(|| "Automated test run".into()),
         description: run.description.clone(),
         milestone_id: run.milestone_id,
+    }
+}
+
+/// What a dry run that may read the server shows instead of one `add_run`, when no suite is
+/// named and the project has several: the plan a submit would make, one entry per suite with
+/// its cases and result counts (or the one run, when every case is in one suite). `None`
+/// when a suite is named or the project has one. Read-only: `get_suites`, `get_cases`.
+pub(crate) async fn dry_run_plan(
+    client: &Client,
+    tests: &[&TestCase],
+    groups: &Groups,
+    results: &[PlannedResult],
+    policy: &StatusPolicy,
+    opts: &SubmitOptions,
+) -> anyhow::Result<Option<Value>> {
+    let (project_id, plan_id) = match &opts.target {
+        TargetSpec::New { project_id, run } if run.suite_id.is_none() => (*project_id, None),
+        TargetSpec::Plan {
+            plan_id,
+            suite_id: None,
+            ..
+        } => {
+            let plan = client.get_plan(*plan_id).await.map_err(api)?;
+            (plan.project_id.unwrap_or(0), Some(*plan_id))
+        }
+        _ => return Ok(None),
     };
-    let plan = client.add_plan(project_id, &body).await.map_err(api)?;
-    crate::progress::note(&format!("Created plan {}: {}", plan.id, plan.name));
-    Ok(plan.id)
+    if client.get_suites(project_id).await.map_err(api)?.len() < 2 {
+        return Ok(None);
+    }
+    let hints = hints(tests, groups)?;
+    let by_suite = sort_by_suite(client, project_id, groups.case_ids(), &hints).await?;
+    if let (None, TargetSpec::New { run, .. }, [(suite, cases)]) = (
+        plan_id,
+        &opts.target,
+        by_suite.iter().collect::<Vec<_>>().as_slice(),
+    ) {
+        let mut body = run.clone();
+        body.suite_id = Some(**suite);
+        body.include_all = false;
+        body.case_ids = Some(cases.to_vec());
+        return Ok(Some(json!({ "add_run": project_id, "body": body })));
+    }
+    let entries: Vec<Value> = by_suite
+        .iter()
+        .map(|(suite, cases)| {
+            let mut body = entry_template(opts);
+            body.suite_id = *suite;
+            body.include_all = false;
+            body.case_ids = Some(cases.clone());
+            let mine: HashSet<u64> = cases.iter().copied().collect();
+            let mut statuses: BTreeMap<String, u64> = BTreeMap::new();
+            for r in results.iter().filter(|r| mine.contains(&r.entry.case_id)) {
+                *statuses.entry(policy.name(r.entry.status_id)).or_insert(0) += 1;
+            }
+            let posted: u64 = statuses.values().sum();
+            json!({ "suite_id": suite, "body": body, "results": posted, "statuses": statuses })
+        })
+        .collect();
+    let mut doc = match plan_id {
+        Some(id) => json!({ "plan_id": id }),
+        None => json!({ "add_plan": project_id, "body": plan_body(opts) }),
+    };
+    doc["entries"] = Value::Array(entries);
+    let placed: HashSet<u64> = by_suite.values().flatten().copied().collect();
+    let nowhere: Vec<u64> = groups
+        .case_ids()
+        .iter()
+        .copied()
+        .filter(|c| !placed.contains(c))
+        .collect();
+    if !nowhere.is_empty() {
+        // As in a real submit: in no suite of the project, so their results would be dropped.
+        doc["not_in_any_suite"] = json!(nowhere);
+    }
+    Ok(Some(doc))
 }
 
 /// One entry (and run) per suite, each given its own share of the results; one summary.
@@ -157,7 +210,6 @@ async fn per_suite(
     let mut total = summary.clone();
     let mut errors = Vec::new();
     let mut close_failed = None;
-    let mut first = true;
     let in_some_suite: Vec<u64> = by_suite.values().flatten().copied().collect();
     let outside = groups.only(|id| !in_some_suite.contains(&id));
     if !outside.is_empty() {
@@ -179,9 +231,6 @@ async fn per_suite(
         let mut one = opts.clone();
         one.close_run = false;
         one.close_plan = false;
-        if !first {
-            one.run_files.clear();
-        }
         one.unsent_file = opts.unsent_file.as_ref().map(|p| {
             let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
             p.with_file_name(format!("{}-suite-{suite}.json", stem.unwrap_or_default()))
@@ -198,7 +247,6 @@ async fn per_suite(
             ..summary.clone()
         };
         let done = write(client, base, tests, &part, share, (policy, false), &one).await?;
-        first = false;
         let s = done.summary;
         close_failed = close_failed.or(done.close_failed);
         total.runs.push(SuiteRun {
@@ -210,8 +258,8 @@ async fn per_suite(
         if total.run_id.is_none() {
             total.run_id = s.run_id;
             total.run_url = s.run_url.clone();
-            total.run_attachments = s.run_attachments.clone();
         }
+        total.run_attachments.extend(s.run_attachments);
         total.results_posted += s.results_posted;
         for (name, n) in s.statuses {
             *total.statuses.entry(name).or_insert(0) += n;

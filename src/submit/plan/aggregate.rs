@@ -24,7 +24,7 @@ impl CaseGroup<'_> {
         self.tests
             .iter()
             .filter(|t| t.is_flaky())
-            .map(|t| t.retries)
+            .map(|t| u32::from(t.retries))
             .sum()
     }
 }

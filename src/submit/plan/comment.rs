@@ -70,7 +70,10 @@ pub fn comment(group: &CaseGroup<'_>, opts: &CommentOptions) -> Option<String> {
             )));
         }
     } else if let Some(t) = group.tests.first().filter(|t| t.is_flaky()) {
-        pieces.push(Piece::Fixed(format!("Passed {}.", retried(t.retries))));
+        pieces.push(Piece::Fixed(format!(
+            "Passed {}.",
+            retried(u32::from(t.retries))
+        )));
     }
     for t in &group.tests {
         problem_pieces(t, several, &mut pieces);
@@ -96,7 +99,7 @@ pub fn comment(group: &CaseGroup<'_>, opts: &CommentOptions) -> Option<String> {
 /// A test's outcome in words, for the list of several tests.
 fn describe(t: &TestCase) -> String {
     if t.is_flaky() {
-        format!("passed {} (flaky)", retried(t.retries))
+        format!("passed {} (flaky)", retried(u32::from(t.retries)))
     } else {
         t.outcome.as_str().to_string()
     }

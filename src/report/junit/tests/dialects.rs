@@ -234,3 +234,26 @@ fn testcases_directly_under_testsuites() {
     assert_eq!(counts(&r), [2, 1, 1, 0, 0, 0]);
     assert!(r.tests[0].suite.is_empty());
 }
+
+#[test]
+fn a_testsuite_names_its_testrail_suite_for_every_test_inside() {
+    let r = read("suite-hints.xml");
+    let hint = |name| test(&r, name).suite_hint.map(u32::from);
+    assert_eq!(hint("valid_C13"), Some(2));
+    assert_eq!(hint("invalid_C14"), Some(2));
+    // `S3` in the element's text, inherited by a nested testsuite.
+    assert_eq!(hint("one_C15"), Some(3));
+    // A testcase's own property wins over its testsuite's.
+    assert_eq!(hint("remove_C16"), Some(2));
+    // Not a suite ID: noted, and the test is looked up as if it had no hint.
+    assert_eq!(hint("plain_C1"), None);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("testrail_suite_id \"cart\" is not a TestRail suite ID")),
+        "{:?}",
+        r.warnings
+    );
+    // Suite properties are not the test's own.
+    assert!(test(&r, "valid_C13").properties().is_empty());
+}

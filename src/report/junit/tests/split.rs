@@ -412,3 +412,27 @@ fn huge_bodies_in_any_part_are_cut_alike_and_errors_after_them_keep_their_place(
         assert_eq!(read_report_in(&path, |_| parts).unwrap_err(), whole);
     }
 }
+
+#[test]
+fn a_suite_that_names_its_testrail_suite_is_not_cut() {
+    // A part read on its own replays only the suite's start tag, not its properties, so a
+    // cut inside such a suite would lose the hint for the tests after it.
+    let dir = tempfile::tempdir().unwrap();
+    let xml = many_suites(1, 6000, |_, _| String::new()).replacen(
+        "tests=\"6000\">\n",
+        "tests=\"6000\">\n<properties><property name=\"testrail_suite_id\" value=\"S7\"/>\
+         </properties>\n",
+        1,
+    );
+    let path = write(&dir, "hinted.xml", xml);
+    for parts in [2, 3, 4] {
+        same_in_parts(&path, parts);
+    }
+    let report = read_report_in(&path, |_| 4).unwrap();
+    let hinted = report
+        .tests
+        .iter()
+        .filter(|t| t.suite_hint.map(u32::from) == Some(7))
+        .count();
+    assert_eq!(hinted, 6000);
+}
