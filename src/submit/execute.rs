@@ -97,6 +97,7 @@ pub async fn submit(
         plan,
         (&policy, overlap),
         opts,
+        None,
     )
     .await
 }

@@ -5,9 +5,11 @@
 pub mod batch;
 pub mod check;
 pub mod close;
+pub mod journal;
 pub mod pace;
 pub mod post;
 pub mod refs;
+pub mod resume;
 pub mod run_files;
 pub mod suites;
 pub mod target;

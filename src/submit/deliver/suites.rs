@@ -20,7 +20,9 @@ use crate::summary::{SuiteRun, Summary};
 use crate::testrail::{Client, NewPlan, NewPlanEntry};
 
 use super::close::close_plan;
+use super::journal::Log;
 use super::target::{TargetSpec, api, ids};
+use super::unsent::{Event, plan_path};
 use super::write::write;
 use crate::submit::options::SubmitOptions;
 use crate::submit::outcome::Submitted;
@@ -36,9 +38,9 @@ pub(crate) fn write_by_suite<'a>(
     summary: Summary,
     tests: &'a [&'a TestCase],
     groups: &'a Groups,
-    plan: ResultPlan,
-    policy: &'a StatusPolicy,
+    (plan, policy): (ResultPlan, &'a StatusPolicy),
     opts: &'a SubmitOptions,
+    log: &'a Log,
 ) -> Boxed<'a> {
     Box::pin(async move {
         let (project_id, existing_plan) = match &opts.target {
@@ -64,14 +66,39 @@ pub(crate) fn write_by_suite<'a>(
             if let TargetSpec::New { run, .. } = &mut one.target {
                 run.suite_id = Some(suite);
             }
-            return write(client, summary, tests, groups, plan, (policy, false), &one).await;
+            let policy = (policy, false);
+            return write(
+                client,
+                summary,
+                tests,
+                groups,
+                plan,
+                policy,
+                &one,
+                Some(log),
+            )
+            .await;
         }
         let plan_id = match existing_plan {
             Some(id) => id,
             None => new_plan(client, project_id, opts).await?,
         };
+        // The journal learns the plan and each suite's cases, so --resume can make the entries
+        // still missing and close the plan as this submit would have.
+        let (created, suites) = (existing_plan.is_none(), by_suite.clone());
+        log.record(
+            &Event::Plan {
+                plan_id,
+                created,
+                suites,
+            },
+            false,
+        );
+        if opts.unsent_file.is_none() {
+            log.rename(plan_path(plan_id));
+        }
         let mut done = per_suite(
-            client, summary, tests, groups, plan, policy, opts, plan_id, by_suite,
+            client, summary, tests, groups, plan, policy, opts, plan_id, by_suite, log,
         )
         .await?;
         done.summary.plan_id = Some(plan_id);
@@ -153,6 +180,7 @@ async fn per_suite(
     opts: &SubmitOptions,
     plan_id: u64,
     by_suite: BTreeMap<u64, Vec<u64>>,
+    log: &Log,
 ) -> anyhow::Result<Submitted> {
     let mut total = summary.clone();
     let mut errors = Vec::new();
@@ -182,14 +210,10 @@ async fn per_suite(
         if !first {
             one.run_files.clear();
         }
-        one.unsent_file = opts.unsent_file.as_ref().map(|p| {
-            let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
-            p.with_file_name(format!("{}-suite-{suite}.json", stem.unwrap_or_default()))
-        });
         one.target = TargetSpec::Plan {
             plan_id,
             suite_id: Some(suite),
-            entry: entry_template(opts),
+            entry: entry_template(&opts.target),
         };
         let base = Summary {
             results_posted: 0,
@@ -197,7 +221,8 @@ async fn per_suite(
             unknown_case_ids: Vec::new(),
             ..summary.clone()
         };
-        let done = write(client, base, tests, &part, share, (policy, false), &one).await?;
+        let policy = (policy, false);
+        let done = write(client, base, tests, &part, share, policy, &one, Some(log)).await?;
         first = false;
         let s = done.summary;
         close_failed = close_failed.or(done.close_failed);
@@ -234,8 +259,8 @@ async fn per_suite(
 }
 
 /// The plan entry each suite gets: the new run's name, description, assignee and references.
-fn entry_template(opts: &SubmitOptions) -> NewPlanEntry {
-    match &opts.target {
+pub(crate) fn entry_template(target: &TargetSpec) -> NewPlanEntry {
+    match target {
         TargetSpec::New { run, .. } => NewPlanEntry {
             name: run.name.clone(),
             description: run.description.clone(),

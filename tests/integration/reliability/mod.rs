@@ -12,6 +12,7 @@ use crate::common::{cmd, sandbox_with};
 
 mod crash;
 mod deadline;
+mod journal;
 mod leaks;
 mod memory;
 mod paging;

@@ -1,0 +1,305 @@
+//! (4) The journal from the first write: `kill -9` before the run is recorded, in the middle
+//! of the batches, or between a plan's entries, and `--resume` finishes with 0 lost and 0
+//! duplicated, reading only what it cannot know.
+
+use std::time::{Duration, Instant};
+
+use super::*;
+use serde_json::json;
+use testrail_report::sandbox::{DelayFault, DropFault};
+
+use crate::common::{calls, multi_suite};
+
+/// Wait (at most 30 s) until `ready` holds.
+fn wait_for(what: &str, ready: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !ready() {
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The one journal in `dir`.
+fn journal_in(dir: &Path) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with("testrail-unsent-") && name.ends_with(".json")
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "one journal: {found:?}");
+    found.into_iter().next().unwrap()
+}
+
+/// `submit --resume FILE` in `dir`; answers the output and the requests it made.
+fn resume(sb: &Sandbox, dir: &Path, file: &Path) -> (std::process::Output, Vec<String>) {
+    let before = sb.requests().len();
+    let out = crate::common::cmd(sb)
+        .current_dir(dir)
+        .arg("submit")
+        .arg("--resume")
+        .arg(file)
+        .output()
+        .unwrap();
+    let made = sb.requests()[before..]
+        .iter()
+        .filter_map(|r| r.api_method.clone())
+        .collect();
+    (out, made)
+}
+
+/// Every case of `run_id` holds exactly one result, and there are `n` of them.
+fn one_result_each(sb: &Sandbox, run_id: u64, n: usize) {
+    let per_case = results_per_case(sb, run_id);
+    assert_eq!(per_case.len(), n, "the run holds every case");
+    let wrong: Vec<_> = per_case.iter().filter(|(_, k)| **k != 1).collect();
+    assert!(
+        wrong.is_empty(),
+        "cases without exactly one result: {wrong:?}"
+    );
+}
+
+fn delay(method: &str, ms: u64) -> Faults {
+    Faults {
+        delays: vec![DelayFault {
+            ms,
+            method: Some(method.into()),
+        }],
+        ..Faults::default()
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn kill_9_while_add_run_waits_then_resume_makes_or_finds_one_run() {
+    // What broke: the journal was written only once the run existed, so a crash while
+    // add_run was under way left nothing, and the only retry made a second run.
+    let sb = with_cases(20, delay("add_run", 1500));
+    let dir = tempfile::tempdir().unwrap();
+    let xml = report(dir.path(), "r.xml", 1..=20);
+    let mut child = spawn(
+        &sb,
+        dir.path(),
+        &[
+            "submit",
+            "--project-id",
+            "1",
+            "--close-run",
+            xml.to_str().unwrap(),
+        ],
+    );
+    // The journal is on disk before add_run is sent; kill while add_run waits for its answer.
+    wait_for("the journal", || {
+        std::fs::read_dir(dir.path()).unwrap().count() > 1
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let journal = journal_in(dir.path());
+    assert_eq!(calls(&sb, "add_results_for_cases"), 0);
+    // Whether the server went on to make the run or not, resume must end with one run.
+    std::thread::sleep(Duration::from_millis(1500));
+    let made = sb.state()["runs"].as_object().unwrap().len();
+    sb.set_faults(Faults::default());
+    let (out, _) = resume(&sb, dir.path(), &journal);
+    assert_ok(&out);
+    let state = sb.state();
+    assert_eq!(state["runs"].as_object().unwrap().len(), 1, "one run");
+    eprintln!("the killed add_run made {made} run(s); resume ended with one");
+    one_result_each(&sb, 1, 20);
+    assert_eq!(state["runs"]["1"]["is_completed"], json!(true));
+    assert!(!journal.exists(), "removed after a complete success");
+}
+
+#[cfg(unix)]
+#[test]
+fn kill_9_after_add_run_before_its_record_then_resume_finds_the_run() {
+    // add_run is applied but its answer is lost; while the submit looks for the run it made
+    // (get_current_user held back), it is killed: the run exists, the journal does not name it.
+    let sb = with_cases(
+        20,
+        Faults {
+            drops: vec![DropFault {
+                method: Some("add_run".into()),
+                next: 1,
+            }],
+            ..delay("get_current_user", 5000)
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let xml = report(dir.path(), "r.xml", 1..=20);
+    let mut child = spawn(
+        &sb,
+        dir.path(),
+        &["submit", "--project-id", "1", xml.to_str().unwrap()],
+    );
+    wait_for("add_run", || calls(&sb, "add_run") == 1);
+    std::thread::sleep(Duration::from_millis(200));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let journal = journal_in(dir.path());
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let records: Vec<&str> = text.lines().skip(1).collect();
+    assert!(
+        records.is_empty(),
+        "the run is not recorded yet: {records:?}"
+    );
+    sb.set_faults(Faults::default());
+    let (out, _) = resume(&sb, dir.path(), &journal);
+    assert_ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("run R1 was created before the submit stopped"),
+        "{stderr}"
+    );
+    assert_eq!(calls(&sb, "add_run"), 1, "no second run");
+    one_result_each(&sb, 1, 20);
+    assert!(stderr.contains("removed"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn kill_9_mid_submit_then_resume_checks_only_the_batches_without_an_answer() {
+    const N: u64 = 2000;
+    let sb = with_cases(N, delay("add_results_for_cases", 100));
+    let dir = tempfile::tempdir().unwrap();
+    let xml = report(dir.path(), "r.xml", 1..=N);
+    let mut child = spawn(
+        &sb,
+        dir.path(),
+        &[
+            "submit",
+            "--project-id",
+            "1",
+            "--batch-size",
+            "50",
+            "--parallel-batches",
+            "2",
+            xml.to_str().unwrap(),
+        ],
+    );
+    wait_for("20 batches", || calls(&sb, "add_results_for_cases") >= 20);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let landed: usize = results_per_case(&sb, 1).values().sum();
+    let journal = journal_in(dir.path());
+    sb.set_faults(Faults::default());
+    let (out, made) = resume(&sb, dir.path(), &journal);
+    assert_ok(&out);
+    one_result_each(&sb, 1, N as usize);
+    let count = |m: &str| made.iter().filter(|x| *x == m).count();
+    let (tests, results) = (count("get_tests"), count("get_results_for_run"));
+    // The acknowledged batches cost no read at all; the run's test map is read once and only
+    // the newest results, back to the last answer before the unanswered batches were sent.
+    assert!(
+        results <= 1,
+        "{results} get_results_for_run pages for {landed} results"
+    );
+    assert!(
+        tests <= (N as usize).div_ceil(250),
+        "{tests} get_tests pages"
+    );
+    eprintln!(
+        "{landed} of {N} results had landed; resume read {tests} get_tests and {results} \
+         get_results_for_run page(s)"
+    );
+}
+
+#[test]
+fn resume_leaves_its_file_while_anything_remains_and_removes_it_when_done() {
+    let sb = with_cases(4, error("500:every=1:method=add_results_for_cases"));
+    let dir = tempfile::tempdir().unwrap();
+    let xml = report(dir.path(), "r.xml", 1..=4);
+    let out = crate::common::cmd(&sb)
+        .current_dir(dir.path())
+        .args(["submit", "--project-id", "1"])
+        .arg(&xml)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(testrail_report::exit::PARTIAL));
+    let journal = dir.path().join("testrail-unsent-1.json");
+    // Still failing: the file stays, updated, and says so.
+    let (out, _) = resume(&sb, dir.path(), &journal);
+    assert_eq!(out.status.code(), Some(testrail_report::exit::PARTIAL));
+    assert!(journal.is_file(), "kept while results remain");
+    sb.set_faults(Faults::default());
+    let (out, made) = resume(&sb, dir.path(), &journal);
+    assert_ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let removed = format!("removed {}", journal.display());
+    assert_eq!(stderr.matches(&removed).count(), 1, "{stderr}");
+    assert!(!journal.exists());
+    one_result_each(&sb, 1, 4);
+    assert_eq!(
+        made.iter()
+            .filter(|m| *m == "add_results_for_cases")
+            .count(),
+        1
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn kill_9_between_a_plans_entries_then_resume_fills_every_suite_and_closes_the_plan() {
+    // Suite A's entry and results are in; suite B's add_plan_entry is held back when the
+    // submit is killed. Resume makes (or finds) B's entry, posts its results, closes the plan.
+    let mut opts = multi_suite();
+    opts.faults = Faults::default();
+    let sb = sandbox_with(opts);
+    let dir = tempfile::tempdir().unwrap();
+    let cases = "<testcase classname=\"a\" name=\"one_C13\"/>\
+        <testcase classname=\"a\" name=\"two_C14\"/>\
+        <testcase classname=\"b\" name=\"three_C15\"/>\
+        <testcase classname=\"b\" name=\"four_C16\"/>";
+    std::fs::write(
+        dir.path().join("r.xml"),
+        format!("<testsuite>{cases}</testsuite>"),
+    )
+    .unwrap();
+    let entries_before = calls(&sb, "add_plan_entry");
+    sb.set_faults(delay("add_plan_entry", 1500));
+    // The first entry waits too: let it through, then kill while the second waits.
+    let mut child = spawn(
+        &sb,
+        dir.path(),
+        &["submit", "--project-id", "2", "--close-run", "r.xml"],
+    );
+    wait_for("suite A's results", || {
+        calls(&sb, "add_results_for_cases") == 1
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(calls(&sb, "add_plan_entry") - entries_before, 1);
+    std::thread::sleep(Duration::from_millis(1500));
+    sb.set_faults(Faults::default());
+    let journal = journal_in(dir.path());
+    let (out, _) = resume(&sb, dir.path(), &journal);
+    assert_ok(&out);
+    let state = sb.state();
+    let plan = state["plans"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|p| p["project_id"] == 2)
+        .unwrap()
+        .clone();
+    assert_eq!(plan["is_completed"], json!(true), "the plan is closed");
+    let runs: Vec<u64> = state["runs"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["plan_id"] == plan["id"])
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(runs.len(), 2, "one run per suite: {runs:?}");
+    for run in runs {
+        one_result_each(&sb, run, 2);
+    }
+    assert!(!journal.exists());
+}
