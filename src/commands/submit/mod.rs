@@ -201,14 +201,14 @@ fn resume(
     ctx: &CiContext,
 ) -> anyhow::Result<i32> {
     // A file that is not a journal is refused before any connection is made.
-    crate::submit::deliver::unsent::Journal::read(path)?;
+    let journal = crate::submit::deliver::unsent::Journal::read(path)?;
     let client = client(global, args)?;
     let post = PostOptions {
         batch_size: args.batch_size.max(1),
         in_flight: args.parallel_batches.map(|n| n.max(1)),
         ..PostOptions::default()
     };
-    let submitted = block_on(resume_journal(&client, path, &post))??;
+    let submitted = block_on(resume_journal(&client, path, journal, &post))??;
     print(global.output, &submitted)?;
     publish(&submitted.summary, ctx, args)?;
     exit(submitted, false)

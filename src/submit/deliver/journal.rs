@@ -4,15 +4,17 @@
 //! What reaches the disk when, and why:
 //! - the header is written to a temporary name, synced and renamed, so a crash leaves either
 //!   no journal or a whole one;
-//! - a `sent` line is synced before its batch goes out: after a power loss, a batch that may
-//!   have landed is always known (and checked), never posted twice;
+//! - a `sent` line is synced before its batch goes out (by the batch's task, off the posting
+//!   loop, so concurrent batches share the wait): after a power loss, a batch that may have
+//!   landed is always known (and checked), never posted twice;
 //! - every other line is only written (it survives `kill -9`, which does not lose what the
 //!   kernel holds). An `acked` line lost to a power cut costs a check on `--resume`, not a
 //!   duplicate, so it does not pay for a sync.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
 
@@ -82,8 +84,8 @@ impl Log {
         })
     }
 
-    /// Append a line; `durable` also syncs it to disk before answering.
-    pub fn record(&self, event: &Event, durable: bool) {
+    /// Append a line (written, not synced: see [`Log::syncer`]).
+    pub fn record(&self, event: &Event) {
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
@@ -95,10 +97,7 @@ impl Log {
         line.push(b'\n');
         // One write call per line: a crash leaves whole lines, or a cut last one the reader
         // ignores.
-        let written = file
-            .write_all(&line)
-            .and_then(|()| if durable { file.sync_data() } else { Ok(()) });
-        if let Err(e) = written {
+        if let Err(e) = file.write_all(&line) {
             eprintln!(
                 "warning: cannot write the journal {}: {e}; if this job dies now, only a new \
                  submit can finish it",
@@ -106,6 +105,13 @@ impl Log {
             );
             inner.file = None;
         }
+    }
+
+    /// A handle that syncs what was written so far, for batch tasks to call before sending.
+    pub fn syncer(&self) -> Option<Syncer> {
+        let inner = self.inner.lock().ok()?;
+        let file = inner.file.as_ref()?.try_clone().ok()?;
+        Some(Syncer(Arc::new(file)))
     }
 
     /// Whether a run or plan was recorded (made, found or named).
@@ -161,6 +167,25 @@ impl Log {
                 );
                 false
             }
+        }
+    }
+}
+
+/// Syncs the journal to disk (see [`Log::syncer`]).
+#[derive(Clone)]
+pub struct Syncer(Arc<std::fs::File>);
+
+impl Syncer {
+    /// Wait until everything written so far is on disk. A failure is warned about once: the
+    /// submit goes on, without the power-loss guarantee.
+    pub async fn sync(&self) {
+        static WARNED: AtomicBool = AtomicBool::new(false);
+        let file = self.0.clone();
+        let done = tokio::task::spawn_blocking(move || file.sync_data()).await;
+        if let Ok(Err(e)) = done
+            && !WARNED.swap(true, Ordering::Relaxed)
+        {
+            eprintln!("warning: cannot sync the journal to disk: {e}");
         }
     }
 }

@@ -95,6 +95,7 @@ pub async fn post_all(
     let mut ranges = HashMap::new();
     // The highest result ID answered so far: a batch sent now gets higher ones.
     let mut after = None;
+    let syncer = log.and_then(Log::syncer);
     let mut next = 0;
     let mut posted = Posted::default();
     let mut uploads = Vec::new();
@@ -112,18 +113,21 @@ pub async fn post_all(
             next = end;
             if let Some(log) = log {
                 let cases = cases_of(&results[range.clone()]);
-                log.record(
-                    &Event::Sent {
-                        run_id,
-                        cases,
-                        after,
-                    },
-                    true,
-                );
+                log.record(&Event::Sent {
+                    run_id,
+                    cases,
+                    after,
+                });
             }
             let (client, results, epoch) = (client.clone(), results.clone(), level.epoch());
             let batch = range.clone();
+            let syncer = syncer.clone();
             let task = tasks.spawn(async move {
+                // The batch's `sent` line reaches the disk before the batch leaves (a sync in
+                // each task, off the posting loop: concurrent batches share one sync's wait).
+                if let Some(syncer) = syncer {
+                    syncer.sync().await;
+                }
                 let sent = Instant::now();
                 let outcome = post_batch(&client, run_id, &results[batch.clone()]).await;
                 (batch, outcome, sent.elapsed(), epoch, full)
@@ -154,7 +158,7 @@ pub async fn post_all(
                 .filter(|(_, id)| id.is_some())
                 .map(|(r, _)| r.entry.case_id)
                 .collect();
-            log.record(&Event::Acked { run_id, cases }, false);
+            log.record(&Event::Acked { run_id, cases });
         }
         if let Ok(ids) = &outcome {
             after = after.max(ids.iter().flatten().copied().max());

@@ -31,9 +31,13 @@ use crate::submit::plan::status::StatusOverrides;
 /// A run to finish: its ID, page, and the cases it never held.
 type RunRef = (u64, Option<String>, Vec<u64>);
 
-/// Finish the journal at `path`.
-pub async fn resume(client: &Client, path: &Path, post: &PostOptions) -> anyhow::Result<Submitted> {
-    let journal = Journal::read(path)?;
+/// Finish `journal`, read from `path`.
+pub async fn resume(
+    client: &Client,
+    path: &Path,
+    journal: Journal,
+    post: &PostOptions,
+) -> anyhow::Result<Submitted> {
     let log = Log::reopen(path)?;
     let planned = journal.planned();
     let mut summary = Summary::default();
@@ -175,7 +179,7 @@ async fn finish_run(
         landed = found.len();
         let cases: Vec<u64> = found.keys().copied().collect();
         if !cases.is_empty() {
-            log.record(&Event::Acked { run_id, cases }, false);
+            log.record(&Event::Acked { run_id, cases });
         }
         missing.extend(
             check
@@ -219,7 +223,7 @@ async fn finish_run(
             "{} left run R{run_id} while posting (another job replaced its selection)",
             ids(&cases)
         ));
-        log.record(&Event::Unknown { run_id, cases }, false);
+        log.record(&Event::Unknown { run_id, cases });
     }
     Ok(Part {
         posted: posted
@@ -369,14 +373,11 @@ fn run_id_of(e: &Event) -> Option<u64> {
 /// Write the run down before posting to it, and answer it.
 fn record(log: &Log, run: RunRef, suite_id: Option<u64>) -> RunRef {
     let (run_id, url, unknown) = run.clone();
-    log.record(
-        &Event::Run {
-            run_id,
-            url,
-            suite_id,
-            unknown,
-        },
-        false,
-    );
+    log.record(&Event::Run {
+        run_id,
+        url,
+        suite_id,
+        unknown,
+    });
     run
 }

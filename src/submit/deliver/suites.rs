@@ -86,14 +86,11 @@ pub(crate) fn write_by_suite<'a>(
         // The journal learns the plan and each suite's cases, so --resume can make the entries
         // still missing and close the plan as this submit would have.
         let (created, suites) = (existing_plan.is_none(), by_suite.clone());
-        log.record(
-            &Event::Plan {
-                plan_id,
-                created,
-                suites,
-            },
-            false,
-        );
+        log.record(&Event::Plan {
+            plan_id,
+            created,
+            suites,
+        });
         if opts.unsent_file.is_none() {
             log.rename(plan_path(plan_id));
         }

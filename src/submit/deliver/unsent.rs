@@ -382,29 +382,23 @@ mod tests {
         let target = TargetSpec::Existing { run_id: 7 };
         let log = Log::start(path.clone(), &target, (true, false), 9, &results);
         let url = Some("u".to_string());
-        log.record(
-            &Event::Run {
-                run_id: 7,
-                url,
-                suite_id: None,
-                unknown: vec![],
-            },
-            false,
-        );
+        log.record(&Event::Run {
+            run_id: 7,
+            url,
+            suite_id: None,
+            unknown: vec![],
+        });
         let sent = |cases: Vec<u64>, after| Event::Sent {
             run_id: 7,
             cases,
             after,
         };
-        log.record(&sent(vec![1, 2], None), true);
-        log.record(&sent(vec![3], Some(40)), true);
-        log.record(
-            &Event::Acked {
-                run_id: 7,
-                cases: vec![1, 2],
-            },
-            false,
-        );
+        log.record(&sent(vec![1, 2], None));
+        log.record(&sent(vec![3], Some(40)));
+        log.record(&Event::Acked {
+            run_id: 7,
+            cases: vec![1, 2],
+        });
         // A crash cut the last line short: ignored.
         std::fs::OpenOptions::new()
             .append(true)

@@ -117,7 +117,7 @@ async fn write_with(
             })?;
             let policy = opts.status.resolve(Some(&statuses))?;
             if let Some(status_id) = restatus_skipped(&mut plan, &policy) {
-                log.record(&Event::SkippedStatus { status_id }, false);
+                log.record(&Event::SkippedStatus { status_id });
             }
             policy
         }
@@ -142,15 +142,12 @@ async fn write_with(
         .clone()
         .or_else(|| Some(client.run_url(run_id)));
     let unknown = opened.unknown.clone();
-    log.record(
-        &Event::Run {
-            run_id,
-            url,
-            suite_id,
-            unknown,
-        },
-        false,
-    );
+    log.record(&Event::Run {
+        run_id,
+        url,
+        suite_id,
+        unknown,
+    });
     if owner && opts.unsent_file.is_none() {
         log.rename(journal_path(run_id, opened.created));
     }
@@ -222,7 +219,7 @@ async fn write_with(
         .collect();
     if !not_in_run.is_empty() {
         let cases = not_in_run.clone();
-        log.record(&Event::Dropped { run_id, cases }, false);
+        log.record(&Event::Dropped { run_id, cases });
     }
     record_unknown(&mut summary, tests, groups, &not_in_run);
     count_posted(&mut summary, &results, &posted.accepted, policy);
@@ -322,13 +319,10 @@ async fn repair(
         }
         // Accepted once, gone now: --resume must check them again.
         let cases: Vec<u64> = lost.iter().map(|&i| results[i].entry.case_id).collect();
-        log.record(
-            &Event::Unknown {
-                run_id,
-                cases: cases.clone(),
-            },
-            false,
-        );
+        log.record(&Event::Unknown {
+            run_id,
+            cases: cases.clone(),
+        });
         if round == REPAIR_ROUNDS {
             posted.errors.push(format!(
                 "run R{run_id}: another job keeps removing {} from the run's selection; their \
@@ -423,17 +417,14 @@ async fn finish(
             let again = Log::start(log.path(), &target, closing, since, &left);
             let url = summary.run_url.clone();
             let unknown = Vec::new();
-            again.record(
-                &Event::Run {
-                    run_id,
-                    url,
-                    suite_id: None,
-                    unknown,
-                },
-                false,
-            );
+            again.record(&Event::Run {
+                run_id,
+                url,
+                suite_id: None,
+                unknown,
+            });
             let cases = cases_of(&left);
-            again.record(&Event::Unknown { run_id, cases }, false);
+            again.record(&Event::Unknown { run_id, cases });
             if !again.is_live() {
                 errors.push(format!(
                     "could not save the unsent results to {}",
