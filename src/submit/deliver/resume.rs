@@ -8,20 +8,20 @@
 //! - Then the run (or the plan) is closed when the original submit asked for it, and the file
 //!   is removed; when something remains it stays, updated, for another `--resume`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::Error;
 use crate::summary::{SuiteRun, Summary};
-use crate::testrail::Client;
+use crate::testrail::{Client, PlanFilters};
 
 use super::check::landed_batch;
 use super::close::close_plan;
 use super::journal::Log;
 use super::post::{PostOptions, cases_of, post_all};
-use super::suites::entry_template;
-use super::target::{OpenedRun, TargetSpec, api, created_run, ids, open};
+use super::suites::{entry_template, new_plan, sort_by_suite};
+use super::target::{OpenedRun, TargetSpec, api, created_run, ids, is_several_suites, open};
 use super::unsent::{Event, Journal};
 use super::write::close;
 use crate::submit::outcome::Submitted;
@@ -43,9 +43,9 @@ pub async fn resume(
     let mut summary = Summary::default();
     let mut errors = Vec::new();
     let mut left = 0;
-    let (closes_run, plan_to_close) = match &journal.plan {
-        Some((plan_id, created, suites)) => {
-            for (&suite, cases) in suites {
+    let (closes_run, plan_to_close) = match locate(client, &journal, &planned, &log).await? {
+        Where::Plan(plan_id, created, suites) => {
+            for (&suite, cases) in &suites {
                 let share: Vec<PlannedResult> = planned
                     .iter()
                     .filter(|r| cases.contains(&r.entry.case_id))
@@ -53,7 +53,7 @@ pub async fn resume(
                     .collect();
                 let run = match journal.run_for(Some(suite)) {
                     Some(run) => run,
-                    None => entry_run(client, &journal, *plan_id, suite, cases, &log).await?,
+                    None => entry_run(client, &journal, plan_id, suite, cases, &log).await?,
                 };
                 let part = finish_run(client, &journal, &run, share, post, &log).await?;
                 summary.runs.push(SuiteRun {
@@ -64,17 +64,13 @@ pub async fn resume(
                 });
                 add(&mut summary, &mut errors, &mut left, &run, part);
             }
-            summary.plan_id = Some(*plan_id);
+            summary.plan_id = Some(plan_id);
             // As the submit itself decides (suites.rs): a plan it made closes with either flag.
             let h = &journal.header;
-            let close = h.close_plan || (*created && h.close_run);
-            (false, close.then_some(*plan_id))
+            let close = h.close_plan || (created && h.close_run);
+            (false, close.then_some(plan_id))
         }
-        None => {
-            let run = match journal.run_for(None) {
-                Some(run) => run,
-                None => first_run(client, &journal, &planned, &log).await?,
-            };
+        Where::Run(run) => {
             let part = finish_run(client, &journal, &run, planned, post, &log).await?;
             add(&mut summary, &mut errors, &mut left, &run, part);
             let plan = match &journal.header.target {
@@ -108,6 +104,119 @@ pub async fn resume(
         summary.resume_file = Some(path.display().to_string());
     }
     Ok(Submitted::written(client, summary, errors, close_failed))
+}
+
+/// Where the journal's results go.
+enum Where {
+    /// One run.
+    Run(RunRef),
+    /// A plan across suites: (plan, made by the submit, suite → cases).
+    Plan(u64, bool, BTreeMap<u64, Vec<u64>>),
+}
+
+/// The run or plan: as recorded, else found or made now.
+async fn locate(
+    client: &Client,
+    journal: &Journal,
+    planned: &[PlannedResult],
+    log: &Log,
+) -> anyhow::Result<Where> {
+    if let Some((plan_id, created, suites)) = &journal.plan {
+        return Ok(Where::Plan(*plan_id, *created, suites.clone()));
+    }
+    if let Some(run) = journal.run_for(None) {
+        return Ok(Where::Run(run));
+    }
+    match first_run(client, journal, planned, log).await {
+        // The submit stopped before it recorded the plan its cases need.
+        Err(e) if is_several_suites(&e) => plan_of(client, journal, planned, log).await,
+        other => other.map(Where::Run),
+    }
+}
+
+/// A multi-suite submit that stopped before recording its plan: sort the cases by suite
+/// again, and find the plan it made (ours by name, creator and time, still without entries,
+/// since entries come only after the record) or make it.
+async fn plan_of(
+    client: &Client,
+    journal: &Journal,
+    planned: &[PlannedResult],
+    log: &Log,
+) -> anyhow::Result<Where> {
+    let target = &journal.header.target;
+    let TargetSpec::New { project_id, run } = target else {
+        unreachable!("only a new run becomes a plan")
+    };
+    let suites = sort_by_suite(client, *project_id, &distinct(planned)).await?;
+    if let [(suite, cases)] = suites.iter().collect::<Vec<_>>()[..] {
+        // One suite after all: the run goes there, as the submit would have made it.
+        let mut one = run.clone();
+        one.suite_id = Some(*suite);
+        let target = TargetSpec::New {
+            project_id: *project_id,
+            run: one,
+        };
+        let opened = open(client, &target, cases).await?;
+        let url = opened
+            .run
+            .url
+            .clone()
+            .or_else(|| Some(client.run_url(opened.run.id)));
+        return Ok(Where::Run(record(
+            log,
+            (opened.run.id, url, opened.unknown),
+            None,
+        )));
+    }
+    let name = run.name.as_deref().unwrap_or("Automated test run");
+    let plan_id = match found_plan(client, *project_id, name, journal.header.since).await? {
+        Some(id) => {
+            eprintln!("plan {id} was created before the submit stopped; using it");
+            id
+        }
+        None => new_plan(client, *project_id, target).await?,
+    };
+    let (created, recorded) = (true, suites.clone());
+    log.record(&Event::Plan {
+        plan_id,
+        created,
+        suites: recorded,
+    });
+    Ok(Where::Plan(plan_id, created, suites))
+}
+
+/// The newest plan named `name` that this user created since `since` and that has no entries.
+async fn found_plan(
+    client: &Client,
+    project_id: u64,
+    name: &str,
+    since: i64,
+) -> anyhow::Result<Option<u64>> {
+    let me = client.get_current_user().await.map_err(api)?;
+    let filters = PlanFilters {
+        created_after: Some(since),
+        created_by: vec![me.id],
+        ..PlanFilters::default()
+    };
+    let plans = client.get_plans(project_id, &filters).await.map_err(api)?;
+    for plan in plans.iter().filter(|p| p.name == name && !p.is_completed) {
+        if client
+            .get_plan(plan.id)
+            .await
+            .map_err(api)?
+            .entries
+            .is_empty()
+        {
+            return Ok(Some(plan.id));
+        }
+    }
+    Ok(None)
+}
+
+/// The distinct case IDs of these results, in order.
+fn distinct(results: &[PlannedResult]) -> Vec<u64> {
+    let set: BTreeSet<u64> = results.iter().map(|r| r.entry.case_id).collect();
+    set.into_iter().collect()
 }
 
 /// What finishing one run did.
@@ -245,11 +354,7 @@ async fn first_run(
     log: &Log,
 ) -> anyhow::Result<RunRef> {
     let since = journal.header.since;
-    let case_ids: Vec<u64> = cases_of(planned)
-        .into_iter()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let case_ids = distinct(planned);
     let target = &journal.header.target;
     let opened = match target {
         TargetSpec::Existing { run_id } => {
@@ -275,10 +380,12 @@ async fn first_run(
             }
         }
         TargetSpec::Plan {
-            plan_id, suite_id, ..
+            plan_id,
+            suite_id,
+            entry,
         } => {
-            let suite = suite_id.unwrap_or(0);
-            match found_entry_run(client, *plan_id, suite, &case_ids, journal).await? {
+            let (suite, name) = (suite_id.unwrap_or(0), entry.name.as_deref());
+            match found_entry_run(client, (*plan_id, suite, name), &case_ids, journal).await? {
                 Some(run) => OpenedRun::created(run, Vec::new()),
                 None => open(client, target, &case_ids).await?,
             }
@@ -301,13 +408,16 @@ async fn entry_run(
     cases: &[u64],
     log: &Log,
 ) -> anyhow::Result<RunRef> {
-    let opened = match found_entry_run(client, plan_id, suite, cases, journal).await? {
+    let entry = entry_template(&journal.header.target);
+    let name = entry.name.clone();
+    let found = found_entry_run(client, (plan_id, suite, name.as_deref()), cases, journal).await?;
+    let opened = match found {
         Some(run) => OpenedRun::created(run, Vec::new()),
         None => {
             let target = TargetSpec::Plan {
                 plan_id,
                 suite_id: Some(suite),
-                entry: entry_template(&journal.header.target),
+                entry,
             };
             open(client, &target, cases).await?
         }
@@ -324,12 +434,12 @@ async fn entry_run(
     ))
 }
 
-/// A run of the plan that an unrecorded `add_plan_entry` made: in `suite`, not recorded for
-/// another suite, created since the submit began, holding exactly `cases`.
+/// A run of the plan that an unrecorded `add_plan_entry` made: in `suite`, named `name`, not
+/// recorded for another suite, created by this user since the submit began, holding exactly
+/// `cases`.
 async fn found_entry_run(
     client: &Client,
-    plan_id: u64,
-    suite: u64,
+    (plan_id, suite, name): (u64, u64, Option<&str>),
     cases: &[u64],
     journal: &Journal,
 ) -> anyhow::Result<Option<crate::testrail::Run>> {
@@ -343,10 +453,13 @@ async fn found_entry_run(
     let wanted: BTreeSet<u64> = cases.iter().copied().collect();
     let recorded: BTreeSet<u64> = journal.runs.iter().filter_map(run_id_of).collect();
     let since = journal.header.since;
+    let me = client.get_current_user().await.map_err(api)?.id;
     let candidates = plan.runs().filter(|r| {
         r.suite_id == Some(suite)
+            && name.is_none_or(|n| n == r.name)
             && !recorded.contains(&r.id)
             && r.created_on.is_none_or(|t| t >= since)
+            && r.created_by.is_none_or(|u| u == me)
     });
     for run in candidates.cloned().collect::<Vec<_>>() {
         let held: BTreeSet<u64> = client

@@ -81,7 +81,7 @@ pub(crate) fn write_by_suite<'a>(
         }
         let plan_id = match existing_plan {
             Some(id) => id,
-            None => new_plan(client, project_id, opts).await?,
+            None => new_plan(client, project_id, &opts.target).await?,
         };
         // The journal learns the plan and each suite's cases, so --resume can make the entries
         // still missing and close the plan as this submit would have.
@@ -117,7 +117,7 @@ pub(crate) fn write_by_suite<'a>(
 
 /// Each mapped case's suite, suite by suite; cases in no suite of the project are left out
 /// (they surface as unknown when posting, as with one suite).
-async fn sort_by_suite(
+pub(crate) async fn sort_by_suite(
     client: &Client,
     project_id: u64,
     case_ids: &[u64],
@@ -148,8 +148,12 @@ async fn sort_by_suite(
 }
 
 /// `add_plan` named like the run would have been.
-async fn new_plan(client: &Client, project_id: u64, opts: &SubmitOptions) -> anyhow::Result<u64> {
-    let TargetSpec::New { run, .. } = &opts.target else {
+pub(crate) async fn new_plan(
+    client: &Client,
+    project_id: u64,
+    target: &TargetSpec,
+) -> anyhow::Result<u64> {
+    let TargetSpec::New { run, .. } = target else {
         unreachable!("only a new run becomes a new plan")
     };
     let body = NewPlan {

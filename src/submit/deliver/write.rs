@@ -61,7 +61,17 @@ pub(crate) async fn write(
         if finished {
             log.remove();
         }
-        return done;
+        return done.map_err(|e| match log.path() {
+            // Something was made: the journal finishes it without posting anything twice.
+            path if path.is_file() => {
+                let path = path.display();
+                e.context(format!(
+                    "the submit stopped; every result is saved in {path}; finish with:\n  \
+                     testrail-report submit --resume {path}\n"
+                ))
+            }
+            _ => e,
+        });
     };
     let ctx = Ctx {
         since,

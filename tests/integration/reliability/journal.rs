@@ -281,25 +281,103 @@ fn kill_9_between_a_plans_entries_then_resume_fills_every_suite_and_closes_the_p
     let journal = journal_in(dir.path());
     let (out, _) = resume(&sb, dir.path(), &journal);
     assert_ok(&out);
+    one_closed_plan_holding_both_suites(&sb);
+    assert!(!journal.exists());
+}
+
+/// A report naming two cases of each of project 2's suites, in a fresh directory.
+fn two_suites_report() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = "<testcase classname=\"a\" name=\"one_C13\"/>\
+        <testcase classname=\"a\" name=\"two_C14\"/>\
+        <testcase classname=\"b\" name=\"three_C15\"/>\
+        <testcase classname=\"b\" name=\"four_C16\"/>";
+    std::fs::write(
+        dir.path().join("r.xml"),
+        format!("<testsuite>{cases}</testsuite>"),
+    )
+    .unwrap();
+    dir
+}
+
+/// Project 2 has one plan, closed, with one run per suite holding one result per case.
+fn one_closed_plan_holding_both_suites(sb: &Sandbox) {
     let state = sb.state();
-    let plan = state["plans"]
+    let plans: Vec<&Value> = state["plans"]
         .as_object()
         .unwrap()
         .values()
-        .find(|p| p["project_id"] == 2)
-        .unwrap()
-        .clone();
-    assert_eq!(plan["is_completed"], json!(true), "the plan is closed");
+        .filter(|p| p["project_id"] == 2)
+        .collect();
+    assert_eq!(plans.len(), 1, "one plan: {plans:?}");
+    assert_eq!(plans[0]["is_completed"], json!(true), "the plan is closed");
     let runs: Vec<u64> = state["runs"]
         .as_object()
         .unwrap()
         .values()
-        .filter(|r| r["plan_id"] == plan["id"])
+        .filter(|r| r["plan_id"] == plans[0]["id"])
         .map(|r| r["id"].as_u64().unwrap())
         .collect();
     assert_eq!(runs.len(), 2, "one run per suite: {runs:?}");
     for run in runs {
-        one_result_each(&sb, run, 2);
+        one_result_each(sb, run, 2);
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn kill_9_while_add_plan_waits_then_resume_makes_the_plan_and_its_entries() {
+    let sb = sandbox_with(multi_suite());
+    let dir = two_suites_report();
+    sb.set_faults(delay("add_plan", 1500));
+    let mut child = spawn(
+        &sb,
+        dir.path(),
+        &["submit", "--project-id", "2", "--close-run", "r.xml"],
+    );
+    wait_for("the suites' cases", || calls(&sb, "get_cases") == 2);
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    sb.set_faults(Faults::default());
+    let journal = journal_in(dir.path());
+    let (out, _) = resume(&sb, dir.path(), &journal);
+    assert_ok(&out);
+    one_closed_plan_holding_both_suites(&sb);
     assert!(!journal.exists());
+}
+
+#[test]
+fn an_add_plan_whose_answer_was_lost_is_found_by_resume_not_made_again() {
+    let sb = sandbox_with(multi_suite());
+    let dir = two_suites_report();
+    sb.set_faults(Faults {
+        drops: vec![DropFault {
+            method: Some("add_plan".into()),
+            next: 1,
+        }],
+        ..Faults::default()
+    });
+    let out = crate::common::cmd(&sb)
+        .current_dir(dir.path())
+        .args(["submit", "--project-id", "2", "--close-run", "r.xml"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("finish with:\n  testrail-report submit --resume testrail-unsent-"),
+        "{stderr}"
+    );
+    let journal = journal_in(dir.path());
+    let (out, _) = resume(&sb, dir.path(), &journal);
+    assert_ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("was created before the submit stopped"),
+        "{stderr}"
+    );
+    assert_eq!(calls(&sb, "add_plan"), 1, "no second plan");
+    one_closed_plan_holding_both_suites(&sb);
 }
