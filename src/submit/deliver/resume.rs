@@ -21,7 +21,9 @@ use super::close::close_plan;
 use super::journal::Log;
 use super::post::{PostOptions, cases_of, post_all};
 use super::suites::{entry_template, new_plan, sort_by_suite};
-use super::target::{OpenedRun, TargetSpec, api, created_run, ids, is_several_suites, open};
+use super::target::{
+    OpenedRun, TargetSpec, api, created_run, ids, is_several_suites, open, run_cases,
+};
 use super::unsent::{Event, Journal};
 use super::write::close;
 use crate::submit::outcome::Submitted;
@@ -462,14 +464,7 @@ async fn found_entry_run(
             && r.created_by.is_none_or(|u| u == me)
     });
     for run in candidates.cloned().collect::<Vec<_>>() {
-        let held: BTreeSet<u64> = client
-            .get_tests(run.id)
-            .await
-            .map_err(api)?
-            .into_iter()
-            .map(|t| t.case_id)
-            .collect();
-        if held == wanted {
+        if run_cases(client, run.id).await.map_err(api)? == wanted {
             return Ok(Some(run));
         }
     }

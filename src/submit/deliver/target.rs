@@ -242,17 +242,17 @@ pub(crate) async fn created_run(
         if run.include_all || run.description != body.description {
             continue;
         }
-        let cases: BTreeSet<u64> = client
-            .get_tests(run.id)
-            .await?
-            .into_iter()
-            .map(|t| t.case_id)
-            .collect();
-        if cases == wanted {
+        if run_cases(client, run.id).await? == wanted {
             return Ok(Some(run));
         }
     }
     Ok(None)
+}
+
+/// The case IDs a run holds (every page of `get_tests`).
+pub(crate) async fn run_cases(client: &Client, run_id: u64) -> Result<BTreeSet<u64>, ApiError> {
+    let tests = client.get_tests(run_id).await?;
+    Ok(tests.into_iter().map(|t| t.case_id).collect())
 }
 
 /// How far back "created by this attempt" reaches: server clocks drift from ours, and a

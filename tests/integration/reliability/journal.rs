@@ -248,19 +248,8 @@ fn resume_leaves_its_file_while_anything_remains_and_removes_it_when_done() {
 fn kill_9_between_a_plans_entries_then_resume_fills_every_suite_and_closes_the_plan() {
     // Suite A's entry and results are in; suite B's add_plan_entry is held back when the
     // submit is killed. Resume makes (or finds) B's entry, posts its results, closes the plan.
-    let mut opts = multi_suite();
-    opts.faults = Faults::default();
-    let sb = sandbox_with(opts);
-    let dir = tempfile::tempdir().unwrap();
-    let cases = "<testcase classname=\"a\" name=\"one_C13\"/>\
-        <testcase classname=\"a\" name=\"two_C14\"/>\
-        <testcase classname=\"b\" name=\"three_C15\"/>\
-        <testcase classname=\"b\" name=\"four_C16\"/>";
-    std::fs::write(
-        dir.path().join("r.xml"),
-        format!("<testsuite>{cases}</testsuite>"),
-    )
-    .unwrap();
+    let sb = sandbox_with(multi_suite());
+    let dir = two_suites_report();
     let entries_before = calls(&sb, "add_plan_entry");
     sb.set_faults(delay("add_plan_entry", 1500));
     // The first entry waits too: let it through, then kill while the second waits.
