@@ -53,6 +53,18 @@ fn resume(sb: &Sandbox, dir: &Path, file: &Path) -> (std::process::Output, Vec<S
     (out, made)
 }
 
+/// `--resume` succeeds, saying it found what the stopped submit had made; answers its stderr.
+fn resume_finding(sb: &Sandbox, dir: &Path, file: &Path) -> String {
+    let (out, _) = resume(sb, dir, file);
+    assert_ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        stderr.contains("was created before the submit stopped"),
+        "{stderr}"
+    );
+    stderr
+}
+
 /// Every case of `run_id` holds exactly one result, and there are `n` of them.
 fn one_result_each(sb: &Sandbox, run_id: u64, n: usize) {
     let per_case = results_per_case(sb, run_id);
@@ -150,13 +162,8 @@ fn kill_9_after_add_run_before_its_record_then_resume_finds_the_run() {
         "the run is not recorded yet: {records:?}"
     );
     sb.set_faults(Faults::default());
-    let (out, _) = resume(&sb, dir.path(), &journal);
-    assert_ok(&out);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("run R1 was created before the submit stopped"),
-        "{stderr}"
-    );
+    let stderr = resume_finding(&sb, dir.path(), &journal);
+    assert!(stderr.contains("run R1 was created"), "{stderr}");
     assert_eq!(calls(&sb, "add_run"), 1, "no second run");
     one_result_each(&sb, 1, 20);
     assert!(stderr.contains("removed"), "{stderr}");
@@ -360,13 +367,7 @@ fn an_add_plan_whose_answer_was_lost_is_found_by_resume_not_made_again() {
         "{stderr}"
     );
     let journal = journal_in(dir.path());
-    let (out, _) = resume(&sb, dir.path(), &journal);
-    assert_ok(&out);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("was created before the submit stopped"),
-        "{stderr}"
-    );
+    resume_finding(&sb, dir.path(), &journal);
     assert_eq!(calls(&sb, "add_plan"), 1, "no second plan");
     one_closed_plan_holding_both_suites(&sb);
 }
