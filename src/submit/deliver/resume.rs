@@ -159,16 +159,7 @@ async fn plan_of(
             run: one,
         };
         let opened = open(client, &target, cases).await?;
-        let url = opened
-            .run
-            .url
-            .clone()
-            .or_else(|| Some(client.run_url(opened.run.id)));
-        return Ok(Where::Run(record(
-            log,
-            (opened.run.id, url, opened.unknown),
-            None,
-        )));
+        return Ok(Where::Run(record(log, run_ref(client, opened), None)));
     }
     let name = run.name.as_deref().unwrap_or("Automated test run");
     let plan_id = match found_plan(client, *project_id, name, journal.header.since).await? {
@@ -386,19 +377,14 @@ async fn first_run(
             suite_id,
             entry,
         } => {
-            let (suite, name) = (suite_id.unwrap_or(0), entry.name.as_deref());
-            match found_entry_run(client, (*plan_id, suite, name), &case_ids, journal).await? {
+            let name = entry.name.as_deref();
+            match found_entry_run(client, (*plan_id, *suite_id, name), &case_ids, journal).await? {
                 Some(run) => OpenedRun::created(run, Vec::new()),
                 None => open(client, target, &case_ids).await?,
             }
         }
     };
-    let url = opened
-        .run
-        .url
-        .clone()
-        .or_else(|| Some(client.run_url(opened.run.id)));
-    Ok(record(log, (opened.run.id, url, opened.unknown), None))
+    Ok(record(log, run_ref(client, opened), None))
 }
 
 /// The run of `suite`'s entry in a multi-suite submit's plan: found, or made now.
@@ -412,7 +398,13 @@ async fn entry_run(
 ) -> anyhow::Result<RunRef> {
     let entry = entry_template(&journal.header.target);
     let name = entry.name.clone();
-    let found = found_entry_run(client, (plan_id, suite, name.as_deref()), cases, journal).await?;
+    let found = found_entry_run(
+        client,
+        (plan_id, Some(suite), name.as_deref()),
+        cases,
+        journal,
+    )
+    .await?;
     let opened = match found {
         Some(run) => OpenedRun::created(run, Vec::new()),
         None => {
@@ -424,24 +416,15 @@ async fn entry_run(
             open(client, &target, cases).await?
         }
     };
-    let url = opened
-        .run
-        .url
-        .clone()
-        .or_else(|| Some(client.run_url(opened.run.id)));
-    Ok(record(
-        log,
-        (opened.run.id, url, opened.unknown),
-        Some(suite),
-    ))
+    Ok(record(log, run_ref(client, opened), Some(suite)))
 }
 
-/// A run of the plan that an unrecorded `add_plan_entry` made: in `suite`, named `name`, not
-/// recorded for another suite, created by this user since the submit began, holding exactly
+/// A run of the plan that an unrecorded `add_plan_entry` made: in `suite` (`None`: the
+/// project's only one), named `name`, not recorded for another suite, created by this user since the submit began, holding exactly
 /// `cases`.
 async fn found_entry_run(
     client: &Client,
-    (plan_id, suite, name): (u64, u64, Option<&str>),
+    (plan_id, suite, name): (u64, Option<u64>, Option<&str>),
     cases: &[u64],
     journal: &Journal,
 ) -> anyhow::Result<Option<crate::testrail::Run>> {
@@ -457,7 +440,7 @@ async fn found_entry_run(
     let since = journal.header.since;
     let me = client.get_current_user().await.map_err(api)?.id;
     let candidates = plan.runs().filter(|r| {
-        r.suite_id == Some(suite)
+        suite.is_none_or(|s| r.suite_id == Some(s))
             && name.is_none_or(|n| n == r.name)
             && !recorded.contains(&r.id)
             && r.created_on.is_none_or(|t| t >= since)
@@ -476,6 +459,15 @@ fn run_id_of(e: &Event) -> Option<u64> {
         Event::Run { run_id, .. } => Some(*run_id),
         _ => None,
     }
+}
+
+/// An opened run as the journal names it.
+fn run_ref(client: &Client, opened: OpenedRun) -> RunRef {
+    let url = opened
+        .run
+        .url
+        .or_else(|| Some(client.run_url(opened.run.id)));
+    (opened.run.id, url, opened.unknown)
 }
 
 /// Write the run down before posting to it, and answer it.

@@ -150,11 +150,11 @@ async fn write_with(
         .run
         .url
         .clone()
-        .or_else(|| Some(client.run_url(run_id)));
+        .unwrap_or_else(|| client.run_url(run_id));
     let unknown = opened.unknown.clone();
     log.record(&Event::Run {
         run_id,
-        url,
+        url: Some(url.clone()),
         suite_id,
         unknown,
     });
@@ -188,13 +188,7 @@ async fn write_with(
     }
     summary.run_id = Some(run_id);
     summary.plan_id = opened.run.plan_id;
-    summary.run_url = Some(
-        opened
-            .run
-            .url
-            .clone()
-            .unwrap_or_else(|| client.run_url(run_id)),
-    );
+    summary.run_url = Some(url);
     let verb = if opened.created { "Created" } else { "Using" };
     crate::progress::note(&format!("{verb} run R{run_id}: {}", opened.run.name));
     let results = Arc::new(plan.results);

@@ -371,3 +371,55 @@ fn an_add_plan_whose_answer_was_lost_is_found_by_resume_not_made_again() {
     assert_eq!(calls(&sb, "add_plan"), 1, "no second plan");
     one_closed_plan_holding_both_suites(&sb);
 }
+
+#[cfg(unix)]
+#[test]
+fn kill_9_after_add_plan_entry_before_its_record_then_resume_finds_the_entry() {
+    // --plan-id without --suite-id (the project's only suite): the entry is made, its answer
+    // dropped, and the submit killed while it reads the plan to find it (each read of the
+    // plan waits 2 s: the first, before the entry, is let through).
+    let sb = with_cases(6, Faults::default());
+    let plan = crate::common::json_of(crate::common::cmd(&sb).args([
+        "plan",
+        "create",
+        "--project-id",
+        "1",
+        "--name",
+        "Release",
+    ]));
+    let plan_id = plan["id"].as_u64().unwrap().to_string();
+    sb.set_faults(Faults {
+        drops: vec![DropFault {
+            method: Some("add_plan_entry".into()),
+            next: 1,
+        }],
+        ..delay("get_plan", 2000)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let xml = report(dir.path(), "r.xml", 1..=6);
+    let args = ["submit", "--plan-id", &plan_id, "--close-plan"];
+    let mut child = spawn(
+        &sb,
+        dir.path(),
+        &[&args[..], &[xml.to_str().unwrap()]].concat(),
+    );
+    wait_for("add_plan_entry", || calls(&sb, "add_plan_entry") == 1);
+    std::thread::sleep(Duration::from_millis(200));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    sb.set_faults(Faults::default());
+    let journal = journal_in(dir.path());
+    let (out, _) = resume(&sb, dir.path(), &journal);
+    assert_ok(&out);
+    assert_eq!(calls(&sb, "add_plan_entry"), 1, "no second entry");
+    let state = sb.state();
+    let runs: Vec<u64> = state["runs"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    one_result_each(&sb, runs[0], 6);
+    assert_eq!(state["plans"][&plan_id]["is_completed"], json!(true));
+}
