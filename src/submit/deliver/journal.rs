@@ -2,8 +2,8 @@
 //! then one appended line per step.
 //!
 //! What reaches the disk when, and why:
-//! - the header is written to a temporary name, synced and renamed, so a crash leaves either
-//!   no journal or a whole one;
+//! - the header is written to a temporary name, synced and renamed (and the directory synced),
+//!   so a crash leaves either no journal or a whole one;
 //! - a `sent` line is synced before its batch goes out (by the batch's task, off the posting
 //!   loop, so concurrent batches share the wait): after a power loss, a batch that may have
 //!   landed is always known (and checked), never posted twice;
@@ -202,7 +202,25 @@ fn create(path: &Path, header: &Header<Entries>) -> anyhow::Result<std::fs::File
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)?;
+        sync_dir(path);
         Ok(file)
     };
     write().with_context(|| format!("cannot write the journal {}", path.display()))
+}
+
+/// Sync the directory holding `path`, so the rename itself survives a power cut (Unix; a
+/// failure only weakens that guarantee, so it is not an error).
+fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
