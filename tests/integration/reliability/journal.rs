@@ -423,3 +423,47 @@ fn kill_9_after_add_plan_entry_before_its_record_then_resume_finds_the_entry() {
     one_result_each(&sb, runs[0], 6);
     assert_eq!(state["plans"][&plan_id]["is_completed"], json!(true));
 }
+
+#[cfg(unix)]
+#[test]
+fn kill_9_mid_submit_into_an_existing_run_then_resume_finishes_it() {
+    // Issue 22's case: `submit --run-id R` killed mid-way; the journal (named with the
+    // process ID, beside other shards' journals) lets --resume finish without duplicates.
+    let sb = with_cases(300, Faults::default());
+    let created = crate::common::json_of(crate::common::cmd(&sb).args([
+        "run",
+        "create",
+        "--project-id",
+        "1",
+        "--include-all",
+    ]));
+    let run_id = created["id"].as_u64().unwrap();
+    sb.set_faults(delay("add_results_for_cases", 100));
+    let dir = tempfile::tempdir().unwrap();
+    let xml = report(dir.path(), "r.xml", 1..=300);
+    let run = run_id.to_string();
+    let args = ["submit", "--run-id", &run, "--batch-size", "20"];
+    let mut child = spawn(
+        &sb,
+        dir.path(),
+        &[
+            &args[..],
+            &["--parallel-batches", "2", xml.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    wait_for("5 batches", || calls(&sb, "add_results_for_cases") >= 5);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    sb.set_faults(Faults::default());
+    let journal = journal_in(dir.path());
+    let name = journal.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with(&format!("testrail-unsent-{run_id}-")),
+        "{name}"
+    );
+    let (out, _) = resume(&sb, dir.path(), &journal);
+    assert_ok(&out);
+    one_result_each(&sb, run_id, 300);
+    assert!(!journal.exists());
+}
