@@ -22,6 +22,20 @@ fn wait_for(what: &str, ready: impl Fn() -> bool) {
     }
 }
 
+/// Once `ready` holds (and `settle_ms` later), kill the child with SIGKILL: no handler runs,
+/// nothing is flushed on the way out.
+fn kill_9_when(
+    child: &mut std::process::Child,
+    what: &str,
+    settle_ms: u64,
+    ready: impl Fn() -> bool,
+) {
+    wait_for(what, ready);
+    std::thread::sleep(Duration::from_millis(settle_ms));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 /// The one journal in `dir`.
 fn journal_in(dir: &Path) -> PathBuf {
     let found: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -106,12 +120,9 @@ fn kill_9_while_add_run_waits_then_resume_makes_or_finds_one_run() {
         ],
     );
     // The journal is on disk before add_run is sent; kill while add_run waits for its answer.
-    wait_for("the journal", || {
+    kill_9_when(&mut child, "the journal", 300, || {
         std::fs::read_dir(dir.path()).unwrap().count() > 1
     });
-    std::thread::sleep(Duration::from_millis(300));
-    child.kill().unwrap();
-    child.wait().unwrap();
     let journal = journal_in(dir.path());
     assert_eq!(calls(&sb, "add_results_for_cases"), 0);
     // Whether the server went on to make the run or not, resume must end with one run.
@@ -150,10 +161,7 @@ fn kill_9_after_add_run_before_its_record_then_resume_finds_the_run() {
         dir.path(),
         &["submit", "--project-id", "1", xml.to_str().unwrap()],
     );
-    wait_for("add_run", || calls(&sb, "add_run") == 1);
-    std::thread::sleep(Duration::from_millis(200));
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_9_when(&mut child, "add_run", 200, || calls(&sb, "add_run") == 1);
     let journal = journal_in(dir.path());
     let text = std::fs::read_to_string(&journal).unwrap();
     let records: Vec<&str> = text.lines().skip(1).collect();
@@ -190,9 +198,9 @@ fn kill_9_mid_submit_then_resume_checks_only_the_batches_without_an_answer() {
             xml.to_str().unwrap(),
         ],
     );
-    wait_for("20 batches", || calls(&sb, "add_results_for_cases") >= 20);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_9_when(&mut child, "20 batches", 0, || {
+        calls(&sb, "add_results_for_cases") >= 20
+    });
     let landed: usize = results_per_case(&sb, 1).values().sum();
     let journal = journal_in(dir.path());
     sb.set_faults(Faults::default());
@@ -265,12 +273,9 @@ fn kill_9_between_a_plans_entries_then_resume_fills_every_suite_and_closes_the_p
         dir.path(),
         &["submit", "--project-id", "2", "--close-run", "r.xml"],
     );
-    wait_for("suite A's results", || {
+    kill_9_when(&mut child, "suite A's results", 300, || {
         calls(&sb, "add_results_for_cases") == 1
     });
-    std::thread::sleep(Duration::from_millis(300));
-    child.kill().unwrap();
-    child.wait().unwrap();
     assert_eq!(calls(&sb, "add_plan_entry") - entries_before, 1);
     std::thread::sleep(Duration::from_millis(1500));
     sb.set_faults(Faults::default());
@@ -331,10 +336,9 @@ fn kill_9_while_add_plan_waits_then_resume_makes_the_plan_and_its_entries() {
         dir.path(),
         &["submit", "--project-id", "2", "--close-run", "r.xml"],
     );
-    wait_for("the suites' cases", || calls(&sb, "get_cases") == 2);
-    std::thread::sleep(Duration::from_millis(300));
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_9_when(&mut child, "the suites' cases", 300, || {
+        calls(&sb, "get_cases") == 2
+    });
     std::thread::sleep(Duration::from_millis(1500));
     sb.set_faults(Faults::default());
     let journal = journal_in(dir.path());
@@ -403,10 +407,9 @@ fn kill_9_after_add_plan_entry_before_its_record_then_resume_finds_the_entry() {
         dir.path(),
         &[&args[..], &[xml.to_str().unwrap()]].concat(),
     );
-    wait_for("add_plan_entry", || calls(&sb, "add_plan_entry") == 1);
-    std::thread::sleep(Duration::from_millis(200));
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_9_when(&mut child, "add_plan_entry", 200, || {
+        calls(&sb, "add_plan_entry") == 1
+    });
     sb.set_faults(Faults::default());
     let journal = journal_in(dir.path());
     let (out, _) = resume(&sb, dir.path(), &journal);
@@ -452,9 +455,9 @@ fn kill_9_mid_submit_into_an_existing_run_then_resume_finishes_it() {
         ]
         .concat(),
     );
-    wait_for("5 batches", || calls(&sb, "add_results_for_cases") >= 5);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_9_when(&mut child, "5 batches", 0, || {
+        calls(&sb, "add_results_for_cases") >= 5
+    });
     sb.set_faults(Faults::default());
     let journal = journal_in(dir.path());
     let name = journal.file_name().unwrap().to_string_lossy().into_owned();
