@@ -6,6 +6,7 @@ pub mod batch;
 pub mod check;
 pub mod close;
 pub mod journal;
+pub mod locate;
 pub mod pace;
 pub mod post;
 pub mod refs;
