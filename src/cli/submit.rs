@@ -284,9 +284,10 @@ pub struct SubmitArgs {
     )]
     pub parallel_batches: Option<usize>,
 
-    /// Where to save results that could not be posted, and the journal of every result until
-    /// it is accepted [default: testrail-unsent-<run>.json; testrail-unsent-<run>-<pid>.json
-    /// with --run-id].
+    /// The journal: every result and each step of the submit, on disk from before the first
+    /// write until every result is accepted, and where what could not be posted stays
+    /// [default: testrail-unsent-<run>.json; testrail-unsent-<run>-<pid>.json with --run-id;
+    /// testrail-unsent-plan-<plan>.json across suites].
     #[arg(
         help_heading = "Delivery",
         long,
@@ -295,8 +296,9 @@ pub struct SubmitArgs {
     )]
     pub unsent_file: Option<PathBuf>,
 
-    /// Finish an interrupted submit: post the results saved in this file that are not in the
-    /// run yet. Reports and target options are not needed (the file names its run).
+    /// Finish an interrupted submit, even after a crash: make (or find) its run, post the
+    /// results of this file that are not in TestRail yet, close as the submit asked, and
+    /// remove the file. Reports and target options are not needed (the file holds them).
     #[arg(
         help_heading = "Delivery",
         long,

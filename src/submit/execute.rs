@@ -106,6 +106,7 @@ pub async fn submit(
         plan,
         (&policy, overlap),
         opts,
+        None,
     )
     .await
 }

@@ -1,6 +1,6 @@
 //! Plans: get_plan(s), add_plan, add_plan_entry, close_plan, delete_plan.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::client::Client;
 use super::error::ApiError;
@@ -8,7 +8,9 @@ use super::models::{Plan, PlanEntry};
 use super::url::Filters;
 
 /// The body of `add_plan_entry`. `include_all` defaults to true on the server, so it is sent.
-#[derive(Debug, Clone, Default, Serialize)]
+/// (Deserialize: the submit's journal keeps it, to make the entry on `--resume`.)
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NewPlanEntry {
     /// The suite (required in multi-suite projects).
     pub suite_id: u64,
@@ -39,7 +41,7 @@ pub struct NewPlanEntry {
 }
 
 /// One run of a plan entry: its configurations (one per configuration group).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EntryRun {
     /// The configurations of this run.
     pub config_ids: Vec<u64>,

@@ -1,6 +1,6 @@
 //! The runs API: get_run, get_runs, add_run, update_run, close_run, delete_run, get_tests.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::client::Client;
@@ -46,7 +46,9 @@ impl RunFilters {
 }
 
 /// The body of `add_run`. TestRail's `include_all` defaults to *true*, so we always send it.
-#[derive(Debug, Clone, Default, Serialize)]
+/// (Deserialize: the submit's journal keeps it, to make or find the run on `--resume`.)
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NewRun {
     /// The suite (required in multi-suite projects).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,6 @@ mod args;
 pub mod render;
 
 use std::path::Path;
-use std::sync::Arc;
 
 use crate::ci::{self, CiContext, PublishOptions};
 use crate::cli::submit::SubmitArgs;
@@ -17,17 +16,13 @@ use crate::report::{TestCase, load};
 use crate::summary::Summary;
 use crate::testrail::Client;
 
-use crate::submit::deliver::close::close_plan;
-use crate::submit::deliver::post::{PostOptions, landed, post_all};
-use crate::submit::deliver::target::{TargetSpec, api, open};
-use crate::submit::deliver::unsent::UnsentFile;
-use crate::submit::deliver::write::close;
+use crate::submit::deliver::post::PostOptions;
+use crate::submit::deliver::resume::resume as resume_journal;
+use crate::submit::deliver::target::TargetSpec;
 use crate::submit::execute::submit;
 use crate::submit::lookup::{Wanted, resolve};
 use crate::submit::options::Matching;
 use crate::submit::outcome::Submitted;
-use crate::submit::plan::results::ResultEntry;
-use crate::submit::plan::status::StatusOverrides;
 use args::{rules, submit_options};
 
 /// Run `submit` and answer the exit code.
@@ -205,107 +200,16 @@ fn resume(
     path: &Path,
     ctx: &CiContext,
 ) -> anyhow::Result<i32> {
-    let file = UnsentFile::read(path)?;
+    // A file that is not a journal is refused before any connection is made.
+    let journal = crate::submit::deliver::unsent::Journal::read(path)?;
     let client = client(global, args)?;
     let post = PostOptions {
         batch_size: args.batch_size.max(1),
         in_flight: args.parallel_batches.map(|n| n.max(1)),
         ..PostOptions::default()
     };
-    let submitted = block_on(resume_file(&client, &file, path, &post))??;
+    let submitted = block_on(resume_journal(&client, path, journal, &post))??;
     print(global.output, &submitted)?;
     publish(&submitted.summary, ctx, args)?;
     exit(submitted, false)
-}
-
-async fn resume_file(
-    client: &Client,
-    file: &UnsentFile,
-    path: &Path,
-    post: &PostOptions,
-) -> anyhow::Result<Submitted> {
-    let run_id = file.run_id;
-    let planned = file.planned();
-    let entries: Vec<&ResultEntry> = planned.iter().map(|r| &r.entry).collect();
-    let already = landed(client, run_id, &entries, file.since)
-        .await
-        .map_err(api)?;
-    let missing: Vec<_> = planned
-        .iter()
-        .filter(|r| !already.contains_key(&r.entry.case_id))
-        .cloned()
-        .collect();
-    crate::progress::note(&format!(
-        "Resuming run R{run_id}: {} of {} saved result(s) already there, posting {}",
-        already.len(),
-        planned.len(),
-        missing.len()
-    ));
-    if !missing.is_empty() {
-        // Another job may have removed these cases from the run's selection (that is often
-        // why they were not posted): put back whichever are missing before posting.
-        let cases: Vec<u64> = missing.iter().map(|r| r.entry.case_id).collect();
-        open(client, &TargetSpec::Existing { run_id }, &cases).await?;
-    }
-    let missing = Arc::new(missing);
-    let posted = post_all(client, run_id, missing.clone(), post).await;
-    let names = StatusOverrides::default().resolve(None)?;
-    let mut summary = Summary {
-        run_id: Some(run_id),
-        run_url: file.run_url.clone(),
-        results_posted: posted.accepted.len() as u64,
-        ..Summary::default()
-    };
-    for &i in &posted.accepted {
-        *summary
-            .statuses
-            .entry(names.name(missing[i].entry.status_id))
-            .or_insert(0) += 1;
-    }
-    let mut errors = posted.errors;
-    let mut close_failed = None;
-    let mut unsent = posted.unsent;
-    if !posted.not_in_run.is_empty() {
-        // Never dropped silently: kept in the resume file, and the exit code says so.
-        let cases: Vec<u64> = posted
-            .not_in_run
-            .iter()
-            .map(|&i| missing[i].entry.case_id)
-            .collect();
-        errors.push(format!(
-            "{} left run R{run_id} while posting (another job replaced its selection)",
-            crate::submit::deliver::target::ids(&cases)
-        ));
-        unsent.extend(&posted.not_in_run);
-    }
-    if unsent.is_empty() {
-        if file.close_run {
-            match close(client, run_id).await {
-                Ok(()) => summary.closed = true,
-                // A resume run twice: the first one closed it already.
-                Err(e) if e.to_string().contains("already completed") => summary.closed = true,
-                Err(e) => close_failed = Some(e),
-            }
-        }
-        if let Some(plan_id) = file.close_plan {
-            close_plan(client, plan_id, &[run_id]).await?;
-            summary.plan_id = Some(plan_id);
-            summary.plan_closed = true;
-        }
-    } else {
-        let left: Vec<_> = unsent.iter().map(|&i| &missing[i]).collect();
-        let mut rest = UnsentFile::new(
-            run_id,
-            file.run_url.clone(),
-            file.since,
-            file.close_run,
-            &left,
-        );
-        rest.close_plan = file.close_plan;
-        match rest.write(path) {
-            Ok(()) => summary.resume_file = Some(path.display().to_string()),
-            Err(e) => errors.push(format!("could not update {}: {e:#}", path.display())),
-        }
-    }
-    Ok(Submitted::written(client, summary, errors, close_failed))
 }

@@ -17,12 +17,15 @@ use crate::testrail::{ApiError, Client};
 static TESTS: Mutex<Option<HashMap<u64, HashMap<u64, u64>>>> = Mutex::new(None);
 
 /// Result IDs of the entries that already landed in the run: same case, status and comment,
-/// created since `since`.
+/// created since `since`, and with an ID above `after` when given (the highest result ID
+/// TestRail had answered before the batch was sent: IDs only grow, so nothing at or below it
+/// can be the batch's, and reading stops there).
 pub async fn landed_batch(
     client: &Client,
     run_id: u64,
     entries: &[&ResultEntry],
     since: i64,
+    after: Option<u64>,
 ) -> Result<HashMap<u64, u64>, ApiError> {
     let test_of = tests_of(client, run_id, entries).await?;
     let wanted: HashMap<u64, &ResultEntry> = entries
@@ -43,7 +46,8 @@ pub async fn landed_batch(
                 found.entry(e.case_id).or_insert(r.id);
             }
         }
-        if page.len() < crate::testrail::PAGE_SIZE || found.len() == wanted.len() {
+        let older = after.is_some_and(|a| page.iter().any(|r| r.id <= a));
+        if page.len() < crate::testrail::PAGE_SIZE || found.len() == wanted.len() || older {
             return Ok(found);
         }
         offset += page.len();

@@ -13,13 +13,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tokio::task::JoinSet;
-use tokio::time::Instant;
+use tokio::time::{Duration, Instant};
 
 use crate::testrail::{ApiError, Client, ResultForCase};
 
 use super::batch::{MAX_BATCH_BYTES, batch_end};
+use super::journal::Log;
 use super::pace::{Concurrency, Sample, batch_size};
 use super::target::recent;
+use super::unsent::Event;
 use crate::submit::plan::results::{PlannedResult, ResultEntry};
 
 /// How results are posted.
@@ -73,12 +75,14 @@ pub fn to_client(e: &ResultEntry) -> ResultForCase {
     }
 }
 
-/// Post every result into `run_id`, as fast as the server takes them (see `pace`).
+/// Post every result into `run_id`, as fast as the server takes them (see `pace`), recording
+/// each batch in the journal before it is sent and once it is accepted.
 pub async fn post_all(
     client: &Client,
     run_id: u64,
     results: Arc<Vec<PlannedResult>>,
     opts: &PostOptions,
+    log: Option<&Log>,
 ) -> Posted {
     let entries: Vec<&ResultEntry> = results.iter().map(|r| &r.entry).collect();
     let total = results.len();
@@ -87,6 +91,11 @@ pub async fn post_all(
     let mut size = batch_size(total, opts.batch_size, budget);
     let mut retries_seen = client.stats().retries;
     let mut tasks = JoinSet::new();
+    // Each task's batch, so a task that panics still accounts for its results.
+    let mut ranges = HashMap::new();
+    // The highest result ID answered so far: a batch sent now gets higher ones.
+    let mut after = None;
+    let syncer = log.and_then(Log::syncer);
     let mut next = 0;
     let mut posted = Posted::default();
     let mut uploads = Vec::new();
@@ -102,20 +111,58 @@ pub async fn post_all(
             let range = next..end;
             let full = end < total || range.len() == size;
             next = end;
+            if let Some(log) = log {
+                let cases = cases_of(&results[range.clone()]);
+                log.record(&Event::Sent {
+                    run_id,
+                    cases,
+                    after,
+                });
+            }
             let (client, results, epoch) = (client.clone(), results.clone(), level.epoch());
-            tasks.spawn(async move {
+            let batch = range.clone();
+            let syncer = syncer.clone();
+            let task = tasks.spawn(async move {
+                // The batch's `sent` line reaches the disk before the batch leaves (a sync in
+                // each task, off the posting loop: concurrent batches share one sync's wait).
+                if let Some(syncer) = syncer {
+                    syncer.sync().await;
+                }
                 let sent = Instant::now();
-                let outcome = post_batch(&client, run_id, &results[range.clone()]).await;
-                (range, outcome, sent.elapsed(), epoch, full)
+                let outcome = post_batch(&client, run_id, &results[batch.clone()]).await;
+                (batch, outcome, sent.elapsed(), epoch, full)
             });
+            ranges.insert(task.id(), range);
         }
         let saturated = tasks.len() >= level.limit();
-        let Some(joined) = tasks.join_next().await else {
+        let Some(joined) = tasks.join_next_with_id().await else {
             break;
         };
-        let Ok((range, outcome, latency, epoch, full)) = joined else {
-            continue;
+        let (range, outcome, latency, epoch, full) = match joined {
+            Ok((id, done)) => {
+                ranges.remove(&id);
+                done
+            }
+            // A panicking batch is a failed batch: its results go to the resume file.
+            Err(e) => {
+                let range = ranges.remove(&e.id()).unwrap_or(0..0);
+                let why = format!("a batch of {} result(s) failed: {e}", range.len());
+                (range, Err(why), Duration::ZERO, level.epoch(), false)
+            }
         };
+        if let (Some(log), Ok(ids)) = (log, &outcome) {
+            let batch = &results[range.clone()];
+            let cases: Vec<u64> = batch
+                .iter()
+                .zip(ids)
+                .filter(|(_, id)| id.is_some())
+                .map(|(r, _)| r.entry.case_id)
+                .collect();
+            log.record(&Event::Acked { run_id, cases });
+        }
+        if let Ok(ids) = &outcome {
+            after = after.max(ids.iter().flatten().copied().max());
+        }
         let retries = client.stats().retries;
         level.observe(Sample {
             latency,
@@ -223,6 +270,11 @@ impl Eta {
     }
 }
 
+/// The case IDs of these results.
+pub fn cases_of(results: &[PlannedResult]) -> Vec<u64> {
+    results.iter().map(|r| r.entry.case_id).collect()
+}
+
 /// How many cases one batch may shed (one per rejection) before it counts as failed.
 const MAX_DROPS: usize = 20;
 
@@ -236,6 +288,8 @@ async fn post_batch(
     run_id: u64,
     batch: &[PlannedResult],
 ) -> Result<Vec<Option<u64>>, String> {
+    #[cfg(test)]
+    tests::maybe_panic(batch);
     let mut out = vec![None; batch.len()];
     let mut live: Vec<usize> = (0..batch.len()).collect();
     for _ in 0..=MAX_DROPS {
@@ -314,7 +368,7 @@ pub async fn resend_missing(
     since: i64,
 ) -> Result<Vec<u64>, ApiError> {
     // Only this batch's cases, from the newest results: see `check`.
-    let landed = super::check::landed_batch(client, run_id, entries, since).await?;
+    let landed = super::check::landed_batch(client, run_id, entries, since, None).await?;
     let missing: Vec<ResultForCase> = entries
         .iter()
         .filter(|e| !landed.contains_key(&e.case_id))
@@ -417,6 +471,78 @@ mod tests {
     use super::*;
     use crate::submit::plan::elapsed::Timespan;
     use serde_json::json;
+
+    /// A comment that makes the batch holding it panic (tests only: the hook is compiled out
+    /// of every other build).
+    const PANIC: &str = "test hook: panic in this batch";
+
+    pub(super) fn maybe_panic(batch: &[PlannedResult]) {
+        if batch
+            .iter()
+            .any(|r| r.entry.comment.as_deref() == Some(PANIC))
+        {
+            panic!("{PANIC}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_batch_that_panics_is_a_failed_batch_not_a_lost_one() {
+        use crate::sandbox::{DEFAULT_API_KEY, DEFAULT_USER, Sandbox, SandboxOptions};
+        use crate::submit::deliver::{target::TargetSpec, unsent::Journal};
+        // What broke: a panicking batch task was skipped by `join_next`, so its results were
+        // neither accepted nor unsent: not saved, and the submit could exit 0.
+        let sb = Sandbox::spawn(SandboxOptions::default()).unwrap();
+        let cfg = crate::config::ConnectionConfig {
+            url: sb.base_url(),
+            user: DEFAULT_USER.into(),
+            api_key: crate::secret::Secret::new(DEFAULT_API_KEY),
+            timeout: std::time::Duration::from_secs(10),
+            ca_cert: None,
+            insecure: false,
+            proxy: None,
+        };
+        let client = Client::new(&cfg, &crate::testrail::ClientOptions::default()).unwrap();
+        let body = crate::testrail::NewRun {
+            suite_id: Some(1),
+            name: Some("panics".into()),
+            case_ids: Some(vec![1, 2, 3]),
+            ..crate::testrail::NewRun::default()
+        };
+        let run_id = client.add_run(1, &body).await.unwrap().id;
+        let results: Vec<PlannedResult> = (1..=3)
+            .map(|case_id| PlannedResult {
+                entry: ResultEntry {
+                    case_id,
+                    status_id: 1,
+                    comment: (case_id == 2).then(|| PANIC.into()),
+                    elapsed: None,
+                    defects: None,
+                    fields: Default::default(),
+                },
+                outcome: crate::report::Outcome::Passed,
+                attachments: Box::new([]),
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.json");
+        let target = TargetSpec::Existing { run_id };
+        let log = Log::start(path.clone(), &target, (false, false), 0, &results);
+        let opts = PostOptions {
+            batch_size: 1,
+            in_flight: Some(1),
+            ..PostOptions::default()
+        };
+        let posted = post_all(&client, run_id, Arc::new(results), &opts, Some(&log)).await;
+        assert_eq!(posted.accepted, [0, 2]);
+        assert_eq!(posted.unsent, [1], "the panicking batch's result is unsent");
+        assert!(posted.errors[0].contains("panicked"), "{:?}", posted.errors);
+        let journal = Journal::read(&path).unwrap();
+        assert!(
+            journal.unknown.contains_key(&(run_id, 2)),
+            "checked on --resume"
+        );
+        assert!(journal.acked.contains(&(run_id, 1)) && journal.acked.contains(&(run_id, 3)));
+    }
 
     #[test]
     fn reads_the_case_testrail_names_in_a_rejected_batch() {

@@ -22,7 +22,9 @@ use serde_json::{Value, json};
 
 use super::case_suites::{hints, sort_by_suite};
 use super::close::close_plan;
+use super::journal::Log;
 use super::target::{TargetSpec, api, ids};
+use super::unsent::{Event, plan_path};
 use super::write::write;
 use crate::submit::options::SubmitOptions;
 use crate::submit::outcome::Submitted;
@@ -38,9 +40,9 @@ pub(crate) fn write_by_suite<'a>(
     summary: Summary,
     tests: &'a [&'a TestCase],
     groups: &'a Groups,
-    plan: ResultPlan,
-    policy: &'a StatusPolicy,
+    (plan, policy): (ResultPlan, &'a StatusPolicy),
     opts: &'a SubmitOptions,
+    log: &'a Log,
 ) -> Boxed<'a> {
     Box::pin(async move {
         let (project_id, existing_plan) = match &opts.target {
@@ -67,14 +69,36 @@ pub(crate) fn write_by_suite<'a>(
             if let TargetSpec::New { run, .. } = &mut one.target {
                 run.suite_id = Some(suite);
             }
-            return write(client, summary, tests, groups, plan, (policy, false), &one).await;
+            let policy = (policy, false);
+            return write(
+                client,
+                summary,
+                tests,
+                groups,
+                plan,
+                policy,
+                &one,
+                Some(log),
+            )
+            .await;
         }
         let plan_id = match existing_plan {
             Some(id) => id,
-            None => new_plan(client, project_id, opts).await?,
+            None => new_plan(client, project_id, &opts.target).await?,
         };
+        // The journal learns the plan and each suite's cases, so --resume can make the entries
+        // still missing and close the plan as this submit would have.
+        let (created, suites) = (existing_plan.is_none(), by_suite.clone());
+        log.record(&Event::Plan {
+            plan_id,
+            created,
+            suites,
+        });
+        if opts.unsent_file.is_none() {
+            log.rename(plan_path(plan_id));
+        }
         let mut done = per_suite(
-            client, summary, tests, groups, plan, policy, opts, plan_id, by_suite,
+            client, summary, tests, groups, plan, policy, opts, plan_id, by_suite, log,
         )
         .await?;
         done.summary.plan_id = Some(plan_id);
@@ -95,9 +119,13 @@ pub(crate) fn write_by_suite<'a>(
 }
 
 /// `add_plan` named like the run would have been.
-async fn new_plan(client: &Client, project_id: u64, opts: &SubmitOptions) -> anyhow::Result<u64> {
+pub(crate) async fn new_plan(
+    client: &Client,
+    project_id: u64,
+    target: &TargetSpec,
+) -> anyhow::Result<u64> {
     let plan = client
-        .add_plan(project_id, &plan_body(opts))
+        .add_plan(project_id, &plan_body(target))
         .await
         .map_err(api)?;
     crate::progress::note(&format!("Created plan {}: {}", plan.id, plan.name));
@@ -105,8 +133,8 @@ async fn new_plan(client: &Client, project_id: u64, opts: &SubmitOptions) -> any
 }
 
 /// The new plan's body: named, described and scheduled like the run would have been.
-fn plan_body(opts: &SubmitOptions) -> NewPlan {
-    let TargetSpec::New { run, .. } = &opts.target else {
+fn plan_body(target: &TargetSpec) -> NewPlan {
+    let TargetSpec::New { run, .. } = target else {
         unreachable!("only a new run becomes a new plan")
     };
     NewPlan {
@@ -162,7 +190,7 @@ pub(crate) async fn dry_run_plan(
     let entries: Vec<Value> = by_suite
         .iter()
         .map(|(suite, cases)| {
-            let mut body = entry_template(opts);
+            let mut body = entry_template(&opts.target);
             body.suite_id = *suite;
             body.include_all = false;
             body.case_ids = Some(cases.clone());
@@ -177,7 +205,7 @@ pub(crate) async fn dry_run_plan(
         .collect();
     let mut doc = match plan_id {
         Some(id) => json!({ "plan_id": id }),
-        None => json!({ "add_plan": project_id, "body": plan_body(opts) }),
+        None => json!({ "add_plan": project_id, "body": plan_body(&opts.target) }),
     };
     doc["entries"] = Value::Array(entries);
     let placed: HashSet<u64> = by_suite.values().flatten().copied().collect();
@@ -206,6 +234,7 @@ async fn per_suite(
     opts: &SubmitOptions,
     plan_id: u64,
     by_suite: BTreeMap<u64, Vec<u64>>,
+    log: &Log,
 ) -> anyhow::Result<Submitted> {
     let mut total = summary.clone();
     let mut errors = Vec::new();
@@ -231,14 +260,10 @@ async fn per_suite(
         let mut one = opts.clone();
         one.close_run = false;
         one.close_plan = false;
-        one.unsent_file = opts.unsent_file.as_ref().map(|p| {
-            let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
-            p.with_file_name(format!("{}-suite-{suite}.json", stem.unwrap_or_default()))
-        });
         one.target = TargetSpec::Plan {
             plan_id,
             suite_id: Some(suite),
-            entry: entry_template(opts),
+            entry: entry_template(&opts.target),
         };
         let base = Summary {
             results_posted: 0,
@@ -246,7 +271,8 @@ async fn per_suite(
             unknown_case_ids: Vec::new(),
             ..summary.clone()
         };
-        let done = write(client, base, tests, &part, share, (policy, false), &one).await?;
+        let policy = (policy, false);
+        let done = write(client, base, tests, &part, share, policy, &one, Some(log)).await?;
         let s = done.summary;
         close_failed = close_failed.or(done.close_failed);
         total.runs.push(SuiteRun {
@@ -282,8 +308,8 @@ async fn per_suite(
 }
 
 /// The plan entry each suite gets: the new run's name, description, assignee and references.
-fn entry_template(opts: &SubmitOptions) -> NewPlanEntry {
-    match &opts.target {
+pub(crate) fn entry_template(target: &TargetSpec) -> NewPlanEntry {
+    match target {
         TargetSpec::New { run, .. } => NewPlanEntry {
             name: run.name.clone(),
             description: run.description.clone(),

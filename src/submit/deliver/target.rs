@@ -30,8 +30,9 @@ const UNION_ATTEMPTS: u32 = 8;
 /// up (the transport's own bound on 429 waits for one call).
 const REFUSED_WRITES: u32 = 50;
 
-/// Where results go, as the options asked.
-#[derive(Debug, Clone)]
+/// Where results go, as the options asked (kept in the journal, for `--resume`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TargetSpec {
     /// `add_run` on a project (`case_ids` are filled in when the run is opened).
     New {
@@ -75,7 +76,7 @@ pub struct OpenedRun {
 
 impl OpenedRun {
     /// A run (or plan entry's run) this submit created; `unknown` names the dropped cases.
-    fn created(run: Run, unknown: Vec<u64>) -> OpenedRun {
+    pub(crate) fn created(run: Run, unknown: Vec<u64>) -> OpenedRun {
         OpenedRun {
             run,
             unknown,
@@ -225,7 +226,7 @@ async fn add_run_once(client: &Client, project_id: u64, body: &NewRun) -> Result
 /// The run an `add_run` with a lost answer created, if any: ours by name, creator and time,
 /// and — since a re-run CI job may have made one of the same name minutes ago — by holding
 /// exactly our cases with our description.
-async fn created_run(
+pub(crate) async fn created_run(
     client: &Client,
     project_id: u64,
     body: &NewRun,
@@ -241,17 +242,17 @@ async fn created_run(
         if run.include_all || run.description != body.description {
             continue;
         }
-        let cases: BTreeSet<u64> = client
-            .get_tests(run.id)
-            .await?
-            .into_iter()
-            .map(|t| t.case_id)
-            .collect();
-        if cases == wanted {
+        if run_cases(client, run.id).await? == wanted {
             return Ok(Some(run));
         }
     }
     Ok(None)
+}
+
+/// The case IDs a run holds (every page of `get_tests`).
+pub(crate) async fn run_cases(client: &Client, run_id: u64) -> Result<BTreeSet<u64>, ApiError> {
+    let tests = client.get_tests(run_id).await?;
+    Ok(tests.into_iter().map(|t| t.case_id).collect())
 }
 
 /// How far back "created by this attempt" reaches: server clocks drift from ours, and a

@@ -10,12 +10,13 @@ use crate::summary::{Summary, UnknownCase};
 use crate::testrail::Client;
 
 use super::close::close_plan;
-use super::post::{Posted, landed, post_all};
+use super::journal::Log;
+use super::post::{Posted, cases_of, landed, post_all};
 use super::refs::update_refs;
 use super::run_files::upload_all;
 use super::suites::write_by_suite;
 use super::target::{OpenedRun, TargetSpec, ids, is_several_suites, open, recent};
-use super::unsent::{Journal, UnsentFile, journal_path};
+use super::unsent::{Event, journal_path, pending_path};
 use crate::report::{Outcome, TestCase};
 use crate::submit::checks::fetch_statuses;
 use crate::submit::options::SubmitOptions;
@@ -25,7 +26,78 @@ use crate::submit::plan::results::{PlannedResult, ResultEntry, ResultPlan};
 use crate::submit::plan::status::StatusPolicy;
 use crate::submit::test_ref;
 
+/// Open the run, post, and close it or save what is left. `log` is the journal of a larger
+/// submit this is part of (one suite of several); without it, this submit keeps its own,
+/// begun before the first write.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn write(
+    client: &Client,
+    summary: Summary,
+    tests: &[&TestCase],
+    groups: &Groups,
+    plan: ResultPlan,
+    (policy, look_up): (&StatusPolicy, bool),
+    opts: &SubmitOptions,
+    log: Option<&Log>,
+) -> anyhow::Result<Submitted> {
+    let since = recent();
+    let Some(log) = log else {
+        let path = match (&opts.unsent_file, &opts.target) {
+            (Some(path), _) => path.clone(),
+            (None, TargetSpec::Existing { run_id }) => journal_path(*run_id, false),
+            (None, _) => pending_path(),
+        };
+        let closing = (opts.close_run, opts.close_plan);
+        let log = Log::start(path, &opts.target, closing, since, &plan.results);
+        let (policy, ctx) = ((policy, look_up), Ctx { since, owner: true });
+        let done = write_with(
+            client, summary, tests, groups, plan, policy, opts, &log, ctx,
+        );
+        let done = done.await;
+        let finished = match &done {
+            Ok(done) => done.summary.resume_file.is_none(),
+            Err(e) => nothing_written(e) && !log.made_anything(),
+        };
+        if finished {
+            log.remove();
+        }
+        return done.map_err(|e| match log.path() {
+            // Something was made: the journal finishes it without posting anything twice.
+            path if path.is_file() => {
+                let path = path.display();
+                e.context(format!(
+                    "the submit stopped; every result is saved in {path}; finish with:\n  \
+                     testrail-report submit --resume {path}\n"
+                ))
+            }
+            _ => e,
+        });
+    };
+    let ctx = Ctx {
+        since,
+        owner: false,
+    };
+    let policy = (policy, look_up);
+    write_with(client, summary, tests, groups, plan, policy, opts, log, ctx).await
+}
+
+/// Whether an error means nothing was made in TestRail (so the journal has nothing to finish).
+fn nothing_written(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<Error>(),
+        Some(Error::Usage(_) | Error::Rejected(_) | Error::Input(_))
+    )
+}
+
+/// When the submit began, and whether it owns the journal (removes it, names it by the run).
+#[derive(Clone, Copy)]
+struct Ctx {
+    since: i64,
+    owner: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_with(
     client: &Client,
     mut summary: Summary,
     tests: &[&TestCase],
@@ -33,6 +105,8 @@ pub(crate) async fn write(
     mut plan: ResultPlan,
     (policy, look_up): (&StatusPolicy, bool),
     opts: &SubmitOptions,
+    log: &Log,
+    Ctx { since, owner }: Ctx,
 ) -> anyhow::Result<Submitted> {
     let opening = open(client, &opts.target, groups.case_ids());
     let (opened, statuses) = match look_up {
@@ -52,7 +126,9 @@ pub(crate) async fn write(
                 Err(_) => e,
             })?;
             let policy = opts.status.resolve(Some(&statuses))?;
-            restatus_skipped(&mut plan, &policy);
+            if let Some(status_id) = restatus_skipped(&mut plan, &policy) {
+                log.record(&Event::SkippedStatus { status_id });
+            }
             policy
         }
         None => policy.clone(),
@@ -61,10 +137,30 @@ pub(crate) async fn write(
     let opened = match opened {
         // Nothing was written: find each case's suite and report suite by suite.
         Err(e) if is_several_suites(&e) => {
-            return write_by_suite(client, summary, tests, groups, plan, policy, opts).await;
+            return write_by_suite(client, summary, tests, groups, (plan, policy), opts, log).await;
         }
         other => other?,
     };
+    let run_id = opened.run.id;
+    let suite_id = match &opts.target {
+        TargetSpec::Plan { suite_id, .. } if !owner => *suite_id,
+        _ => None,
+    };
+    let url = opened
+        .run
+        .url
+        .clone()
+        .unwrap_or_else(|| client.run_url(run_id));
+    let unknown = opened.unknown.clone();
+    log.record(&Event::Run {
+        run_id,
+        url: Some(url.clone()),
+        suite_id,
+        unknown,
+    });
+    if owner && opts.unsent_file.is_none() {
+        log.rename(journal_path(run_id, opened.created));
+    }
     if let Some(change) = &opts.refs {
         // The results matter more than the references: a refused change is reported, and
         // the results are still posted.
@@ -78,7 +174,6 @@ pub(crate) async fn write(
     record_unknown(&mut summary, tests, groups, &opened.unknown);
     plan.results
         .retain(|r| !opened.unknown.contains(&r.entry.case_id));
-    let run_id = opened.run.id;
     if opts.close_run
         && let Some(plan_id) = opened.run.plan_id
     {
@@ -93,32 +188,15 @@ pub(crate) async fn write(
     }
     summary.run_id = Some(run_id);
     summary.plan_id = opened.run.plan_id;
-    summary.run_url = Some(
-        opened
-            .run
-            .url
-            .clone()
-            .unwrap_or_else(|| client.run_url(run_id)),
-    );
+    summary.run_url = Some(url);
     let verb = if opened.created { "Created" } else { "Using" };
     crate::progress::note(&format!("{verb} run R{run_id}: {}", opened.run.name));
-    let since = recent();
     let results = Arc::new(plan.results);
-    let journal = opts
-        .unsent_file
-        .clone()
-        .unwrap_or_else(|| journal_path(run_id, opened.created));
-    // From here on results are sent: keep every one of them on disk until all are accepted,
-    // so `--resume` finishes the job after any crash (it skips what already landed).
-    let url = summary.run_url.as_deref();
-    if let Err(e) = Journal::new(run_id, url, since, opts.close_run, &results).write(&journal) {
-        // A read-only directory must not stop the submit; it only loses the crash safety net.
-        eprintln!("warning: {e:#}; if this job dies now, only a new submit can finish it");
-    }
     let mut posted = tokio::select! {
-        posted = post_all(client, run_id, results.clone(), &opts.post) => posted,
+        posted = post_all(client, run_id, results.clone(), &opts.post, Some(log)) => posted,
         signal = interrupted() => {
-            // Batches in flight may or may not land; --resume checks which did.
+            // Batches in flight may or may not land; the journal knows which were sent, and
+            // --resume checks those.
             eprintln!("{signal}: stopping; every result not yet confirmed goes to the resume file");
             Posted {
                 unsent: (0..results.len()).collect(),
@@ -131,7 +209,7 @@ pub(crate) async fn write(
     // the run" was removed by another job since: put it back rather than drop its result.
     let checked = !opened.created && !opened.run.include_all;
     if opened.extended || (checked && !posted.not_in_run.is_empty()) {
-        repair(client, &opened, &results, &mut posted, since, opts).await;
+        repair(client, &opened, &results, &mut posted, since, opts, log).await;
     }
     crate::progress::note(&format!(
         "Posted {} of {} result(s)",
@@ -143,27 +221,34 @@ pub(crate) async fn write(
         .iter()
         .map(|&i| results[i].entry.case_id)
         .collect();
+    if !not_in_run.is_empty() {
+        let cases = not_in_run.clone();
+        log.record(&Event::Dropped { run_id, cases });
+    }
     record_unknown(&mut summary, tests, groups, &not_in_run);
     count_posted(&mut summary, &results, &posted.accepted, policy);
     for w in &posted.warnings {
         eprintln!("warning: {w}");
     }
     summary.run_attachments = upload_all(client, &opened.run, &opts.run_files).await;
-    finish(client, summary, &results, posted, since, opts, &journal).await
+    let ctx = Ctx { since, owner };
+    finish(client, summary, &results, posted, opts, log, ctx).await
 }
 
-/// Give skipped results the status the look-up found (they were planned with the fallback).
-fn restatus_skipped(plan: &mut ResultPlan, policy: &StatusPolicy) {
-    let Some(status_id) = policy.status_for(Outcome::Skipped) else {
-        return;
-    };
+/// Give skipped results the status the look-up found (they were planned with the fallback);
+/// answers that status when some result changed.
+fn restatus_skipped(plan: &mut ResultPlan, policy: &StatusPolicy) -> Option<u64> {
+    let status_id = policy.status_for(Outcome::Skipped)?;
+    let mut changed = false;
     for r in plan
         .results
         .iter_mut()
         .filter(|r| r.outcome == Outcome::Skipped)
     {
+        changed |= r.entry.status_id != status_id;
         r.entry.status_id = status_id;
     }
+    changed.then_some(status_id)
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what CI runners send on cancel), naming the signal.
@@ -205,6 +290,7 @@ async fn repair(
     posted: &mut Posted,
     since: i64,
     opts: &SubmitOptions,
+    log: &Log,
 ) {
     let run_id = opened.run.id;
     let settle = settle_time(opened.read_latency);
@@ -235,7 +321,12 @@ async fn repair(
         if lost.is_empty() {
             return;
         }
+        // Accepted once, gone now: --resume must check them again.
         let cases: Vec<u64> = lost.iter().map(|&i| results[i].entry.case_id).collect();
+        log.record(&Event::Unknown {
+            run_id,
+            cases: cases.clone(),
+        });
         if round == REPAIR_ROUNDS {
             posted.errors.push(format!(
                 "run R{run_id}: another job keeps removing {} from the run's selection; their \
@@ -258,7 +349,7 @@ async fn repair(
             return;
         }
         let again: Vec<PlannedResult> = lost.iter().map(|&i| results[i].clone()).collect();
-        let redo = post_all(client, run_id, Arc::new(again), &opts.post).await;
+        let redo = post_all(client, run_id, Arc::new(again), &opts.post, Some(log)).await;
         posted.accepted.retain(|i| !lost.contains(i));
         posted
             .accepted
@@ -290,28 +381,23 @@ fn move_to_unsent(posted: &mut Posted, which: &[usize]) {
     posted.unsent.sort_unstable();
 }
 
-/// Close the run or save what was not posted; record the API calls.
-pub(crate) async fn finish(
+/// Close the run, or leave the journal for `--resume`; record the API calls.
+async fn finish(
     client: &Client,
     mut summary: Summary,
     results: &[PlannedResult],
     posted: Posted,
-    since: i64,
     opts: &SubmitOptions,
-    journal: &std::path::Path,
+    log: &Log,
+    Ctx { since, owner }: Ctx,
 ) -> anyhow::Result<Submitted> {
     let run_id = summary.run_id.unwrap_or(0);
     let mut errors = posted.errors;
     let mut close_failed = None;
     if posted.unsent.is_empty() {
-        // Every result was accepted: the journal has done its job.
-        if let Err(e) = std::fs::remove_file(journal) {
-            if e.kind() != std::io::ErrorKind::NotFound {
-                eprintln!(
-                    "warning: cannot remove the journal {}: {e}",
-                    journal.display()
-                );
-            }
+        if owner {
+            // Every result was accepted: the journal has done its job.
+            log.remove();
         }
         // Close only after full success: a failed verification is not one.
         if opts.close_run && errors.is_empty() {
@@ -326,19 +412,32 @@ pub(crate) async fn finish(
             eprintln!("Closed plan {plan_id}");
         }
     } else {
-        let unsent: Vec<&PlannedResult> = posted.unsent.iter().map(|&i| &results[i]).collect();
-        let path = journal.to_path_buf();
-        let mut file = UnsentFile::new(
-            run_id,
-            summary.run_url.clone(),
-            since,
-            opts.close_run,
-            &unsent,
-        );
-        file.close_plan = summary.plan_id.filter(|_| opts.close_plan);
-        match file.write(&path) {
-            Ok(()) => summary.resume_file = Some(path.display().to_string()),
-            Err(e) => errors.push(format!("could not save the unsent results: {e:#}")),
+        if !log.is_live() {
+            // The journal could not be written at the start: try once more with what is left.
+            let left: Vec<PlannedResult> =
+                posted.unsent.iter().map(|&i| results[i].clone()).collect();
+            let target = TargetSpec::Existing { run_id };
+            let closing = (opts.close_run, opts.close_plan);
+            let again = Log::start(log.path(), &target, closing, since, &left);
+            let url = summary.run_url.clone();
+            let unknown = Vec::new();
+            again.record(&Event::Run {
+                run_id,
+                url,
+                suite_id: None,
+                unknown,
+            });
+            let cases = cases_of(&left);
+            again.record(&Event::Unknown { run_id, cases });
+            if !again.is_live() {
+                errors.push(format!(
+                    "could not save the unsent results to {}",
+                    log.path().display()
+                ));
+            }
+        }
+        if log.path().is_file() {
+            summary.resume_file = Some(log.path().display().to_string());
         }
     }
     Ok(Submitted::written(client, summary, errors, close_failed))

@@ -13,6 +13,7 @@ use crate::common::{cmd, sandbox_with};
 mod crash;
 mod deadline;
 mod huge_texts;
+mod journal;
 mod leaks;
 mod memory;
 mod paging;
