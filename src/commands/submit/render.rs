@@ -47,6 +47,15 @@ pub fn text(s: &Summary) -> String {
             writeln!(out, "  - C{}: {}", u.case_id, names.join(", ")).ok();
         }
     }
+    if s.already_posted > 0 {
+        let run = s.run_id.map(|id| format!("R{id}")).unwrap_or_default();
+        writeln!(
+            out,
+            "{} result(s) already in {run} from this report: skipped",
+            s.already_posted
+        )
+        .ok();
+    }
     if s.closed {
         writeln!(out, "Run closed").ok();
     }
