@@ -87,7 +87,8 @@ impl SubmitOptions {
             case_fields: Vec::new(),
             refs: None,
             assignees: Vec::new(),
-            reuse_run: true,
+            // Without --run-name or CI the name holds the time: no attempt repeats it.
+            reuse_run: false,
         }
     }
 }
