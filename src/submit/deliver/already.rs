@@ -13,7 +13,8 @@
 //!
 //! A plain rerun of a submit that creates its run looks for the run an earlier attempt made
 //! ([`reusable_run`]): open, the same name and suite, created by the same user within
-//! [`REUSE_WINDOW`] seconds, and holding results of this report.
+//! [`REUSE_WINDOW`] seconds, and holding results of this report; with `--plan-id`, the same
+//! in the plan's entries ([`reusable_plan_run`]).
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -21,7 +22,7 @@ use super::target::{OpenedRun, TargetSpec, api};
 use crate::submit::options::SubmitOptions;
 use crate::submit::plan::test_names;
 use crate::summary::Summary;
-use crate::testrail::{ApiError, Client, NewRun, PAGE_SIZE, Run, RunFilters, Test};
+use crate::testrail::{ApiError, Client, NewPlanEntry, NewRun, PAGE_SIZE, Run, RunFilters, Test};
 
 /// TestRail's built-in status of a test without results.
 const UNTESTED: u64 = 3;
@@ -119,11 +120,63 @@ pub async fn reusable_run(
         ..RunFilters::default()
     };
     let name = body.name.as_deref().unwrap_or_default();
-    let runs: Vec<Run> = client
-        .get_runs(project_id, &filters)
+    let runs = client.get_runs(project_id, &filters).await?;
+    let runs = runs.into_iter().filter(|r| r.name == name).collect();
+    first_holding(client, runs, case_ids, report).await
+}
+
+/// The run of a plan entry an earlier attempt of this submit added (`--plan-id`): an entry of
+/// the same name and suite whose run is open, made by the same user within [`REUSE_WINDOW`],
+/// holds every case of ours (the run it made, not one missing cases TestRail did not know)
+/// and results of `report`. Costs one `get_plan` when there is none.
+pub async fn reusable_plan_run(
+    client: &Client,
+    plan_id: u64,
+    suite_id: Option<u64>,
+    entry: &NewPlanEntry,
+    case_ids: &[u64],
+    report: &str,
+) -> Result<Option<(Run, BTreeSet<u64>)>, ApiError> {
+    let plan = client.get_plan(plan_id).await?;
+    if plan.is_completed {
+        return Ok(None);
+    }
+    let since = super::target::now() - REUSE_WINDOW;
+    let name = entry.name.as_deref().unwrap_or_default();
+    let runs = plan
+        .entries
+        .into_iter()
+        .filter(|e| e.name == name && suite_id.is_none_or(|s| e.suite_id == Some(s)))
+        // A submit posts into the first run of the entry it adds.
+        .filter_map(|e| e.runs.into_iter().next())
+        .filter(|r| r.created_on.is_none_or(|t| t >= since))
+        .collect();
+    let Some((run, done)) = first_holding(client, runs, case_ids, report).await? else {
+        return Ok(None);
+    };
+    let holds: HashSet<u64> = client
+        .get_tests(run.id)
         .await?
         .into_iter()
-        .filter(|r| r.name == name && !r.is_completed && r.test_count() > r.untested_count)
+        .map(|t| t.case_id)
+        .collect();
+    Ok(case_ids
+        .iter()
+        .all(|c| holds.contains(c))
+        .then_some((run, done)))
+}
+
+/// The first of these candidate runs (newest first) that is open, ours and holds results of
+/// `report`, with the cases that have theirs.
+async fn first_holding(
+    client: &Client,
+    runs: Vec<Run>,
+    case_ids: &[u64],
+    report: &str,
+) -> Result<Option<(Run, BTreeSet<u64>)>, ApiError> {
+    let runs: Vec<Run> = runs
+        .into_iter()
+        .filter(|r| !r.is_completed && r.test_count() > r.untested_count)
         .collect();
     if runs.is_empty() {
         return Ok(None);
@@ -139,21 +192,28 @@ pub async fn reusable_run(
     Ok(None)
 }
 
-/// The run an earlier attempt of this submit made, when it creates its run, may reuse one
-/// (not `--new-run`, a name that stays the same from one attempt to the next) and finds one;
-/// says so on stderr. A failed look-up only warns: the submit then creates its run as usual.
+/// The run an earlier attempt of this submit made, when it creates its run (or plan entry),
+/// may reuse one (not `--new-run`, a name that stays the same from one attempt to the next)
+/// and finds one; says so on stderr. A failed look-up only warns: the submit then creates its run as usual.
 pub async fn earlier_run(
     client: &Client,
     summary: &Summary,
     case_ids: &[u64],
     opts: &SubmitOptions,
 ) -> Option<(Run, BTreeSet<u64>)> {
-    let (TargetSpec::New { project_id, run }, true, Some(report)) =
-        (&opts.target, opts.reuse_run, summary.report_id.as_deref())
-    else {
-        return None;
+    let report = summary.report_id.as_deref().filter(|_| opts.reuse_run)?;
+    let found = match &opts.target {
+        TargetSpec::New { project_id, run } => {
+            reusable_run(client, *project_id, run, case_ids, report).await
+        }
+        TargetSpec::Plan {
+            plan_id,
+            suite_id,
+            entry,
+        } => reusable_plan_run(client, *plan_id, *suite_id, entry, case_ids, report).await,
+        TargetSpec::Existing { .. } => return None,
     };
-    match reusable_run(client, *project_id, run, case_ids, report).await {
+    match found {
         Ok(Some((run, done))) => {
             eprintln!(
                 "Reusing run R{} ({}): an earlier attempt of this submit made it and posted {} \

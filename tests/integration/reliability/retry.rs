@@ -169,6 +169,43 @@ fn rerunning_a_killed_submit_into_a_run_id_posts_only_what_is_missing() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn rerunning_a_killed_submit_into_a_plan_finishes_the_entry_it_added() {
+    let sb = slow();
+    let plan = api(&sb, "add_plan/1", Some(json!({"name": "Release 1.0"})));
+    let plan_id = plan.json()["id"].as_u64().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let xml = report(dir.path(), "r.xml", 1..=N);
+    let args = [
+        "submit",
+        "--plan-id",
+        &plan_id,
+        "--run-name",
+        "Nightly #7",
+        "--batch-size",
+        "5",
+        "--parallel-batches",
+        "2",
+        xml.to_str().unwrap(),
+    ];
+    // The entry's run is the sandbox's first run.
+    let landed = kill_mid_way(&sb, dir.path(), &args, 1);
+    sb.set_faults(Faults::default());
+    let out = crate::common::cmd(&sb)
+        .current_dir(dir.path())
+        .args(args)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Reusing run R1 (Nightly #7)"), "{err}");
+    let entries = api(&sb, &format!("get_plan/{plan_id}"), None).json()["entries"].clone();
+    assert_eq!(entries.as_array().unwrap().len(), 1, "no second entry");
+    one_result_each(&sb, 1);
+    eprintln!("plan: {landed} of {N} landed before kill -9");
+}
+
 #[test]
 fn a_fresh_submit_pays_no_call_for_the_check() {
     let sb = with_cases(N, Faults::default());
