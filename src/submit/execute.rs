@@ -38,7 +38,7 @@ pub async fn submit(
     map_ids: &dyn Fn(&TestCase) -> Vec<u64>,
     opts: &SubmitOptions,
 ) -> anyhow::Result<Submitted> {
-    let (summary, members, policy) = {
+    let (mut summary, members, policy) = {
         let tests: Vec<&TestCase> = reports.iter().flat_map(|r| &r.tests).collect();
         let mut summary = Summary {
             dry_run: opts.dry_run,
@@ -72,7 +72,6 @@ pub async fn submit(
     };
     let (policy, overlap) = policy;
     let mut plan = plan_and_release(reports, &members, &result_options(&policy, opts))?;
-    let mut summary = summary;
     // Computed once, over everything this submit posts: how a retry finds its own results.
     if opts.comment.test_names {
         summary.report_id = stamp(&mut plan.results, opts.comment.job_url.as_deref());

@@ -8,8 +8,10 @@
 //! build) has another identity and is posted in full.
 //!
 //! Kept cheap, since it runs before every submit into an existing run: results are read only
-//! when some of our cases' tests have a status already (a fresh run or a fresh shard costs no
-//! call), newest first, stopping once every such case is accounted for.
+//! when some of our cases' tests have a status already (a run without results, or a fresh
+//! shard into a run made with its cases, costs no call), newest first, stopping once every
+//! such case is accounted for. A run made with `include_all` is not read when opened, so its
+//! counters are the only sign: once any result is in, its results are read.
 //!
 //! A plain rerun of a submit that creates its run looks for the run an earlier attempt made
 //! ([`reusable_run`]): open, the same name and suite, created by the same user within
