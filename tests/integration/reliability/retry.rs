@@ -152,9 +152,14 @@ fn rerunning_a_killed_submit_into_a_run_id_posts_only_what_is_missing() {
         let out = crate::common::cmd(&sb)
             .current_dir(dir.path())
             .args(args)
+            .args(["--summary-json", "summary.json"])
             .output()
             .unwrap();
         assert_ok(&out);
+        let file = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
+        let summary: Value = serde_json::from_str(&file).unwrap();
+        assert_eq!(summary["already_posted"], landed);
+        assert_eq!(summary["results_posted"], N - landed as u64);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
             text.contains(&format!(
