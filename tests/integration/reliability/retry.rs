@@ -54,7 +54,22 @@ fn kill_mid_way(sb: &Sandbox, dir: &Path, args: &[&str], run_id: u64) -> usize {
         landed > 0 && landed < N as usize,
         "{landed} results before the kill"
     );
+    sb.set_faults(Faults::default());
+    sb.clear_requests();
     landed
+}
+
+/// The same command again in `dir` (where no journal is left), with `extra` options.
+#[cfg(unix)]
+fn run_again(sb: &Sandbox, dir: &Path, args: &[&str], extra: &[&str]) -> std::process::Output {
+    let out = crate::common::cmd(sb)
+        .current_dir(dir)
+        .args(args)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    out
 }
 
 /// Every case of `run_id` holds exactly one result.
@@ -93,15 +108,7 @@ fn rerunning_a_killed_submit_without_its_journal_finishes_the_run_it_made() {
         xml.to_str().unwrap(),
     ];
     let landed = kill_mid_way(&sb, dir.path(), &args, 1);
-    sb.set_faults(Faults::default());
-    sb.clear_requests();
-    let out = crate::common::cmd(&sb)
-        .current_dir(dir.path())
-        .args(args)
-        .args(["--output", "json"])
-        .output()
-        .unwrap();
-    assert_ok(&out);
+    let out = run_again(&sb, dir.path(), &args, &["--output", "json"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Reusing run R1 (Nightly #7)"), "{err}");
     let s: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -147,15 +154,7 @@ fn rerunning_a_killed_submit_into_a_run_id_posts_only_what_is_missing() {
             xml.to_str().unwrap(),
         ];
         let landed = kill_mid_way(&sb, dir.path(), &args, run_id);
-        sb.set_faults(Faults::default());
-        sb.clear_requests();
-        let out = crate::common::cmd(&sb)
-            .current_dir(dir.path())
-            .args(args)
-            .args(["--summary-json", "summary.json"])
-            .output()
-            .unwrap();
-        assert_ok(&out);
+        let out = run_again(&sb, dir.path(), &args, &["--summary-json", "summary.json"]);
         let file = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
         let summary: Value = serde_json::from_str(&file).unwrap();
         assert_eq!(summary["already_posted"], landed);
@@ -196,13 +195,7 @@ fn rerunning_a_killed_submit_into_a_plan_finishes_the_entry_it_added() {
     ];
     // The entry's run is the sandbox's first run.
     let landed = kill_mid_way(&sb, dir.path(), &args, 1);
-    sb.set_faults(Faults::default());
-    let out = crate::common::cmd(&sb)
-        .current_dir(dir.path())
-        .args(args)
-        .output()
-        .unwrap();
-    assert_ok(&out);
+    let out = run_again(&sb, dir.path(), &args, &[]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Reusing run R1 (Nightly #7)"), "{err}");
     let entries = api(&sb, &format!("get_plan/{plan_id}"), None).json()["entries"].clone();
