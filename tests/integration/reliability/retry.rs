@@ -11,6 +11,9 @@ use crate::common::{api, calls, json_of};
 
 const N: u64 = 60;
 
+/// Small batches, two at a time: the kill lands with some batches in and some out.
+const PACED: &[&str] = &["--batch-size", "5", "--parallel-batches", "2"];
+
 /// A sandbox of N cases whose `add_results_for_cases` answers slowly, so a kill lands mid-way.
 fn slow() -> Sandbox {
     with_cases(
@@ -95,18 +98,18 @@ fn rerunning_a_killed_submit_without_its_journal_finishes_the_run_it_made() {
     let dir = tempfile::tempdir().unwrap();
     let xml = report(dir.path(), "r.xml", 1..=N);
     let args = [
-        "submit",
-        "--project-id",
-        "1",
-        "--run-name",
-        "Nightly #7",
-        "--close-run",
-        "--batch-size",
-        "5",
-        "--parallel-batches",
-        "2",
-        xml.to_str().unwrap(),
-    ];
+        &[
+            "submit",
+            "--project-id",
+            "1",
+            "--run-name",
+            "Nightly #7",
+            "--close-run",
+            xml.to_str().unwrap(),
+        ][..],
+        PACED,
+    ]
+    .concat();
     let landed = kill_mid_way(&sb, dir.path(), &args, 1);
     let out = run_again(&sb, dir.path(), &args, &["--output", "json"]);
     let err = String::from_utf8_lossy(&out.stderr);
@@ -144,15 +147,10 @@ fn rerunning_a_killed_submit_into_a_run_id_posts_only_what_is_missing() {
         let xml = report(dir.path(), "r.xml", 1..=N);
         let id = run_id.to_string();
         let args = [
-            "submit",
-            "--run-id",
-            &id,
-            "--batch-size",
-            "5",
-            "--parallel-batches",
-            "2",
-            xml.to_str().unwrap(),
-        ];
+            &["submit", "--run-id", &id, xml.to_str().unwrap()][..],
+            PACED,
+        ]
+        .concat();
         let landed = kill_mid_way(&sb, dir.path(), &args, run_id);
         let out = run_again(&sb, dir.path(), &args, &["--summary-json", "summary.json"]);
         let file = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
@@ -182,17 +180,17 @@ fn rerunning_a_killed_submit_into_a_plan_finishes_the_entry_it_added() {
     let dir = tempfile::tempdir().unwrap();
     let xml = report(dir.path(), "r.xml", 1..=N);
     let args = [
-        "submit",
-        "--plan-id",
-        &plan_id,
-        "--run-name",
-        "Nightly #7",
-        "--batch-size",
-        "5",
-        "--parallel-batches",
-        "2",
-        xml.to_str().unwrap(),
-    ];
+        &[
+            "submit",
+            "--plan-id",
+            &plan_id,
+            "--run-name",
+            "Nightly #7",
+            xml.to_str().unwrap(),
+        ][..],
+        PACED,
+    ]
+    .concat();
     // The entry's run is the sandbox's first run.
     let landed = kill_mid_way(&sb, dir.path(), &args, 1);
     let out = run_again(&sb, dir.path(), &args, &[]);
