@@ -48,6 +48,11 @@ pub struct Summary {
     pub retries: u64,
     /// Where unsent results were saved, if any could not be posted.
     pub resume_file: Option<String>,
+    /// The report's identity, carried on each result's first comment line (16 hex digits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report_id: Option<String>,
+    /// Results an earlier attempt of this report had posted to the run already: not posted again.
+    pub already_posted: u64,
     /// Cases created for unmapped tests (`--create-missing-cases`), or that could be.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case_creation: Option<CaseCreation>,

@@ -43,6 +43,9 @@ pub struct CiContext {
     pub github_step_summary: Option<PathBuf>,
 }
 
+/// How a run is named outside CI, followed by the time: a name no later attempt repeats.
+pub const FALLBACK_RUN_NAME: &str = "Automated test run";
+
 impl CiContext {
     /// Read the CI context from the process environment.
     pub fn detect() -> CiContext {
@@ -58,7 +61,7 @@ impl CiContext {
     pub fn from_vars_at(get: impl Fn(&str) -> Option<String>, now: SystemTime) -> CiContext {
         let var = |name: &str| get(name).filter(|v| !v.trim().is_empty());
         let kind = detect_kind(&var);
-        let fallback_name = || format!("Automated test run {}", format_utc(now));
+        let fallback_name = || format!("{FALLBACK_RUN_NAME} {}", format_utc(now));
         let (name, job_url, commit) = match kind {
             CiKind::GitHub => github(&var),
             CiKind::GitLab => gitlab(&var),

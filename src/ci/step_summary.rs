@@ -52,6 +52,14 @@ fn heading(md: &mut String, s: &Summary) {
     if !s.reports.is_empty() {
         let _ = writeln!(md, "Reports read as: {}\n", escape(&s.formats_read()));
     }
+    if s.already_posted > 0 {
+        let _ = writeln!(
+            md,
+            "{} result(s) were in the run already, from an earlier attempt of this report: \
+             not posted again.\n",
+            s.already_posted
+        );
+    }
     if let Some(file) = &s.resume_file {
         let _ = writeln!(
             md,
@@ -319,6 +327,17 @@ TestRail has no such case in this suite; results for them were not posted.
         assert!(md.contains("### Failed tests (first 20 of 25)"));
         assert!(md.contains("| f19 |") && !md.contains("| f20 |"));
         assert!(md.contains(&format!("| {}… |", "x".repeat(200))));
+    }
+
+    #[test]
+    fn results_an_earlier_attempt_posted_are_mentioned() {
+        let s = Summary {
+            run_id: Some(1),
+            already_posted: 20,
+            ..Summary::default()
+        };
+        assert!(render(&s).contains("20 result(s) were in the run already"));
+        assert!(!render(&Summary::default()).contains("in the run already"));
     }
 
     #[test]

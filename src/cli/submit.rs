@@ -150,6 +150,13 @@ pub struct SubmitArgs {
     )]
     pub assign: Option<String>,
 
+    /// Always create a new run (with --plan-id, a new entry). Without it, a submit that creates
+    /// its run first looks for an open run of the same name and suite that the same user
+    /// created in the last 24 hours and that holds results of this very report (an earlier
+    /// attempt that died), and finishes that one, posting only what is missing.
+    #[arg(help_heading = "Target run", long, action = ArgAction::SetTrue, env = "TESTRAIL_NEW_RUN", value_parser = BoolishValueParser::new(), conflicts_with = "run_id")]
+    pub new_run: bool,
+
     /// Close the run once every result was accepted (never after a partial failure). Not for
     /// plan runs: TestRail closes those only with their plan (see --close-plan).
     #[arg(help_heading = "Target run", long, action = ArgAction::SetTrue, env = "TESTRAIL_CLOSE_RUN", value_parser = BoolishValueParser::new())]

@@ -27,6 +27,7 @@ use crate::submit::deliver::write::write;
 use crate::submit::options::SubmitOptions;
 use crate::submit::outcome::{Submitted, count_posted};
 use crate::submit::plan::aggregate::{Groups, group_indices, worst_outcome};
+use crate::submit::plan::report_id::stamp;
 use crate::submit::plan::results::{ResultOptions, ResultPlan, plan_and_release};
 use crate::submit::plan::status::StatusPolicy;
 use crate::submit::test_ref;
@@ -40,7 +41,7 @@ pub async fn submit(
     map_ids: &dyn Fn(&TestCase) -> Vec<u64>,
     opts: &SubmitOptions,
 ) -> anyhow::Result<Submitted> {
-    let (summary, members, policy) = {
+    let (mut summary, members, policy) = {
         let tests: Vec<&TestCase> = reports.iter().flat_map(|r| &r.tests).collect();
         let mut summary = Summary {
             dry_run: opts.dry_run,
@@ -75,7 +76,11 @@ pub async fn submit(
         (summary, members, (policy, overlap))
     };
     let (policy, overlap) = policy;
-    let plan = plan_and_release(reports, &members, &result_options(&policy, opts))?;
+    let mut plan = plan_and_release(reports, &members, &result_options(&policy, opts))?;
+    // Computed once, over everything this submit posts: how a retry finds its own results.
+    if opts.comment.test_names {
+        summary.report_id = stamp(&mut plan.results, opts.comment.job_url.as_deref());
+    }
     for w in &plan.warnings {
         eprintln!("warning: {w}");
     }

@@ -58,6 +58,9 @@ pub struct SubmitOptions {
     pub refs: Option<RefsChange>,
     /// `--assign`: the users failed results are assigned to, in turn.
     pub assignees: Vec<u64>,
+    /// Before creating a run, look for one an earlier attempt of this report made (not with
+    /// `--new-run`, nor when the run's name changes with every attempt).
+    pub reuse_run: bool,
 }
 
 impl SubmitOptions {
@@ -84,6 +87,8 @@ impl SubmitOptions {
             case_fields: Vec::new(),
             refs: None,
             assignees: Vec::new(),
+            // Without --run-name or CI the name holds the time: no attempt repeats it.
+            reuse_run: false,
         }
     }
 }

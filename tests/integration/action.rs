@@ -237,7 +237,7 @@ fn every_input_reaches_the_binary_through_its_environment_variable() {
         assert_eq!(mapped.len(), 1, "input {name} must be mapped exactly once");
         assert_eq!(mapped[0].0, var, "input {name}");
     }
-    assert_eq!(yml.inputs.len(), 41, "inputs: {:?}", yml.inputs.keys());
+    assert_eq!(yml.inputs.len(), 42, "inputs: {:?}", yml.inputs.keys());
     for run in &yml.run {
         assert!(!run.contains("${{"), "expression in a run: line: {run}");
     }

@@ -143,7 +143,8 @@ fn new_run_holds_exactly_the_mapped_cases_with_the_minimum_of_calls() {
     assert_eq!(tests[&4].0, 5);
     assert_eq!(tests[&1].0, 1);
     assert!(tests.values().all(|(_, results)| results.len() == 1));
-    // 1 add_run + ceil(5 / 2) add_results_for_cases + 1 close_run, nothing else.
+    // 1 add_run + ceil(5 / 2) add_results_for_cases + 1 close_run, and with a name a retry
+    // would repeat, 1 get_runs looking for the run an earlier attempt made; nothing else.
     let mut m = methods(&sb);
     m.sort();
     assert_eq!(
@@ -153,12 +154,13 @@ fn new_run_holds_exactly_the_mapped_cases_with_the_minimum_of_calls() {
             "add_results_for_cases",
             "add_results_for_cases",
             "add_run",
-            "close_run"
+            "close_run",
+            "get_runs"
         ]
     );
     assert_eq!(s["results_posted"], 5);
     assert_eq!(s["statuses"], json!({"passed": 4, "failed": 1}));
-    assert_eq!(s["api_calls"], 5);
+    assert_eq!(s["api_calls"], 6);
     assert_eq!(s["closed"], true);
     assert!(
         s["run_url"]
@@ -396,6 +398,12 @@ fn run_id_with_cases_already_in_the_run_does_not_touch_the_selection() {
     );
     let id = run_id(&json_of(submit(&sb).args(["--project-id", "1"]).arg(&r)));
     sb.clear_requests();
+    // Another report on the same cases (the same one again would be skipped as posted).
+    let r = report(
+        dir.path(),
+        "b.xml",
+        &[tc("a_C1", "fail", None), tc("b_C2", "pass", None)].join("\n"),
+    );
     json_of(submit(&sb).args(["--run-id", &id.to_string()]).arg(&r));
     assert_eq!(writes(&sb), ["add_results_for_cases"]);
 }
@@ -591,7 +599,8 @@ fn dry_run_needs_no_server_and_shows_what_would_be_sent() {
         doc["results"][0],
         // A passing test's comment is only the line naming it, which `rerun` reads.
         json!({"case_id": 1, "status_id": 1, "elapsed": "1s",
-               "comment": "testrail-report tests: [[\"pkg.Suite\",\"a_C1\"]]"})
+               "comment": format!("testrail-report tests: [[\"pkg.Suite\",\"a_C1\"]] report: {}",
+                                  doc["report_id"].as_str().unwrap())})
     );
     assert_eq!(doc["results"][1]["status_id"], 5);
     assert_eq!(doc["results_posted"], 2);

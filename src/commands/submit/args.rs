@@ -108,6 +108,13 @@ pub fn submit_options(args: &SubmitArgs, ctx: &CiContext) -> anyhow::Result<Subm
             },
         }
         .validate()?,
+        // A name with the time in it (no --run-name, no CI) never matches an earlier
+        // attempt's run, so looking for one would be a wasted call.
+        reuse_run: !args.new_run
+            && (args.run_name.is_some()
+                || !ctx
+                    .default_run_name
+                    .starts_with(crate::ci::context::FALLBACK_RUN_NAME)),
     })
 }
 

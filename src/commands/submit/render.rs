@@ -69,6 +69,18 @@ pub fn text(s: &Summary) -> String {
             .ok();
         }
     }
+    if s.already_posted > 0 {
+        let run = match (s.run_id, s.runs.is_empty()) {
+            (Some(id), true) => format!("R{id}"),
+            _ => "TestRail".to_string(),
+        };
+        writeln!(
+            out,
+            "{} result(s) already in {run} from this report: skipped",
+            s.already_posted
+        )
+        .ok();
+    }
     if s.closed {
         writeln!(out, "Run closed").ok();
     }

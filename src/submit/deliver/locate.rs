@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::error::Error;
 use crate::testrail::{Client, PlanFilters};
 
-use super::journal::Log;
 use super::case_suites::{Hints, sort_by_suite};
+use super::journal::Log;
 use super::suites::{entry_template, new_plan};
 use super::target::{OpenedRun, TargetSpec, api, created_run, is_several_suites, open, run_cases};
 use super::unsent::{Event, Journal};

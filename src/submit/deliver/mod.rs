@@ -2,6 +2,7 @@
 //! file for what could not be posted, closing a plan, and the writing half of a submit that
 //! ties them together.
 
+pub mod already;
 pub mod batch;
 pub mod case_suites;
 pub mod check;

@@ -287,6 +287,7 @@ async fn per_suite(
         }
         total.run_attachments.extend(s.run_attachments);
         total.results_posted += s.results_posted;
+        total.already_posted += s.already_posted;
         for (name, n) in s.statuses {
             *total.statuses.entry(name).or_insert(0) += n;
         }

@@ -18,7 +18,9 @@
 use std::collections::BTreeSet;
 
 use crate::error::Error;
-use crate::testrail::{ApiError, Client, NewPlanEntry, NewRun, Plan, PlanEntry, Run, RunUpdate};
+use crate::testrail::{
+    ApiError, Client, NewPlanEntry, NewRun, Plan, PlanEntry, Run, RunUpdate, Test,
+};
 
 /// TestRail's answer when `case_ids` holds IDs it does not know (or from another suite).
 const UNRECOGNIZED: &str = "contains unrecognized case IDs";
@@ -72,6 +74,8 @@ pub struct OpenedRun {
     /// The slowest selection read seen while extending: how long another job's
     /// read-union-write may take, so how long to wait before checking again.
     pub read_latency: std::time::Duration,
+    /// The tests of our cases (with their statuses) as last read while opening the run.
+    pub tests: Option<Vec<Test>>,
 }
 
 impl OpenedRun {
@@ -83,6 +87,7 @@ impl OpenedRun {
             created: true,
             extended: false,
             read_latency: std::time::Duration::ZERO,
+            tests: None,
         }
     }
 }
@@ -287,6 +292,7 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
         created: false,
         extended: false,
         read_latency: std::time::Duration::ZERO,
+        tests: None,
     };
     if opened.run.include_all {
         // The run holds every case of its suite already; unknown IDs surface when posting.
@@ -301,13 +307,8 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
             back_off(attempt).await;
         }
         let started = std::time::Instant::now();
-        let present: BTreeSet<u64> = client
-            .get_tests(run_id)
-            .await
-            .map_err(api)?
-            .into_iter()
-            .map(|t| t.case_id)
-            .collect();
+        let tests = client.get_tests(run_id).await.map_err(api)?;
+        let present: BTreeSet<u64> = tests.iter().map(|t| t.case_id).collect();
         opened.read_latency = opened.read_latency.max(started.elapsed());
         let missing: Vec<u64> = wanted
             .iter()
@@ -315,6 +316,18 @@ async fn extend_run(client: &Client, run_id: u64, case_ids: &[u64]) -> anyhow::R
             .filter(|id| !present.contains(id))
             .collect();
         if missing.is_empty() {
+            // Our tests, kept for `already.rs`: their statuses say whether any result needs
+            // reading. Only what it uses, not every field of every test of a large run.
+            let ours: BTreeSet<u64> = wanted.iter().copied().collect();
+            let kept = tests.into_iter().filter(|t| ours.contains(&t.case_id));
+            opened.tests = Some(
+                kept.map(|t| Test {
+                    extra: Default::default(),
+                    title: None,
+                    ..t
+                })
+                .collect(),
+            );
             return Ok(opened);
         }
         if attempt > 0 {

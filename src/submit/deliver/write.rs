@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::summary::{Summary, UnknownCase};
 use crate::testrail::Client;
 
+use super::already::{already_posted, earlier_run};
 use super::close::close_plan;
 use super::journal::Log;
 use super::post::{Posted, cases_of, landed, post_all};
@@ -108,7 +109,13 @@ async fn write_with(
     log: &Log,
     Ctx { since, owner }: Ctx,
 ) -> anyhow::Result<Submitted> {
-    let opening = open(client, &opts.target, groups.case_ids());
+    // A rerun of a submit whose earlier attempt died: finish in the run it made.
+    let earlier = earlier_run(client, &summary, groups.case_ids(), opts).await;
+    let target = match &earlier {
+        Some((run, _)) => TargetSpec::Existing { run_id: run.id },
+        None => opts.target.clone(),
+    };
+    let opening = open(client, &target, groups.case_ids());
     let (opened, statuses) = match look_up {
         true => {
             let (opened, statuses) = tokio::join!(opening, fetch_statuses(client));
@@ -172,8 +179,18 @@ async fn write_with(
         }
     }
     record_unknown(&mut summary, tests, groups, &opened.unknown);
+    let done = match earlier {
+        Some((_, done)) => done,
+        None => already_posted(client, &opened, groups.case_ids(), &summary).await?,
+    };
+    summary.already_posted = done.len() as u64;
+    if !done.is_empty() {
+        // Planned in the journal but never to be sent: --resume must not post them either.
+        let cases = done.iter().copied().collect();
+        log.record(&Event::Acked { run_id, cases });
+    }
     plan.results
-        .retain(|r| !opened.unknown.contains(&r.entry.case_id));
+        .retain(|r| !opened.unknown.contains(&r.entry.case_id) && !done.contains(&r.entry.case_id));
     if opts.close_run
         && let Some(plan_id) = opened.run.plan_id
     {

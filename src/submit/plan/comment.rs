@@ -315,14 +315,16 @@ mod tests {
         let passed = test("a", Outcome::Passed);
         assert_eq!(
             one(&passed, &opts).unwrap(),
-            "testrail-report tests: [[\"pkg.Class\",\"a\"]]"
+            "testrail-report tests: [[\"pkg.Class\",\"a\"]] report: ................"
         );
         let t = failing("b", "AssertionError", "no", "at x.py:1");
         let plain = one(&t, &CommentOptions::default()).unwrap();
         let named = one(&t, &opts).unwrap();
         assert_eq!(
             named,
-            format!("testrail-report tests: [[\"pkg.Class\",\"b\"]]\n{plain}")
+            format!(
+                "testrail-report tests: [[\"pkg.Class\",\"b\"]] report: ................\n{plain}"
+            )
         );
     }
 
@@ -418,7 +420,9 @@ mod tests {
         let c = one(&t, &opts).unwrap();
         assert!(c.chars().count() <= 300, "{}", c.len());
         assert!(
-            c.starts_with("testrail-report tests: [[\"pkg.Class\",\"f\"]]\nE: boom\n    xxx"),
+            c.starts_with(
+                "testrail-report tests: [[\"pkg.Class\",\"f\"]] report: ................\nE: boom\n    xxx"
+            ),
             "{c}"
         );
         assert!(

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod comment;
 pub mod elapsed;
 pub mod fields;
+pub mod report_id;
 pub mod results;
 pub mod status;
 pub mod steps;

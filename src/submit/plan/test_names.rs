@@ -1,19 +1,30 @@
 //! Which tests stand behind a result, kept machine-readable as the first line of its comment,
 //! so `rerun` builds each test runner's selector from the classname and name the report gave
-//! instead of guessing from case titles.
+//! instead of guessing from case titles; and which report the result came from, so a retried
+//! submit recognises its own results (`report_id.rs`, `deliver/already.rs`).
 //!
-//! The line is `testrail-report tests: [["classname","name"], …]` (JSON, one pair per test of
-//! the case, in report order). It never takes more than half the comment budget: a case with so
-//! many tests that they do not fit lists the first ones and ends with `…`, and `rerun` then
-//! names only those.
+//! The line is `testrail-report tests: [["classname","name"], …] report: 0123456789abcdef`
+//! (JSON, one pair per test of the case, in report order, then the report identity). It never
+//! takes more than half the comment budget: a case with so many tests that they do not fit
+//! lists the first ones and ends the list with `…`, and `rerun` then names only those. Lines
+//! written before the identity existed end with the list; they still parse.
 
 use crate::report::TestCase;
 
 /// How the line starts.
 pub const PREFIX: &str = "testrail-report tests: ";
 
-/// The line for these tests, within `budget` characters.
+/// What comes between the list and the report identity.
+const REPORT: &str = " report: ";
+
+/// Stands for the identity until it is known (it is computed over the comments themselves);
+/// never taken for one, since it is not hex.
+const PLACEHOLDER: &str = "................";
+
+/// The line for these tests, within `budget` characters, with room for the report identity.
 pub fn line(tests: &[&TestCase], budget: usize) -> String {
+    let tail = format!("{REPORT}{PLACEHOLDER}");
+    let budget = budget.saturating_sub(tail.len());
     let mut pairs: Vec<[&str; 2]> = Vec::new();
     let mut text = format!("{PREFIX}[]");
     for t in tests {
@@ -25,19 +36,47 @@ pub fn line(tests: &[&TestCase], budget: usize) -> String {
         }
         text = next;
     }
+    text.push_str(&tail);
     text
+}
+
+/// Write the report identity into the placeholder of a comment's first line (in place: same
+/// length, no new allocation).
+pub fn fill_report_id(comment: &mut String, id: &str) {
+    let first = comment.find('\n').unwrap_or(comment.len());
+    let tail = format!("{REPORT}{PLACEHOLDER}");
+    if id.len() == PLACEHOLDER.len() && comment[..first].ends_with(&tail) {
+        comment.replace_range(first - PLACEHOLDER.len()..first, id);
+    }
 }
 
 fn json(pairs: &[[&str; 2]]) -> String {
     serde_json::to_string(pairs).unwrap_or_else(|_| "[]".into())
 }
 
+/// The list and the report identity of a comment's first line, if it is such a line.
+fn split(comment: &str) -> Option<(&str, Option<&str>)> {
+    let first = comment.lines().next()?;
+    let rest = first.strip_prefix(PREFIX)?;
+    Some(match rest.rsplit_once(REPORT) {
+        Some((list, id)) if id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            (list, Some(id))
+        }
+        Some((list, PLACEHOLDER)) => (list, None),
+        _ => (rest, None),
+    })
+}
+
 /// The (classname, name) pairs a comment's first line names, if it is such a line.
 pub fn parse(comment: &str) -> Option<Vec<(String, String)>> {
-    let first = comment.lines().next()?;
-    let list = first.strip_prefix(PREFIX)?.trim_end_matches('…');
-    let pairs: Vec<[String; 2]> = serde_json::from_str(list).ok()?;
+    let (list, _) = split(comment)?;
+    let pairs: Vec<[String; 2]> = serde_json::from_str(list.trim_end_matches('…')).ok()?;
     Some(pairs.into_iter().map(|[c, n]| (c, n)).collect())
+}
+
+/// The report identity a comment's first line carries, if any.
+pub fn report_id(comment: &str) -> Option<&str> {
+    split(comment)?.1
 }
 
 #[cfg(test)]
@@ -58,6 +97,32 @@ mod tests {
         assert_eq!(parsed[0].1, "test_login[user \"x\", 2]");
         assert_eq!(parsed[1].1, "b");
         assert_eq!(parse("AssertionError: no"), None);
+        assert_eq!(report_id(&text), None, "no identity before it is stamped");
+    }
+
+    #[test]
+    fn the_report_identity_fills_the_placeholder_and_parses_back() {
+        let a = test("a", Outcome::Failed);
+        let mut text = format!("{}\nE: boom", line(&[&a], 1000));
+        let before = text.len();
+        fill_report_id(&mut text, "0123456789abcdef");
+        assert_eq!(text.len(), before);
+        assert_eq!(
+            text,
+            "testrail-report tests: [[\"pkg.Class\",\"a\"]] report: 0123456789abcdef\nE: boom"
+        );
+        assert_eq!(report_id(&text), Some("0123456789abcdef"));
+        assert_eq!(parse(&text).unwrap(), [("pkg.Class".into(), "a".into())]);
+        // A line written before the identity existed still names its tests.
+        let old = "testrail-report tests: [[\"pkg.Class\",\"a\"]]\nE: boom";
+        assert_eq!(parse(old).unwrap(), [("pkg.Class".into(), "a".into())]);
+        assert_eq!(report_id(old), None);
+        // A test named like the separator is not taken for an identity.
+        let mut odd = test("x report: 0123456789abcdef", Outcome::Passed);
+        odd.classname = "c".into();
+        let odd_line = line(&[&odd], 1000);
+        assert_eq!(report_id(&odd_line), None);
+        assert_eq!(parse(&odd_line).unwrap()[0].1, "x report: 0123456789abcdef");
     }
 
     #[test]
@@ -66,8 +131,13 @@ mod tests {
             .map(|i| test(&format!("test_{i}"), Outcome::Failed))
             .collect();
         let refs: Vec<&TestCase> = many.iter().collect();
-        let text = line(&refs, 200);
-        assert!(text.chars().count() <= 201 && text.ends_with('…'), "{text}");
+        let mut text = line(&refs, 200);
+        fill_report_id(&mut text, "0123456789abcdef");
+        assert!(
+            text.chars().count() <= 201 && text.ends_with("… report: 0123456789abcdef"),
+            "{text}"
+        );
+        assert_eq!(report_id(&text), Some("0123456789abcdef"));
         let parsed = parse(&text).unwrap();
         assert!(parsed.len() > 1 && parsed.len() < 50, "{parsed:?}");
     }

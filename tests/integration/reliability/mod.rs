@@ -18,6 +18,7 @@ mod leaks;
 mod memory;
 mod paging;
 mod recovery;
+mod retry;
 mod shards;
 mod small;
 mod symlinks;
