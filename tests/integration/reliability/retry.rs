@@ -322,3 +322,54 @@ fn a_ci_retry_with_another_job_link_is_the_same_report() {
     assert_eq!(retry["results_posted"], 0);
     assert_eq!(runs(&sb), 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_retry_that_fails_too_leaves_a_resume_file_that_skips_what_the_first_attempt_posted() {
+    // The retry skips what the killed attempt posted; its own journal must say so, or a
+    // --resume after the retry fails would post those results a second time.
+    let sb = slow();
+    let cases: Vec<u64> = (1..=N).collect();
+    let run = api(
+        &sb,
+        "add_run/1",
+        Some(json!({"name": "Shared", "include_all": false, "case_ids": cases})),
+    );
+    let run_id = run.json()["id"].as_u64().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let xml = report(dir.path(), "r.xml", 1..=N);
+    let id = run_id.to_string();
+    let args = [
+        &["submit", "--run-id", &id, xml.to_str().unwrap()][..],
+        PACED,
+    ]
+    .concat();
+    let landed = kill_mid_way(&sb, dir.path(), &args, run_id);
+    sb.set_faults(Faults {
+        errors: vec![ErrorFault {
+            status: 503,
+            every: Some(1),
+            method: Some("add_results_for_cases".into()),
+            ..Default::default()
+        }],
+        ..Faults::default()
+    });
+    let failed = crate::common::cmd(&sb)
+        .current_dir(dir.path())
+        .args(&args)
+        .args(["--retries", "0", "--output", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(6), "{failed:?}");
+    let s: Value = serde_json::from_slice(&failed.stdout).unwrap();
+    assert_eq!(s["already_posted"], landed);
+    let file = dir.path().join(s["resume_file"].as_str().unwrap());
+    sb.set_faults(Faults::default());
+    let out = crate::common::cmd(&sb)
+        .current_dir(dir.path())
+        .args(["submit", "--resume", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    one_result_each(&sb, run_id);
+}
