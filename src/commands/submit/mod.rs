@@ -87,8 +87,9 @@ pub fn run(global: &GlobalArgs, args: &SubmitArgs) -> anyhow::Result<i32> {
     exit(submitted, args.fail_on_test_failure)
 }
 
-/// An unfinished earlier submit leaves its journal behind; submitting again would post its
-/// results twice, `--resume` would not. Say so before anything is sent.
+/// An unfinished earlier submit leaves its journal behind. Submitting the same report again
+/// skips what it finds posted, but a changed report (or a closed run) is posted in full;
+/// `--resume` finishes exactly what was planned. Say so before anything is sent.
 fn warn_about_journals(opts: &crate::submit::options::SubmitOptions) {
     let found: Vec<std::path::PathBuf> = match (&opts.unsent_file, &opts.target) {
         (Some(file), _) => vec![file.clone()],
@@ -107,7 +108,7 @@ fn warn_about_journals(opts: &crate::submit::options::SubmitOptions) {
         eprintln!(
             "warning: {} exists: if the submit that wrote it did not finish, \
              `testrail-report submit --resume {}` finishes it without posting anything twice \
-             (this submit posts every result again)",
+             (this submit skips only results of the same report that it finds in TestRail)",
             file.display(),
             file.display()
         );
