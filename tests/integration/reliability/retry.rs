@@ -130,28 +130,63 @@ fn rerunning_a_killed_submit_without_its_journal_finishes_the_run_it_made() {
     eprintln!("{landed} of {N} results had landed before kill -9; the rerun posted the rest");
 }
 
+/// A `submit --run-id` into a run of every case, killed mid-way, its journal gone.
+#[cfg(unix)]
+struct Killed {
+    sb: Sandbox,
+    dir: tempfile::TempDir,
+    run_id: u64,
+    args: Vec<String>,
+    landed: usize,
+}
+
+#[cfg(unix)]
+fn killed_into_a_run(include_all: bool) -> Killed {
+    let sb = slow();
+    let cases: Vec<u64> = (1..=N).collect();
+    let run = api(
+        &sb,
+        "add_run/1",
+        Some(json!({"name": "Shared", "include_all": include_all, "case_ids": cases})),
+    );
+    let run_id = run.json()["id"].as_u64().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let xml = report(dir.path(), "r.xml", 1..=N);
+    let submit = [
+        "submit",
+        "--run-id",
+        &run_id.to_string(),
+        xml.to_str().unwrap(),
+    ]
+    .map(String::from);
+    let args: Vec<String> = submit
+        .into_iter()
+        .chain(PACED.iter().map(|a| a.to_string()))
+        .collect();
+    let borrowed: Vec<&str> = args.iter().map(String::as_str).collect();
+    let landed = kill_mid_way(&sb, dir.path(), &borrowed, run_id);
+    Killed {
+        sb,
+        dir,
+        run_id,
+        args,
+        landed,
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn rerunning_a_killed_submit_into_a_run_id_posts_only_what_is_missing() {
     // What broke: `submit --run-id R` after kill -9 posted every result a second time.
     for include_all in [false, true] {
-        let sb = slow();
-        let cases: Vec<u64> = (1..=N).collect();
-        let run = api(
-            &sb,
-            "add_run/1",
-            Some(json!({"name": "Shared", "include_all": include_all, "case_ids": cases})),
-        );
-        let run_id = run.json()["id"].as_u64().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let xml = report(dir.path(), "r.xml", 1..=N);
-        let id = run_id.to_string();
-        let args = [
-            &["submit", "--run-id", &id, xml.to_str().unwrap()][..],
-            PACED,
-        ]
-        .concat();
-        let landed = kill_mid_way(&sb, dir.path(), &args, run_id);
+        let Killed {
+            sb,
+            dir,
+            run_id,
+            args,
+            landed,
+        } = killed_into_a_run(include_all);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = run_again(&sb, dir.path(), &args, &["--summary-json", "summary.json"]);
         let file = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
         let summary: Value = serde_json::from_str(&file).unwrap();
@@ -328,23 +363,14 @@ fn a_ci_retry_with_another_job_link_is_the_same_report() {
 fn a_retry_that_fails_too_leaves_a_resume_file_that_skips_what_the_first_attempt_posted() {
     // The retry skips what the killed attempt posted; its own journal must say so, or a
     // --resume after the retry fails would post those results a second time.
-    let sb = slow();
-    let cases: Vec<u64> = (1..=N).collect();
-    let run = api(
-        &sb,
-        "add_run/1",
-        Some(json!({"name": "Shared", "include_all": false, "case_ids": cases})),
-    );
-    let run_id = run.json()["id"].as_u64().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let xml = report(dir.path(), "r.xml", 1..=N);
-    let id = run_id.to_string();
-    let args = [
-        &["submit", "--run-id", &id, xml.to_str().unwrap()][..],
-        PACED,
-    ]
-    .concat();
-    let landed = kill_mid_way(&sb, dir.path(), &args, run_id);
+    let Killed {
+        sb,
+        dir,
+        run_id,
+        args,
+        landed,
+    } = killed_into_a_run(false);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     sb.set_faults(Faults {
         errors: vec![ErrorFault {
             status: 503,
