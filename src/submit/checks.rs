@@ -7,7 +7,7 @@ use crate::report::TestCase;
 use crate::summary::Summary;
 use crate::testrail::Client;
 
-use crate::submit::cases::automation::AutomationIndex;
+use crate::submit::cases::automation::{self, AutomationIndex};
 use std::collections::{BTreeSet, HashMap};
 
 use crate::submit::deliver::case_suites::project_cases;
@@ -43,11 +43,6 @@ pub(crate) async fn map_tests(
         cases.len(),
         index.len()
     ));
-    for d in &index.duplicates {
-        eprintln!(
-            "warning: automation ID `{d}` is used by several cases; using the lowest case ID"
-        );
-    }
     // Across suites, a test whose report names its suite is matched in that suite: two suites
     // may use one automation ID.
     let mut in_suite: HashMap<u64, AutomationIndex> = HashMap::new();
@@ -58,13 +53,30 @@ pub(crate) async fn map_tests(
             in_suite.insert(s, index);
         }
     }
-    Ok(tests
+    // Only an ID a test was matched by is worth a warning: one its suite settles, or that no
+    // test of these reports uses, is not.
+    let mut ambiguous = BTreeSet::new();
+    let mapped = tests
         .iter()
         .map(|t| {
             let hinted = t.suite_hint.and_then(|h| in_suite.get(&u64::from(h.get())));
-            hinted.unwrap_or(&index).case_for(t).into_iter().collect()
+            let chosen = hinted.unwrap_or(&index);
+            let case = chosen.case_for(t);
+            if case.is_some() && !chosen.duplicates.is_empty() {
+                let key = automation::key(t);
+                if chosen.duplicates.contains(&key) {
+                    ambiguous.insert(key);
+                }
+            }
+            case.into_iter().collect()
         })
-        .collect())
+        .collect();
+    for d in ambiguous {
+        eprintln!(
+            "warning: automation ID `{d}` is used by several cases; using the lowest case ID"
+        );
+    }
+    Ok(mapped)
 }
 
 /// Fail before any write when nothing maps, or when `--strict` and something does not.

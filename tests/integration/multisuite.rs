@@ -381,12 +381,14 @@ fn a_test_that_names_its_suite_matches_an_automation_id_in_that_suite() {
         )])
     };
     write(dir.path(), &report("S3"));
-    let s = json_of(submit(&sb, dir.path()).args([
-        "--project-id",
-        "2",
-        "--case-matcher",
-        "automation-id",
-    ]));
+    let out = submit(&sb, dir.path())
+        .args(["--project-id", "2", "--case-matcher", "automation-id"])
+        .args(["--output", "json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("several cases"), "the hint settles it: {err}");
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
     let run = &sb.state()["runs"][s["run_id"].as_u64().unwrap().to_string()];
     assert_eq!(run["suite_id"], 3, "{run}");
     // Without the hint, the lowest case ID wins, with a warning.
