@@ -97,8 +97,29 @@ pub(crate) fn write_by_suite<'a>(
         if opts.unsent_file.is_none() {
             log.rename(plan_path(plan_id));
         }
+        // A plan made just now holds no run of an earlier attempt: no look-up per suite.
+        let fresh;
+        let entries_opts = match existing_plan {
+            Some(_) => opts,
+            None => {
+                fresh = SubmitOptions {
+                    reuse_run: false,
+                    ..opts.clone()
+                };
+                &fresh
+            }
+        };
         let mut done = per_suite(
-            client, summary, tests, groups, plan, policy, opts, plan_id, by_suite, log,
+            client,
+            summary,
+            tests,
+            groups,
+            plan,
+            policy,
+            entries_opts,
+            plan_id,
+            by_suite,
+            log,
         )
         .await?;
         done.summary.plan_id = Some(plan_id);
