@@ -35,12 +35,16 @@ pub fn digest(results: &[PlannedResult], job_url: Option<&str>) -> Option<String
     }
     let mut order: Vec<&PlannedResult> = results.iter().collect();
     order.sort_by_key(|r| r.entry.case_id);
+    let job_line = job_url.map(|url| format!("CI job: {url}"));
     let mut h = Fnv::default();
     for r in order {
         let e = &r.entry;
         h.field(e.case_id.to_string().as_bytes());
         h.field(e.status_id.to_string().as_bytes());
-        let comment = e.comment.as_deref().map(|c| without_job_link(c, job_url));
+        let comment = e
+            .comment
+            .as_deref()
+            .map(|c| without_job_link(c, job_line.as_deref()));
         h.opt(comment.map(str::as_bytes));
         h.opt(
             e.elapsed
@@ -56,11 +60,10 @@ pub fn digest(results: &[PlannedResult], job_url: Option<&str>) -> Option<String
     Some(format!("{:016x}", h.0))
 }
 
-/// The comment without the `CI job: …` line the comment ends with.
-fn without_job_link<'a>(comment: &'a str, job_url: Option<&str>) -> &'a str {
-    let Some(url) = job_url else { return comment };
-    let line = format!("CI job: {url}");
-    match comment.strip_suffix(line.as_str()) {
+/// The comment without the `CI job: …` line (`job_line`) the comment ends with.
+fn without_job_link<'a>(comment: &'a str, job_line: Option<&str>) -> &'a str {
+    let Some(line) = job_line else { return comment };
+    match comment.strip_suffix(line) {
         Some(rest) => rest.strip_suffix('\n').unwrap_or(rest),
         None => comment,
     }
