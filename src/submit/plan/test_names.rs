@@ -22,21 +22,35 @@ const REPORT: &str = " report: ";
 const PLACEHOLDER: &str = "................";
 
 /// The line for these tests, within `budget` characters, with room for the report identity.
+/// Built pair by pair, each serialized once: a case may stand for thousands of tests.
 pub fn line(tests: &[&TestCase], budget: usize) -> String {
-    let tail = format!("{REPORT}{PLACEHOLDER}");
-    let budget = budget.saturating_sub(tail.len());
-    let mut pairs: Vec<[&str; 2]> = Vec::new();
-    let mut text = format!("{PREFIX}[]");
-    for t in tests {
-        pairs.push([t.classname.as_ref(), t.name.as_str()]);
-        let next = format!("{PREFIX}{}", json(&pairs));
-        if next.chars().count() > budget && pairs.len() > 1 {
-            text.push('…');
+    let budget = budget.saturating_sub(REPORT.len() + PLACEHOLDER.len());
+    let mut text = format!("{PREFIX}[");
+    let mut chars = text.chars().count();
+    let mut cut = false;
+    for (i, t) in tests.iter().enumerate() {
+        let pair = json(&[[t.classname.as_ref(), t.name.as_str()]]);
+        // One pair's JSON is `[["c","n"]]`: its inner `["c","n"]`, after a comma but the first.
+        let pair = &pair[1..pair.len() - 1];
+        let sep = usize::from(i > 0);
+        let grown = chars + sep + pair.chars().count();
+        // The first pair always goes in; a later one only if the list still closes in budget.
+        if grown + 1 > budget && i > 0 {
+            cut = true;
             break;
         }
-        text = next;
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(pair);
+        chars = grown;
     }
-    text.push_str(&tail);
+    text.push(']');
+    if cut {
+        text.push('…');
+    }
+    text.push_str(REPORT);
+    text.push_str(PLACEHOLDER);
     text
 }
 
@@ -44,8 +58,10 @@ pub fn line(tests: &[&TestCase], budget: usize) -> String {
 /// length, no new allocation).
 pub fn fill_report_id(comment: &mut String, id: &str) {
     let first = comment.find('\n').unwrap_or(comment.len());
-    let tail = format!("{REPORT}{PLACEHOLDER}");
-    if id.len() == PLACEHOLDER.len() && comment[..first].ends_with(&tail) {
+    let stamped = comment[..first]
+        .strip_suffix(PLACEHOLDER)
+        .is_some_and(|rest| rest.ends_with(REPORT));
+    if id.len() == PLACEHOLDER.len() && stamped {
         comment.replace_range(first - PLACEHOLDER.len()..first, id);
     }
 }
